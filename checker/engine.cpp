@@ -1,0 +1,375 @@
+#include "checker/engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "checker/environment.h"
+#include "checker/suppression.h"
+#include "checker/text_util.h"
+
+namespace syncgate {
+namespace fs = std::filesystem;
+
+const SourceFile* RunResult::Source(std::string_view path) const {
+  auto it = sources.find(path);
+  return it == sources.end() ? nullptr : it->second.get();
+}
+
+bool MeetsThreshold(Severity severity, std::optional<Severity> fail_on) {
+  return fail_on && static_cast<int>(severity) >= static_cast<int>(*fail_on);
+}
+
+const std::vector<RuleMeta>& EngineRuleMetas() {
+  static const std::vector<RuleMeta> kMetas = {
+      {kInternalError, "A check crashed or could not run",
+       "A rule that fails is not a rule that passed: the run cannot vouch for what it did not "
+       "check, so the result is an error and the exit code is 2.",
+       "Report the message to the syncgate maintainers; meanwhile fix the input it names or "
+       "disable the rule in .syncgate.yaml with a reason.",
+       Severity::kError, DocKind::kNone},
+      {kSuppressionInvalid, "A suppression without a reason or naming an unknown rule",
+       "Every suppression must say why, so that a reviewer can judge it later; a suppression "
+       "of a rule id that does not exist suppresses nothing.",
+       "Write `# syncgate:ignore <rule-id> -- <reason>` (or the `syncgate.io/ignore` "
+       "annotation with the same form) with a real rule id.",
+       Severity::kError, DocKind::kNone},
+      {kSuppressionUnused, "A suppression that matches no finding",
+       "Stale suppressions hide future problems at a line that no longer has the old one.",
+       "Remove the suppression.", Severity::kWarning, DocKind::kNone},
+  };
+  return kMetas;
+}
+
+namespace {
+
+/// Reads a file, refusing it when it is larger than the configured limit.
+Expected<std::string> ReadInput(const InputFile& input, size_t max_size) {
+  if (input.fs_path.empty()) return input.stdin_text;
+  std::error_code ec;
+  const auto size = fs::file_size(input.fs_path, ec);
+  if (ec) return Unexpected(fmt::format("{}: cannot read: {}", input.display_path, ec.message()));
+  if (size > max_size) {
+    return Unexpected(fmt::format(
+        "{}: {} bytes is over the {} byte limit; not checked (exclude it in .syncgate.yaml or "
+        "raise max_file_size)",
+        input.display_path, size, max_size));
+  }
+  std::ifstream in(input.fs_path, std::ios::binary);
+  if (!in) {
+    return Unexpected(fmt::format("{}: cannot read: permission denied or unreadable",
+                                  input.display_path));
+  }
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  if (static_cast<size_t>(in.gcount()) != size) {
+    return Unexpected(fmt::format("{}: cannot read: short read", input.display_path));
+  }
+  return text;
+}
+
+bool LooksBinary(const std::string& text) {
+  return std::memchr(text.data(), '\0', std::min<size_t>(text.size(), 8192)) != nullptr;
+}
+
+/// Runs `task(i)` for i in [0, count) on `jobs` threads.
+template <typename Task>
+void ParallelFor(size_t count, int jobs, Task&& task) {
+  const size_t threads = std::min<size_t>(std::max(jobs, 1), count);
+  if (threads <= 1) {
+    for (size_t i = 0; i < count; ++i) task(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next++; i < count; i = next++) task(i);
+    });
+  }
+  for (std::thread& thread : pool) thread.join();
+}
+
+}  // namespace
+
+/// The context one rule reports through, for one file (and optionally one document).
+class FindingCollector final : public RuleContext {
+ public:
+  FindingCollector(const RuleMeta& meta, Severity severity, std::vector<Finding>& out,
+                   const Environment& environment)
+      : meta_(meta), severity_(severity), out_(out), environment_(environment) {}
+
+  void SetSubject(const FileUnit* file, const Document* doc) {
+    file_ = file;
+    doc_ = doc;
+  }
+
+  void Report(std::string_view pointer, std::string message, const ReportExtra& extra) override {
+    if (doc_) {
+      ReportIn(*doc_, pointer, std::move(message), extra);
+      return;
+    }
+    Finding f = Base(std::move(message), extra);
+    f.file = file_ ? file_->input.display_path : "";
+    f.pointer = std::string(pointer);
+    const Position pos = extra.at.line > 0 ? extra.at : Position{1, 1};
+    f.line = pos.line;
+    f.column = pos.column;
+    out_.push_back(std::move(f));
+  }
+
+  void ReportIn(const Document& doc, std::string_view pointer, std::string message,
+                const ReportExtra& extra) override {
+    Finding f = Base(std::move(message), extra);
+    f.file = doc.source().path();
+    f.pointer = doc.OuterPointer(pointer);
+    f.document = doc.index();
+    f.object = doc.Outermost().object();
+    const Position pos = extra.at.line > 0 ? extra.at : doc.PositionOf(pointer);
+    f.line = std::max(pos.line, 1);
+    f.column = std::max(pos.column, 1);
+    out_.push_back(std::move(f));
+  }
+
+  std::string_view environment() const override { return environment_.name; }
+  bool production() const override { return environment_.production; }
+
+ private:
+  Finding Base(std::string message, const ReportExtra& extra) const {
+    Finding f;
+    f.rule = std::string(meta_.id);
+    f.severity = extra.severity.value_or(severity_);
+    f.message = std::move(message);
+    if (!extra.secret.empty()) {
+      f.redact_length = static_cast<int>(extra.secret.size());
+      f.fingerprint = SecretDigest(extra.secret);  // completed with the location later
+    }
+    return f;
+  }
+
+  const RuleMeta& meta_;
+  Severity severity_;
+  std::vector<Finding>& out_;
+  const Environment& environment_;
+  const FileUnit* file_ = nullptr;
+  const Document* doc_ = nullptr;
+};
+
+Engine::Engine(const Config& config, RuleList rules, EngineOptions options)
+    : config_(config), rules_(std::move(rules)), options_(std::move(options)) {
+  if (options_.jobs <= 0) options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+Engine::~Engine() = default;
+
+Status Engine::Prepare() {
+  // Unknown rule ids in the config are mistakes that would silently do nothing.
+  std::vector<std::string_view> ids;
+  for (const auto& rule : rules_) ids.push_back(rule->meta().id);
+  for (const RuleMeta& meta : EngineRuleMetas()) ids.push_back(meta.id);
+  for (const auto& [id, setting] : config_.rules()) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      Position pos;
+      if (const Document* doc = config_.document()) pos = doc->PositionOf(JoinPointer("/rules", id));
+      return Unexpected(fmt::format("{}:{}:{}: unknown rule '{}'{}", config_.path(), pos.line,
+                                    pos.column, id, DidYouMean(id, ids)));
+    }
+  }
+  RuleList enabled;
+  for (const auto& rule : rules_) known_rule_ids_.push_back(std::string(rule->meta().id));
+  for (auto& rule : rules_) {
+    const RuleMeta& meta = rule->meta();
+    Severity severity = meta.severity;
+    const Node* options = nullptr;
+    if (auto it = config_.rules().find(meta.id); it != config_.rules().end()) {
+      if (it->second.enabled == false) continue;
+      if (it->second.severity) severity = *it->second.severity;
+      options = it->second.options;
+    }
+    if (Status status = rule->Configure(options); !status) {
+      Position pos;
+      if (const Document* doc = config_.document()) {
+        pos = doc->PositionOf(JoinPointer(JoinPointer("/rules", meta.id), "options"));
+      }
+      return Unexpected(fmt::format("{}:{}:{}: options of {}: {}", config_.path(), pos.line,
+                                    pos.column, meta.id, status.error().message));
+    }
+    severity_.push_back(severity);
+    enabled.push_back(std::move(rule));
+  }
+  rules_ = std::move(enabled);
+  return Ok{};
+}
+
+RunResult Engine::Run(Discovery inputs) {
+  RunResult result;
+  result.workspace = std::make_shared<Workspace>();
+  Workspace& workspace = *result.workspace;
+  result.errors = std::move(inputs.errors);
+  result.skipped = std::move(inputs.skipped);
+
+  // 1. Load every file in parallel.
+  const size_t count = inputs.files.size();
+  std::vector<std::unique_ptr<FileUnit>> units(count);
+  std::vector<std::optional<SkippedFile>> load_skips(count);
+  ParallelFor(count, options_.jobs, [&](size_t i) {
+    InputFile& input = inputs.files[i];
+    Expected<std::string> text = ReadInput(input, config_.max_file_size());
+    if (!text) {
+      load_skips[i] = SkippedFile{input.display_path, text.error().message, true};
+      return;
+    }
+    const bool yaml = input.kind != FileKind::kText && input.kind != FileKind::kTemplate;
+    if (!yaml && LooksBinary(*text)) {
+      load_skips[i] = SkippedFile{input.display_path, "binary file", false};
+      return;
+    }
+    auto unit = std::make_unique<FileUnit>();
+    unit->source = SourceFile::FromText(input.display_path, std::move(*text));
+    unit->input = std::move(input);
+    if (yaml) {
+      LoadResult loaded = LoadYaml(unit->source);
+      unit->documents = std::move(loaded.documents);
+      unit->parse_error = std::move(loaded.error);
+      const FileKind kind = unit->input.kind;
+      for (auto& doc : unit->documents) {
+        if (kind == FileKind::kChartMeta) doc->set_kind(DocKind::kChart);
+        if (kind == FileKind::kValues) doc->set_kind(DocKind::kValues);
+        if (kind == FileKind::kConfig) doc->set_kind(DocKind::kConfig);
+      }
+    }
+    units[i] = std::move(unit);
+  });
+  for (size_t i = 0; i < count; ++i) {
+    if (units[i]) workspace.files().push_back(std::move(units[i]));
+    if (load_skips[i]) {
+      if (load_skips[i]->is_error) result.errors.push_back(load_skips[i]->reason);
+      result.skipped.push_back(std::move(*load_skips[i]));
+    }
+  }
+
+  // 2. Stages that add subjects (rendering) or check the whole set (sealing).
+  for (const WorkspaceStage& stage : stages_) stage(workspace, result);
+
+  // 3. File and document rules, in parallel per file.
+  auto& files = workspace.files();
+  std::vector<std::vector<Finding>> per_file(files.size());
+  std::vector<std::vector<Suppression>> suppressions(files.size());
+  std::atomic<bool> crashed{false};
+  auto run_guarded = [&](const Rule& rule, std::vector<Finding>& out, const FileUnit& file,
+                         auto&& call) {
+    try {
+      call();
+    } catch (const std::exception& e) {
+      crashed = true;
+      Finding f;
+      f.rule = std::string(kInternalError);
+      f.severity = Severity::kError;
+      f.message = fmt::format("rule {} failed on this file: {}", rule.meta().id, e.what());
+      f.file = file.input.display_path;
+      f.line = 1;
+      f.column = 1;
+      out.push_back(std::move(f));
+    }
+  };
+  ParallelFor(files.size(), options_.jobs, [&](size_t i) {
+    const FileUnit& file = *files[i];
+    std::vector<Finding>& out = per_file[i];
+    suppressions[i] = CollectSuppressions(file);
+    const Environment file_env = EnvironmentOf(config_, file, nullptr, options_.environment);
+    std::vector<Environment> doc_envs;
+    doc_envs.reserve(file.documents.size());
+    for (const auto& doc : file.documents) {
+      doc_envs.push_back(EnvironmentOf(config_, file, doc.get(), options_.environment));
+    }
+    for (size_t r = 0; r < rules_.size(); ++r) {
+      const Rule& rule = *rules_[r];
+      FindingCollector ctx(rule.meta(), severity_[r], out, file_env);
+      ctx.SetSubject(&file, nullptr);
+      run_guarded(rule, out, file, [&] { rule.CheckFile(file, ctx); });
+      for (size_t d = 0; d < file.documents.size(); ++d) {
+        const Document& doc = *file.documents[d];
+        if (!Intersects(rule.meta().applies_to, doc.kind())) continue;
+        FindingCollector doc_ctx(rule.meta(), severity_[r], out, doc_envs[d]);
+        doc_ctx.SetSubject(&file, &doc);
+        run_guarded(rule, out, file, [&] { rule.CheckDocument(doc, doc_ctx); });
+      }
+    }
+  });
+
+  // 4. Workspace rules (cross-object), once.
+  std::vector<Finding> workspace_findings;
+  const Environment run_env = NamedEnvironment(config_, options_.environment);
+  for (size_t r = 0; r < rules_.size(); ++r) {
+    const Rule& rule = *rules_[r];
+    FindingCollector ctx(rule.meta(), severity_[r], workspace_findings, run_env);
+    try {
+      rule.CheckWorkspace(workspace, ctx);
+    } catch (const std::exception& e) {
+      crashed = true;
+      Finding f;
+      f.rule = std::string(kInternalError);
+      f.message = fmt::format("rule {} failed: {}", rule.meta().id, e.what());
+      f.line = 1;
+      f.column = 1;
+      workspace_findings.push_back(std::move(f));
+    }
+  }
+
+  // 5. Suppressions, fingerprints, order, summary.
+  std::vector<std::string_view> active_ids;
+  for (const auto& rule : rules_) active_ids.push_back(rule->meta().id);
+  std::vector<std::string_view> known_ids = active_ids;
+  for (const auto& [id, setting] : config_.rules()) {
+    if (setting.enabled == false) known_ids.push_back(id);  // disabled: suppressions stay valid
+  }
+  known_ids.insert(known_ids.end(), known_rule_ids_.begin(), known_rule_ids_.end());
+  std::vector<Finding> all;
+  for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(all));
+  std::move(workspace_findings.begin(), workspace_findings.end(), std::back_inserter(all));
+  std::vector<Suppression> all_suppressions;
+  for (auto& list : suppressions) {
+    std::move(list.begin(), list.end(), std::back_inserter(all_suppressions));
+  }
+  for (const auto& file : files) {
+    for (const auto& doc : file->documents) AddAnnotationSuppressions(*doc, all_suppressions);
+  }
+  ApplySuppressions(all_suppressions, known_ids, active_ids, all, result.summary.suppressed);
+
+  for (Finding& f : all) {
+    // Location by identity, not by line: edits elsewhere in the file keep the fingerprint.
+    f.fingerprint = Fnv1aHex(fmt::format("{}\n{}\n{}/{}/{}/{}\n{}\n{}", f.rule, f.file,
+                                         f.object.api_version, f.object.kind, f.object.ns,
+                                         f.object.name, f.pointer, f.fingerprint));
+    if (f.pointer.empty() && f.redact_length == 0 && f.object.empty()) {
+      // Text-level findings have no pointer: the message (never a secret) identifies them.
+      f.fingerprint = Fnv1aHex(f.fingerprint + f.message);
+    }
+  }
+  std::sort(all.begin(), all.end(), FindingLess);
+  result.findings = std::move(all);
+
+  RunSummary& summary = result.summary;
+  summary.files = static_cast<int>(files.size());
+  for (const auto& file : files) {
+    summary.documents += static_cast<int>(file->documents.size());
+    result.sources.emplace(file->input.display_path, file->source);
+  }
+  summary.skipped = static_cast<int>(result.skipped.size());
+  summary.findings = static_cast<int>(result.findings.size());
+  for (const Finding& f : result.findings) ++summary.by_severity[static_cast<int>(f.severity)];
+  if (crashed) result.errors.push_back("a rule failed with an internal error (see internal-error findings)");
+
+  for (const auto& rule : rules_) result.rules.push_back(rule->meta());
+  for (const RuleMeta& meta : EngineRuleMetas()) result.rules.push_back(meta);
+  std::sort(result.rules.begin(), result.rules.end(),
+            [](const RuleMeta& a, const RuleMeta& b) { return a.id < b.id; });
+  return result;
+}
+
+}  // namespace syncgate

@@ -1,0 +1,91 @@
+#pragma once
+// Runs the rules over a set of inputs and produces the sorted, suppressed, summarised result.
+//
+//   Engine engine(config, MakeBuiltinRules(), {.jobs = 4});
+//   if (Status ok = engine.Prepare(); !ok) Fail(ok.error().message);  // bad rule options
+//   RunResult result = engine.Run(DiscoverInputs({"examples/"}, config));
+//   // result.findings is sorted by file, line, column, rule; result.errors means exit 2.
+//
+// Files are loaded and checked in parallel (one task per file: read, parse, file and document
+// rules); cross-object rules run once everything is loaded.
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/config.h"
+#include "checker/finding.h"
+#include "checker/rule.h"
+#include "checker/workspace.h"
+
+namespace syncgate {
+
+struct EngineOptions {
+  int jobs = 0;             // worker threads; 0 = all cores
+  std::string environment;  // --env: environment for subjects no profile claims
+};
+
+struct RunSummary {
+  int files = 0;
+  int documents = 0;
+  int rendered = 0;
+  int skipped = 0;
+  int suppressed = 0;
+  int findings = 0;
+  std::array<int, 3> by_severity{};  // indexed by Severity
+};
+
+/// The read-only result every reporter sees.
+struct RunResult {
+  std::vector<Finding> findings;
+  RunSummary summary;
+  std::vector<SkippedFile> skipped;
+  /// Reasons the tool could not do its job (unreadable input, rule crash): exit code 2.
+  std::vector<std::string> errors;
+  /// Metadata of every rule that ran (for SARIF's tool.driver.rules); sorted by id.
+  std::vector<RuleMeta> rules;
+  /// Sources by display path, for excerpts.
+  std::map<std::string, std::shared_ptr<const SourceFile>, std::less<>> sources;
+  /// Loaded inputs, for later stages (rendering, sync) that need the documents themselves.
+  std::shared_ptr<Workspace> workspace;
+
+  const SourceFile* Source(std::string_view path) const;
+};
+
+/// A hook that runs after loading, before checks: adds documents to the workspace (rendered
+/// charts) or reports findings of its own. Used by render/ and sealing/ without checker/
+/// knowing them.
+using WorkspaceStage = std::function<void(Workspace&, RunResult&)>;
+
+class Engine {
+ public:
+  Engine(const Config& config, RuleList rules, EngineOptions options);
+  ~Engine();
+
+  /// Applies `.syncgate.yaml` rule settings and options. Errors name the config line.
+  Status Prepare();
+  /// Adds a stage run after loading and before the rules.
+  void AddStage(WorkspaceStage stage) { stages_.push_back(std::move(stage)); }
+  /// Loads and checks everything in `inputs`.
+  RunResult Run(Discovery inputs);
+
+  /// The rules that will run (after Prepare: enabled ones only).
+  const RuleList& rules() const { return rules_; }
+
+ private:
+  struct Impl;
+  const Config& config_;
+  RuleList rules_;
+  std::vector<Severity> severity_;  // effective severity per rule, parallel to rules_
+  std::vector<std::string> known_rule_ids_;  // every rule, enabled or not
+  EngineOptions options_;
+  std::vector<WorkspaceStage> stages_;
+};
+
+/// Whether `severity` is at or above the `--fail-on` threshold ("never" passes everything).
+bool MeetsThreshold(Severity severity, std::optional<Severity> fail_on);
+
+}  // namespace syncgate

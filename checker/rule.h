@@ -1,0 +1,109 @@
+#pragma once
+// The rule interface. One rule per file under rules/<category>/, registered by one sorted line in
+// rules/rule_list.inc. A rule reports a JSON pointer and a message; the engine fills in the rule
+// id, severity, file, line and column.
+//
+//   class MyRule final : public Rule {
+//    public:
+//     const RuleMeta& meta() const override { return kMeta; }
+//     void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+//       if (!doc.root().Get("spec")) ctx.Report("", "object has no spec");
+//     }
+//   };
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/document.h"
+#include "checker/expected.h"
+#include "checker/finding.h"
+
+namespace syncgate {
+
+class Workspace;
+struct FileUnit;
+
+/// A rule's own description: `rules list`, `rules explain` and docs/rules/*.md are made from it.
+struct RuleMeta {
+  std::string_view id;           // `<category>-<what-is-wrong>`, never renamed
+  std::string_view summary;      // one line: what it finds
+  std::string_view rationale;    // why it matters
+  std::string_view remediation;  // what to do
+  Severity severity;             // default severity
+  DocKind applies_to;            // documents CheckDocument runs on
+};
+
+/// Extra facts a rule can attach to a finding.
+struct ReportExtra {
+  /// Overrides the rule's severity for this finding (e.g. per environment).
+  std::optional<Severity> severity;
+  /// The offending secret: hashed into the fingerprint and its length hidden in excerpts.
+  /// Messages must carry only Redact(secret).
+  std::string_view secret;
+  /// An explicit position for findings not tied to a node (text lines, comments).
+  Position at;
+};
+
+/// Where a rule reports to. One context per rule and subject; not shared between threads.
+class RuleContext {
+ public:
+  virtual ~RuleContext() = default;
+  /// Reports a finding at `pointer` in the current document (or the file, for file checks).
+  virtual void Report(std::string_view pointer, std::string message, const ReportExtra& extra) = 0;
+  void Report(std::string_view pointer, std::string message) {
+    Report(pointer, std::move(message), ReportExtra{});
+  }
+  /// Reports a finding in another document (workspace-level, cross-object rules).
+  virtual void ReportIn(const Document& doc, std::string_view pointer, std::string message,
+                        const ReportExtra& extra) = 0;
+  void ReportIn(const Document& doc, std::string_view pointer, std::string message) {
+    ReportIn(doc, pointer, std::move(message), ReportExtra{});
+  }
+  /// The environment the document belongs to ("production", "development"...), or empty.
+  virtual std::string_view environment() const = 0;
+  /// Whether that environment is production (a profile with `production: true`, or named
+  /// "production"/"prod").
+  virtual bool production() const = 0;
+};
+
+/// Base class of every rule. Instances are created per run and configured before checks start;
+/// the Check* methods are const and run concurrently on different subjects.
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual const RuleMeta& meta() const = 0;
+  /// Reads options from `.syncgate.yaml` (`rules: {<id>: {options: ...}}`); `options` may be
+  /// null. An error is a configuration error (exit 2).
+  virtual Status Configure(const Node* options) {
+    (void)options;
+    return Ok{};
+  }
+  /// Runs on each document whose kind is in meta().applies_to.
+  virtual void CheckDocument(const Document& doc, RuleContext& ctx) const {
+    (void)doc;
+    (void)ctx;
+  }
+  /// Runs on each input file (parsed or not: templates and text files too).
+  virtual void CheckFile(const FileUnit& file, RuleContext& ctx) const {
+    (void)file;
+    (void)ctx;
+  }
+  /// Runs once on the whole checked set, after every file is loaded (cross-object rules).
+  virtual void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const {
+    (void)workspace;
+    (void)ctx;
+  }
+};
+
+using RuleList = std::vector<std::unique_ptr<Rule>>;
+
+/// Metadata of the findings the engine itself produces (not tied to a rule's checks).
+const std::vector<RuleMeta>& EngineRuleMetas();
+inline constexpr std::string_view kInternalError = "internal-error";
+inline constexpr std::string_view kSuppressionUnused = "suppression-unused";
+inline constexpr std::string_view kSuppressionInvalid = "suppression-invalid";
+
+}  // namespace syncgate

@@ -1,0 +1,24 @@
+#pragma once
+// Small string helpers shared by the checker, rules and reporters.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace syncgate {
+
+/// Levenshtein distance (for "did you mean" hints).
+size_t EditDistance(std::string_view a, std::string_view b);
+/// " (did you mean 'x'?)" for the closest candidate within a small distance, else "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string_view>& candidates);
+/// Case-insensitive ASCII equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+/// Lower-cases ASCII letters.
+std::string ToLower(std::string_view text);
+bool StartsWith(std::string_view text, std::string_view prefix);
+bool EndsWith(std::string_view text, std::string_view suffix);
+std::string_view Trim(std::string_view text);
+/// Splits on `sep`, keeping empty parts.
+std::vector<std::string_view> Split(std::string_view text, char sep);
+
+}  // namespace syncgate

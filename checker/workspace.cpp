@@ -1,0 +1,162 @@
+#include "checker/workspace.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "checker/text_util.h"
+
+namespace syncgate {
+namespace fs = std::filesystem;
+
+std::string_view FileKindName(FileKind kind) {
+  switch (kind) {
+    case FileKind::kChartMeta: return "chart";
+    case FileKind::kValues: return "values";
+    case FileKind::kTemplate: return "template";
+    case FileKind::kYaml: return "yaml";
+    case FileKind::kConfig: return "config";
+    case FileKind::kText: return "text";
+  }
+  return "file";
+}
+
+namespace {
+
+bool IsYamlName(std::string_view name) {
+  return EndsWith(name, ".yaml") || EndsWith(name, ".yml");
+}
+
+bool IsValuesName(std::string_view name) {
+  return IsYamlName(name) && StartsWith(name, "values");
+}
+
+std::string DisplayPath(const fs::path& path) {
+  std::error_code ec;
+  if (path.is_relative()) {
+    std::string s = path.lexically_normal().generic_string();
+    if (StartsWith(s, "./")) s = s.substr(2);
+    return s;
+  }
+  fs::path rel = fs::relative(path, fs::current_path(), ec);
+  std::string s = (!ec && !rel.empty() && !StartsWith(rel.generic_string(), ".."))
+                      ? rel.generic_string()
+                      : path.generic_string();
+  return s;
+}
+
+/// Classifies a file by its name and the chart (if any) that contains it.
+FileKind Classify(std::string_view display, std::string_view chart_root) {
+  const std::string_view name = display.substr(display.rfind('/') + 1);
+  if (name == ".syncgate.yaml") return FileKind::kConfig;
+  if (!chart_root.empty()) {
+    std::string_view rel = display.substr(chart_root == "." ? 0 : chart_root.size() + 1);
+    if (rel == "Chart.yaml") return FileKind::kChartMeta;
+    if (StartsWith(rel, "templates/")) return FileKind::kTemplate;
+    if (rel.find('/') == std::string_view::npos && IsValuesName(name)) return FileKind::kValues;
+  }
+  if (name == "Chart.yaml") return FileKind::kChartMeta;
+  if (IsValuesName(name)) return FileKind::kValues;
+  if (IsYamlName(name)) return FileKind::kYaml;
+  return FileKind::kText;
+}
+
+}  // namespace
+
+Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config) {
+  Discovery out;
+  std::vector<fs::path> regular;
+  std::set<std::string> seen;
+  bool stdin_used = false;
+
+  for (const std::string& arg : paths) {
+    if (arg == "-") {
+      if (stdin_used) continue;
+      stdin_used = true;
+      InputFile input;
+      input.display_path = "<stdin>";
+      input.kind = FileKind::kYaml;
+      input.stdin_text.assign(std::istreambuf_iterator<char>(std::cin), {});
+      out.files.push_back(std::move(input));
+      continue;
+    }
+    std::error_code ec;
+    const fs::path path(arg);
+    const fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      out.errors.push_back(fmt::format("{}: no such file or directory", arg));
+      continue;
+    }
+    if (fs::is_regular_file(status)) {
+      regular.push_back(path);
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      out.errors.push_back(fmt::format("{}: not a regular file or directory", arg));
+      continue;
+    }
+    fs::recursive_directory_iterator it(path, fs::directory_options::none, ec);
+    if (ec) {
+      out.errors.push_back(fmt::format("{}: cannot read directory: {}", arg, ec.message()));
+      continue;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        out.errors.push_back(fmt::format("{}: cannot read directory: {}", arg, ec.message()));
+        break;
+      }
+      const fs::path& p = it->path();
+      const std::string name = p.filename().string();
+      std::error_code entry_ec;
+      if (it->is_directory(entry_ec)) {
+        if (name == ".git") {
+          it.disable_recursion_pending();
+        } else if (config.IsExcluded(DisplayPath(p))) {
+          out.skipped.push_back({DisplayPath(p) + "/", "excluded by configuration"});
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
+      if (it->is_symlink(entry_ec) && it->is_directory(entry_ec)) continue;
+      if (it->is_regular_file(entry_ec)) regular.push_back(p);
+    }
+  }
+
+  // Chart roots first, so every file can be placed in its nearest chart.
+  std::set<std::string> chart_roots;
+  for (const fs::path& p : regular) {
+    if (p.filename() == "Chart.yaml") {
+      std::string dir = DisplayPath(p.parent_path());
+      chart_roots.insert(dir.empty() ? "." : dir);
+    }
+  }
+  for (const fs::path& p : regular) {
+    std::string display = DisplayPath(p);
+    if (!seen.insert(display).second) continue;
+    if (config.IsExcluded(display)) {
+      out.skipped.push_back({display, "excluded by configuration"});
+      continue;
+    }
+    std::string chart_root;
+    for (const std::string& root : chart_roots) {
+      const bool inside = root == "." || StartsWith(display, root + "/");
+      if (inside && root.size() >= chart_root.size()) chart_root = root;
+    }
+    InputFile input;
+    input.display_path = display;
+    input.fs_path = p.string();
+    input.chart_root = chart_root;
+    input.kind = Classify(display, chart_root);
+    out.files.push_back(std::move(input));
+  }
+  std::sort(out.files.begin(), out.files.end(), [](const InputFile& a, const InputFile& b) {
+    return a.display_path < b.display_path;
+  });
+  return out;
+}
+
+}  // namespace syncgate

@@ -1,0 +1,84 @@
+#pragma once
+// Finding and classifying the inputs of a run.
+//
+//   Discovery found = DiscoverInputs({"examples/"}, config);
+//   for (const InputFile& f : found.files) Print(f.display_path, FileKindName(f.kind));
+//   // found.errors: paths that do not exist or cannot be read (exit 2)
+//
+// Files are classified by name and place first (Chart.yaml, a chart's templates/ and values
+// files, .syncgate.yaml); YAML documents are then classified by apiVersion/kind when loaded.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/config.h"
+#include "checker/document.h"
+
+namespace syncgate {
+
+enum class FileKind {
+  kChartMeta,   // Chart.yaml
+  kValues,      // a chart's values*.yaml, or a values file beside one
+  kTemplate,    // a chart's templates/ (Go templates: not parsed as YAML)
+  kYaml,        // any other YAML: manifests, Applications, SealedSecrets, data
+  kConfig,      // .syncgate.yaml
+  kText,        // other text files (scanned line by line for secrets)
+};
+std::string_view FileKindName(FileKind kind);
+
+/// One file to check.
+struct InputFile {
+  std::string display_path;  // relative to the working directory, '/'-separated; "<stdin>"
+  std::string fs_path;       // what to open; empty for stdin
+  FileKind kind = FileKind::kYaml;
+  std::string chart_root;    // display path of the chart folder the file belongs to, if any
+  std::string stdin_text;    // the content, for stdin
+};
+
+/// A file that was not checked, and why.
+struct SkippedFile {
+  std::string display_path;
+  std::string reason;
+  bool is_error = false;  // true when skipping means the run could not do its job (exit 2)
+};
+
+struct Discovery {
+  std::vector<InputFile> files;
+  std::vector<SkippedFile> skipped;
+  std::vector<std::string> errors;  // inputs that could not be found or read
+};
+
+/// Walks `paths` (files, folders, "-" for stdin). Skips `.git`, binaries and excluded paths.
+Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config);
+
+/// A loaded input: its text, its documents and what went wrong loading it.
+struct FileUnit {
+  InputFile input;
+  std::shared_ptr<const SourceFile> source;
+  std::vector<std::unique_ptr<Document>> documents;
+  std::optional<ParseError> parse_error;
+};
+
+/// Every file of a run, loaded; what workspace-level rules see.
+class Workspace {
+ public:
+  std::vector<std::unique_ptr<FileUnit>>& files() { return files_; }
+  const std::vector<std::unique_ptr<FileUnit>>& files() const { return files_; }
+  /// Calls `visit(doc)` for each loaded document of a kind in `kinds`.
+  template <typename Visitor>
+  void ForEachDocument(DocKind kinds, Visitor&& visit) const {
+    for (const auto& file : files_) {
+      for (const auto& doc : file->documents) {
+        if (Intersects(doc->kind(), kinds)) visit(*doc);
+      }
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<FileUnit>> files_;
+};
+
+}  // namespace syncgate

@@ -1,0 +1,145 @@
+// `syncgate check [PATH...]`
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "checker/config.h"
+#include "checker/engine.h"
+#include "checker/workspace.h"
+#include "cli/commands.h"
+#include "reporters/reporter.h"
+#include "rules/registry.h"
+
+namespace syncgate::cli {
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> formats;
+  std::string fail_on = "error";
+  std::string config_path;
+  std::string environment;
+  int jobs = 0;
+  bool no_color = false;
+};
+
+/// "sarif=out.sarif" → {"sarif", "out.sarif"}; "text" → {"text", ""} (stdout).
+std::pair<std::string, std::string> SplitFormat(const std::string& spec) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos) return {spec, ""};
+  return {spec.substr(0, eq), spec.substr(eq + 1)};
+}
+
+int RunCheck(const CheckOptions& opts) {
+  // --fail-on
+  std::optional<Severity> fail_on;
+  if (opts.fail_on != "never") {
+    fail_on = ParseSeverity(opts.fail_on);
+    if (!fail_on) {
+      std::cerr << fmt::format("syncgate: --fail-on must be error, warning, info or never, not '{}'\n",
+                               opts.fail_on);
+      return kExitError;
+    }
+  }
+  // --format: validate every spec before doing any work.
+  std::vector<std::pair<std::string, std::string>> formats;
+  for (const std::string& spec : opts.formats) formats.push_back(SplitFormat(spec));
+  if (formats.empty()) formats.push_back({"text", ""});
+  for (const auto& [name, file] : formats) {
+    bool known = false;
+    for (const auto& f : reporters::ReportFormats()) known |= f.name == name;
+    if (!known) {
+      std::string names;
+      for (const auto& f : reporters::ReportFormats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+      std::cerr << fmt::format("syncgate: unknown --format '{}' (known: {})\n", name, names);
+      return kExitError;
+    }
+  }
+
+  const std::vector<std::string> paths = opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
+  std::string config_path = opts.config_path;
+  if (config_path.empty() && paths.front() != "-") config_path = Config::FindUpward(paths.front());
+  Config config;
+  if (!config_path.empty()) {
+    Expected<Config> loaded = Config::Load(config_path);
+    if (!loaded) {
+      std::cerr << "syncgate: configuration error: " << loaded.error().message << "\n";
+      return kExitError;
+    }
+    config = std::move(*loaded);
+  }
+
+  EngineOptions engine_options;
+  engine_options.jobs = opts.jobs;
+  engine_options.environment = opts.environment;
+  Engine engine(config, MakeBuiltinRules(), engine_options);
+  if (Status prepared = engine.Prepare(); !prepared) {
+    std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
+    return kExitError;
+  }
+
+  Discovery inputs = DiscoverInputs(paths, config);
+  const bool nothing_found = inputs.files.empty();
+  RunResult result = engine.Run(std::move(inputs));
+
+  reporters::ReportOptions report_options;
+  report_options.color = !opts.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  for (const auto& [name, file] : formats) {
+    if (file.empty() || file == "-") {
+      (void)reporters::WriteReport(name, result, std::cout, report_options);
+      continue;
+    }
+    std::ofstream out(file, std::ios::binary);
+    reporters::ReportOptions file_options = report_options;
+    file_options.color = false;
+    if (!out || !reporters::WriteReport(name, result, out, file_options) || !out.flush()) {
+      std::cerr << fmt::format("syncgate: cannot write the {} report to {}\n", name, file);
+      return kExitError;
+    }
+  }
+
+  for (const SkippedFile& skip : result.skipped) {
+    if (!skip.is_error && skip.reason != "excluded by configuration") {
+      std::cerr << fmt::format("syncgate: skipped {}: {}\n", skip.display_path, skip.reason);
+    }
+  }
+  for (const std::string& error : result.errors) std::cerr << "syncgate: error: " << error << "\n";
+  if (!result.errors.empty()) return kExitError;
+  if (nothing_found) {
+    std::cerr << "syncgate: nothing to check: no files found in the given paths (a run that "
+                 "checks nothing cannot pass)\n";
+    return kExitError;
+  }
+  for (const Finding& f : result.findings) {
+    if (MeetsThreshold(f.severity, fail_on)) return kExitFindings;
+  }
+  return kExitPass;
+}
+
+}  // namespace
+
+void AddCheckCommand(CLI::App& app, CommandResult& result) {
+  auto opts = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "check", "Check files, folders, charts and ArgoCD Applications (default: .)");
+  cmd->add_option("paths", opts->paths, "Files or folders to check; '-' reads stdin");
+  cmd->add_option("--format", opts->formats,
+                  "Output format, optionally to a file: text (default), json, sarif, junit, "
+                  "gitlab, markdown; e.g. --format sarif=out.sarif. Repeatable");
+  cmd->add_option("--fail-on", opts->fail_on,
+                  "Lowest severity that fails the run: error (default), warning, info, never");
+  cmd->add_option("--config", opts->config_path,
+                  "Configuration file (default: .syncgate.yaml found upward from the first path)");
+  cmd->add_option("--env", opts->environment,
+                  "Environment for subjects no profile in .syncgate.yaml claims");
+  cmd->add_option("-j,--jobs", opts->jobs, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--no-color", opts->no_color, "Never colour the text output");
+  cmd->callback([opts, &result] { result.exit_code = RunCheck(*opts); });
+}
+
+}  // namespace syncgate::cli

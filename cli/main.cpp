@@ -1,0 +1,31 @@
+// syncgate: a pre-deploy validation and policy gate for GitOps repositories.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace syncgate::cli;
+  CLI::App app{"syncgate: check Helm charts, manifests and ArgoCD Applications before they sync"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("syncgate ") + SYNCGATE_VERSION);
+  CommandResult result;
+  AddCheckCommand(app, result);
+  AddRulesCommand(app, result);
+  AddVersionCommand(app, result);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Bad flags are "the tool could not do its job": exit 2, with CLI11's message and a hint.
+    std::cerr << "syncgate: " << e.what() << "\nRun 'syncgate --help' for usage.\n";
+    return kExitError;
+  }
+  return result.exit_code;
+}

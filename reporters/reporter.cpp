@@ -1,0 +1,53 @@
+#include "reporters/reporter.h"
+
+#include <fmt/format.h>
+
+namespace syncgate::reporters {
+
+const std::vector<ReportFormat>& ReportFormats() {
+  static const std::vector<ReportFormat> kFormats = {
+      {"text", "compiler-style lines with the source line and a caret", WriteText},
+      {"json", "the stable JSON report (see docs)", WriteJson},
+  };
+  return kFormats;
+}
+
+Status WriteReport(std::string_view format, const RunResult& result, std::ostream& out,
+                   const ReportOptions& options) {
+  std::string known;
+  for (const ReportFormat& f : ReportFormats()) {
+    if (f.name == format) {
+      f.write(result, out, options);
+      return Ok{};
+    }
+    known += (known.empty() ? "" : ", ") + std::string(f.name);
+  }
+  return Unexpected(fmt::format("unknown format '{}' (known: {})", format, known));
+}
+
+std::string ExcerptLine(const RunResult& result, const Finding& finding) {
+  const SourceFile* source = result.Source(finding.file);
+  if (!source) return {};
+  std::string line(source->Line(finding.line));
+  if (finding.redact_length <= 0) return line;
+  // Keep the text before the value and at most 4 characters of it; never the rest of the line.
+  size_t start = std::min<size_t>(static_cast<size_t>(std::max(finding.column - 1, 0)), line.size());
+  if (start < line.size() && (line[start] == '"' || line[start] == '\'')) ++start;
+  size_t keep = start;
+  for (int chars = 0; keep < line.size() && chars < 4; ++chars) {
+    ++keep;
+    while (keep < line.size() && (static_cast<unsigned char>(line[keep]) & 0xC0) == 0x80) ++keep;
+  }
+  if (finding.redact_length <= 8) keep = start;
+  return line.substr(0, keep) + "…[redacted]";
+}
+
+std::string SeverityCounts(const RunSummary& summary) {
+  auto plural = [](int n, std::string_view word) {
+    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+  };
+  return fmt::format("{}, {}, {} info", plural(summary.by_severity[2], "error"),
+                     plural(summary.by_severity[1], "warning"), summary.by_severity[0]);
+}
+
+}  // namespace syncgate::reporters

@@ -1,0 +1,51 @@
+#pragma once
+// Output formats. Each format is one file in reporters/ and sees only the sorted, read-only
+// RunResult.
+//
+//   ReportOptions options{.color = isatty(1)};
+//   if (Status s = WriteReport("sarif", result, std::cout, options); !s) Fail(s.error().message);
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/engine.h"
+#include "checker/expected.h"
+
+namespace syncgate::reporters {
+
+struct ReportOptions {
+  bool color = false;             // ANSI colours (text only; the CLI enables them on a TTY)
+  bool excerpts = true;           // source line and caret under each finding (text)
+  std::string tool_version = SYNCGATE_VERSION;
+};
+
+using ReportWriter = void (*)(const RunResult&, std::ostream&, const ReportOptions&);
+
+struct ReportFormat {
+  std::string_view name;
+  std::string_view description;
+  ReportWriter write;
+};
+
+/// Every format, in the order `--help` lists them.
+const std::vector<ReportFormat>& ReportFormats();
+/// Writes `result` as `format`; an unknown format is an error naming the known ones.
+Status WriteReport(std::string_view format, const RunResult& result, std::ostream& out,
+                   const ReportOptions& options);
+
+// One function per format (reporters/<format>_reporter.cpp).
+void WriteText(const RunResult& result, std::ostream& out, const ReportOptions& options);
+void WriteJson(const RunResult& result, std::ostream& out, const ReportOptions& options);
+void WriteSarif(const RunResult& result, std::ostream& out, const ReportOptions& options);
+void WriteJunit(const RunResult& result, std::ostream& out, const ReportOptions& options);
+void WriteGitlab(const RunResult& result, std::ostream& out, const ReportOptions& options);
+void WriteMarkdown(const RunResult& result, std::ostream& out, const ReportOptions& options);
+
+/// The source line of a finding as shown to users: secrets hidden (see Finding::redact_length).
+std::string ExcerptLine(const RunResult& result, const Finding& finding);
+/// "3 errors, 1 warning, 0 info" style counts.
+std::string SeverityCounts(const RunSummary& summary);
+
+}  // namespace syncgate::reporters

@@ -1,0 +1,50 @@
+// text: `file:line:col: severity: message [rule-id]`, the source line and a caret, a summary.
+#include <fmt/format.h>
+
+#include "reporters/reporter.h"
+
+namespace syncgate::reporters {
+namespace {
+
+std::string_view Colour(Severity severity) {
+  switch (severity) {
+    case Severity::kError: return "\x1b[1;31m";
+    case Severity::kWarning: return "\x1b[1;33m";
+    case Severity::kInfo: return "\x1b[1;36m";
+  }
+  return "";
+}
+
+}  // namespace
+
+void WriteText(const RunResult& result, std::ostream& out, const ReportOptions& options) {
+  const std::string_view bold = options.color ? "\x1b[1m" : "";
+  const std::string_view reset = options.color ? "\x1b[0m" : "";
+  for (const Finding& f : result.findings) {
+    out << fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, f.file, f.line, f.column, reset,
+                       options.color ? Colour(f.severity) : "", SeverityName(f.severity), reset,
+                       f.message, f.rule);
+    if (f.rendered) {
+      out << fmt::format("    rendered from {} ({})\n", f.rendered->template_path,
+                         f.rendered->render);
+    }
+    if (!options.excerpts) continue;
+    const std::string line = ExcerptLine(result, f);
+    if (line.empty()) continue;
+    const std::string gutter = fmt::format("{:>5}", f.line);
+    out << fmt::format("{} | {}\n", gutter, line);
+    // The caret sits under the column; tabs in the prefix are kept so it lines up.
+    std::string pad;
+    for (int i = 0; i + 1 < f.column && i < static_cast<int>(line.size()); ++i) {
+      pad += line[i] == '\t' ? '\t' : ' ';
+    }
+    out << fmt::format("{} | {}{}^{}\n", std::string(gutter.size(), ' '), pad,
+                       options.color ? Colour(f.severity) : "", reset);
+  }
+  const RunSummary& s = result.summary;
+  out << fmt::format("{} files, {} documents, {} rendered, {} skipped: {}{}\n", s.files,
+                     s.documents, s.rendered, s.skipped, SeverityCounts(s),
+                     s.suppressed ? fmt::format(" ({} suppressed)", s.suppressed) : "");
+}
+
+}  // namespace syncgate::reporters
