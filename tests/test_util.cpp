@@ -1,0 +1,91 @@
+#include "tests/test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "rules/registry.h"
+
+namespace syncgate::testing {
+namespace fs = std::filesystem;
+
+fs::path SourceDir() { return fs::path(SYNCGATE_SOURCE_DIR); }
+
+fs::path SharedData() {
+  const fs::path data = SourceDir() / ".." / "shared" / "data";
+  std::error_code ec;
+  return fs::is_directory(data, ec) ? data.lexically_normal() : fs::path();
+}
+
+RunResult Check(const std::vector<std::string>& paths, const std::string& config_path, int jobs) {
+  std::string path = config_path.empty() && !paths.empty() ? Config::FindUpward(paths.front())
+                                                           : config_path;
+  Config config;
+  if (!path.empty()) {
+    Expected<Config> loaded = Config::Load(path);
+    if (!loaded) throw std::runtime_error("config: " + loaded.error().message);
+    config = std::move(*loaded);
+  }
+  // The engine keeps a reference to the config: keep it alive with the result.
+  static thread_local std::vector<std::unique_ptr<Config>> configs;
+  configs.push_back(std::make_unique<Config>(std::move(config)));
+  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{jobs, ""});
+  if (Status ok = engine.Prepare(); !ok) throw std::runtime_error(ok.error().message);
+  return engine.Run(DiscoverInputs(paths, *configs.back()));
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() / ("syncgate-test-" + std::to_string(rd()) + std::to_string(getpid()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  // Make everything writable again first (tests chmod files to make them unreadable).
+  for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+  }
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+CommandOutput RunShell(const std::string& command, const std::string& stdin_text,
+                       const std::string& cwd) {
+  TempDir io;
+  WriteFile(io / "in", stdin_text);
+  std::string line = command + " <" + (io / "in").string() + " >" + (io / "out").string() +
+                     " 2>" + (io / "err").string();
+  if (!cwd.empty()) line = "cd '" + cwd + "' && " + line;
+  const int status = std::system(line.c_str());
+  CommandOutput result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = Slurp(io / "out");
+  result.err = Slurp(io / "err");
+  return result;
+}
+
+CommandOutput RunSyncgate(const std::string& args, const std::string& stdin_text,
+                          const std::string& cwd) {
+  return RunShell(std::string("'") + SYNCGATE_BINARY + "' " + args, stdin_text, cwd);
+}
+
+}  // namespace syncgate::testing

@@ -1,0 +1,53 @@
+#pragma once
+// Helpers shared by the tests: running the engine like the CLI does, temporary folders, the
+// CLI binary, and the shared data folder (tests that need it skip when it is absent).
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "checker/engine.h"
+
+namespace syncgate::testing {
+
+/// The repository root (tests run from there).
+std::filesystem::path SourceDir();
+/// `../shared/data` next to the repository, or empty when absent.
+std::filesystem::path SharedData();
+
+/// Runs every built-in rule over `paths` with the config found upward from the first path
+/// (or `config_path`).
+RunResult Check(const std::vector<std::string>& paths, const std::string& config_path = "",
+                int jobs = 1);
+
+/// Writes `text` to `path`, creating folders.
+void WriteFile(const std::filesystem::path& path, const std::string& text);
+
+/// A fresh temporary folder, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Result of running the syncgate binary.
+struct CommandOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+/// Runs `build/syncgate <args>` (through /bin/sh; quote arguments yourself) with optional stdin.
+CommandOutput RunSyncgate(const std::string& args, const std::string& stdin_text = "",
+                          const std::string& cwd = "");
+/// Runs a shell command line, capturing stdout and stderr.
+CommandOutput RunShell(const std::string& command, const std::string& stdin_text = "",
+                       const std::string& cwd = "");
+
+}  // namespace syncgate::testing
