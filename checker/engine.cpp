@@ -199,6 +199,9 @@ Status Engine::Prepare() {
       return Unexpected(fmt::format("{}:{}:{}: options of {}: {}", config_.path(), pos.line,
                                     pos.column, meta.id, status.error().message));
     }
+    if (Status status = rule->Setup(config_, options_.settings); !status) {
+      return Unexpected(fmt::format("{}: {}", meta.id, status.error().message));
+    }
     severity_.push_back(severity);
     enabled.push_back(std::move(rule));
   }

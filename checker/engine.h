@@ -19,6 +19,7 @@
 #include "checker/config.h"
 #include "checker/finding.h"
 #include "checker/rule.h"
+#include "checker/run_settings.h"
 #include "checker/workspace.h"
 
 namespace syncgate {
@@ -26,6 +27,7 @@ namespace syncgate {
 struct EngineOptions {
   int jobs = 0;             // worker threads; 0 = all cores
   std::string environment;  // --env: environment for subjects no profile claims
+  RunSettings settings;     // run-wide settings passed to Rule::Setup
 };
 
 struct RunSummary {
@@ -65,7 +67,8 @@ class Engine {
   Engine(const Config& config, RuleList rules, EngineOptions options);
   ~Engine();
 
-  /// Applies `.syncgate.yaml` rule settings and options. Errors name the config line.
+  /// Applies `.syncgate.yaml` rule settings and options, then calls Rule::Setup on each enabled
+  /// rule. Errors name the config line.
   Status Prepare();
   /// Adds a stage run after loading and before the rules.
   void AddStage(WorkspaceStage stage) { stages_.push_back(std::move(stage)); }

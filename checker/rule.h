@@ -23,8 +23,10 @@
 
 namespace syncgate {
 
+class Config;
 class Workspace;
 struct FileUnit;
+struct RunSettings;
 
 /// A rule's own description: `rules list`, `rules explain` and docs/rules/*.md are made from it.
 struct RuleMeta {
@@ -79,6 +81,13 @@ class Rule {
   /// null. An error is a configuration error (exit 2).
   virtual Status Configure(const Node* options) {
     (void)options;
+    return Ok{};
+  }
+  /// Called once per run after Configure, before any check: load what the rule needs from the
+  /// run's settings and configuration (schemas, keys). An error stops the run (exit 2).
+  virtual Status Setup(const Config& config, const RunSettings& settings) {
+    (void)config;
+    (void)settings;
     return Ok{};
   }
   /// Runs on each document whose kind is in meta().applies_to.

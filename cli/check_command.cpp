@@ -25,6 +25,8 @@ struct CheckOptions {
   std::string environment;
   int jobs = 0;
   bool no_color = false;
+  bool require_render_set = false;
+  RunSettings settings;
 };
 
 /// "sarif=out.sarif" → {"sarif", "out.sarif"}; "text" → {"text", ""} (stdout).
@@ -76,6 +78,8 @@ int RunCheck(const CheckOptions& opts) {
   EngineOptions engine_options;
   engine_options.jobs = opts.jobs;
   engine_options.environment = opts.environment;
+  engine_options.settings = opts.settings;
+  if (std::getenv("CI") && !opts.require_render_set) engine_options.settings.require_render = true;
   Engine engine(config, MakeBuiltinRules(), engine_options);
   if (Status prepared = engine.Prepare(); !prepared) {
     std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
@@ -139,6 +143,20 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("-j,--jobs", opts->jobs, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--no-color", opts->no_color, "Never colour the text output");
+  cmd->add_option("--kube-version", opts->settings.kube_version,
+                  "Target Kubernetes version X.Y for schemas and deprecated APIs (default 1.31)");
+  cmd->add_option("--schema-location", opts->settings.schema_locations,
+                  "kubeconform-style schema location: a folder or URL template. Repeatable");
+  cmd->add_option("--sealed-cert", opts->settings.sealed_certs,
+                  "Sealed Secrets controller certificate (PEM). Repeatable");
+  cmd->add_option("--sealed-key", opts->settings.sealed_keys,
+                  "Sealed Secrets controller private key (PEM or kubernetes.io/tls Secrets). Repeatable");
+  cmd->add_option("--namespace", opts->settings.default_namespace,
+                  "Namespace for objects that name none");
+  cmd->add_option("--helm", opts->settings.helm_binary, "The helm binary (default: helm on PATH)");
+  cmd->add_flag("--require-render,!--no-require-render", opts->settings.require_render,
+                "A chart that cannot be rendered is an error (default on when CI is set)")
+      ->each([opts](const std::string&) { opts->require_render_set = true; });
   cmd->callback([opts, &result] { result.exit_code = RunCheck(*opts); });
 }
 

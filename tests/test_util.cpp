@@ -33,7 +33,7 @@ RunResult Check(const std::vector<std::string>& paths, const std::string& config
   // The engine keeps a reference to the config: keep it alive with the result.
   static thread_local std::vector<std::unique_ptr<Config>> configs;
   configs.push_back(std::make_unique<Config>(std::move(config)));
-  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{jobs, ""});
+  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{jobs, "", {}});
   if (Status ok = engine.Prepare(); !ok) throw std::runtime_error(ok.error().message);
   return engine.Run(DiscoverInputs(paths, *configs.back()));
 }
