@@ -51,7 +51,8 @@ class WorkloadImageMutableTag final : public Rule {
   }
 
  private:
-  /// Helm values: `image: {repository, tag}` maps and `image: repo:tag` strings.
+  /// Helm values: `image: {repository, tag}` maps (or just `tag` in an environment overlay)
+  /// and `image: repo:tag` strings.
   void CheckValues(const Document& values, RuleContext& ctx) const {
     std::string pointer;
     WalkTree(values.root(), pointer, [&](const Node& node, const std::string& at) {
@@ -61,7 +62,7 @@ class WorkloadImageMutableTag final : public Rule {
       const std::string image_at = at + "/image";
       if (image->IsScalar() && image->Text().find('/') != std::string_view::npos) {
         CheckReference(values, image->Text(), image_at, ctx);
-      } else if (image->IsMap() && image->Get("repository")) {
+      } else if (image->IsMap() && image->Get("tag")) {  // overlays often set only the tag
         const Node* digest = image->Get("digest");
         if (digest && !digest->Text().empty()) return true;
         const Node* tag = image->Get("tag");
