@@ -217,7 +217,8 @@ std::string Config::FindUpward(const std::string& start) {
     fs::path candidate = dir / ".syncgate.yaml";
     if (fs::is_regular_file(candidate, ec)) {
       fs::path rel = fs::relative(candidate, fs::current_path(), ec);
-      return (ec || rel.empty()) ? candidate.string() : rel.generic_string();
+      const bool outside = ec || rel.empty() || rel.generic_string().rfind("..", 0) == 0;
+      return outside ? candidate.generic_string() : rel.generic_string();
     }
     if (fs::exists(dir / ".git", ec)) break;  // do not leave the repository
     if (dir == dir.root_path()) break;

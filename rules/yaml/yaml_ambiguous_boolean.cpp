@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "into true/false on the way to the cluster, or a string where a boolean was meant.",
     "Quote the value (\"on\") if you mean the string; write true or false if you mean a boolean.",
     Severity::kWarning,
-    DocKind::kAny};
+    // Not .syncgate.yaml: there `off`/`on` are our own words, read by us.
+    kAnyObject | DocKind::kValues | DocKind::kChart | DocKind::kData};
 
 void CheckTree(const Document& doc, RuleContext& ctx) {
   std::string pointer;
