@@ -60,7 +60,7 @@ std::set<Expectation> ReadExpectations(const fs::path& path, const std::string& 
           token = token.substr(0, col);
         }
         if (token == rule_id) {
-          out.insert({fs::path(file).lexically_relative(fs::current_path()).generic_string(),
+          out.insert({fs::absolute(file).lexically_normal().lexically_relative(fs::current_path()).generic_string(),
                       number + offset, column});
         }
       }
@@ -116,7 +116,7 @@ TEST_CASE("rule fixtures produce exactly the expected findings", "[rules][fixtur
         // Each expectation matches one finding on its line (and column, when pinned) ...
         for (const Expectation& e : expected) {
           INFO("expected at " << e.file << ":" << e.line << (e.column ? ":" + std::to_string(e.column) : ""));
-          CHECK(e.column ? actual.count(e) == 1 : actual_lines.count(e) == 1);
+          CHECK((e.column ? actual.count(e) == 1 : actual_lines.count(e) == 1));
         }
         // ... and every finding was expected.
         for (const Expectation& a : actual) {
