@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/baseline.h"
 #include "checker/config.h"
 #include "checker/engine.h"
 #include "checker/workspace.h"
@@ -26,6 +27,8 @@ struct CheckOptions {
   int jobs = 0;
   bool no_color = false;
   bool require_render_set = false;
+  std::string baseline;        // --baseline: hide the findings it holds
+  std::string write_baseline;  // --write-baseline: record this run's findings
   RunSettings settings;
 };
 
@@ -89,6 +92,24 @@ int RunCheck(const CheckOptions& opts) {
   Discovery inputs = DiscoverInputs(paths, config);
   const bool nothing_found = inputs.files.empty();
   RunResult result = engine.Run(std::move(inputs));
+  FilterFingerprints(result, AllowlistedFingerprints(config));
+  if (!opts.write_baseline.empty()) {
+    if (Status written = Baseline::FromResult(result).Write(opts.write_baseline); !written) {
+      std::cerr << "syncgate: " << written.error().message << "\n";
+      return kExitError;
+    }
+  }
+  if (!opts.baseline.empty()) {
+    Expected<Baseline> baseline = Baseline::Load(opts.baseline);
+    if (!baseline) {
+      std::cerr << "syncgate: " << baseline.error().message << "\n";
+      return kExitError;
+    }
+    if (const int hidden = baseline->Filter(result); hidden > 0) {
+      std::cerr << fmt::format("syncgate: {} finding{} in the baseline {} not shown\n", hidden,
+                               hidden == 1 ? "" : "s", opts.baseline);
+    }
+  }
 
   reporters::ReportOptions report_options;
   report_options.color = !opts.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
@@ -154,6 +175,10 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("--namespace", opts->settings.default_namespace,
                   "Namespace for objects that name none");
   cmd->add_option("--helm", opts->settings.helm_binary, "The helm binary (default: helm on PATH)");
+  cmd->add_option("--baseline", opts->baseline,
+                  "Report only findings that are not in this baseline file");
+  cmd->add_option("--write-baseline", opts->write_baseline,
+                  "Write every finding of this run to a baseline file (no secrets in it)");
   cmd->add_flag("--require-render,!--no-require-render", opts->settings.require_render,
                 "A chart that cannot be rendered is an error (default on when CI is set)")
       ->each([opts](const std::string&) { opts->require_render_set = true; });

@@ -1,0 +1,47 @@
+// secret-password-value: a literal value under a secret-like key (password, secret, token, apiKey, credentials).
+#include "rules/secrets/secret_sources.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "secret-password-value",
+    "A literal value under a secret-like key (password, secret, token, apiKey, credentials)",
+    "A value under such a key is read as a credential by the software that consumes it; "
+    "committed in plain text it is readable by everyone with the repository. References "
+    "(existingSecret, secretName, secretKeyRef), placeholders (changeme, <password>, ${VAR}) "
+    "and Helm expressions are not reported; short or low-entropy values are warnings.",
+    "Move the value into a SealedSecret (or an external secret store) and reference it with "
+    "`existingSecret`/`secretKeyRef`; rotate it, since Git keeps the old value in its "
+    "history.",
+    Severity::kError,
+    DocKind::kAny};
+
+class SecretPasswordValue final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  Status Setup(const Config& config, const RunSettings&) override {
+    Expected<secrets::Allowlist> allowlist = secrets::Allowlist::FromConfig(config);
+    if (!allowlist) return Unexpected(allowlist.error());
+    allowlist_ = std::move(*allowlist);
+    return Ok{};
+  }
+
+  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+    secrets::ReportHits(secrets::SecretKind::kPasswordValue, doc, allowlist_, ctx);
+  }
+
+  void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
+    secrets::ReportHits(secrets::SecretKind::kPasswordValue, file, allowlist_, ctx);
+  }
+
+ private:
+  secrets::Allowlist allowlist_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeSecretPasswordValue() { return std::make_unique<SecretPasswordValue>(); }
+
+}  // namespace syncgate::rules

@@ -1,0 +1,45 @@
+// secret-private-key: a PEM private key (RSA, EC, OpenSSH, PKCS#8, PGP), also base64-wrapped or as client-key-data.
+#include "rules/secrets/secret_sources.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "secret-private-key",
+    "A PEM private key (RSA, EC, OpenSSH, PKCS#8, PGP), also base64-wrapped or as client-key-"
+    "data",
+    "A private key in Git lets anyone with the repository impersonate the service, decrypt "
+    "its traffic or log in as its user; kubeconfig `client-key-data` is a cluster credential.",
+    "Replace the key pair (the old one is in Git history), and deliver the new key as a "
+    "SealedSecret or through cert-manager or an external secret store.",
+    Severity::kError,
+    DocKind::kAny};
+
+class SecretPrivateKey final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  Status Setup(const Config& config, const RunSettings&) override {
+    Expected<secrets::Allowlist> allowlist = secrets::Allowlist::FromConfig(config);
+    if (!allowlist) return Unexpected(allowlist.error());
+    allowlist_ = std::move(*allowlist);
+    return Ok{};
+  }
+
+  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+    secrets::ReportHits(secrets::SecretKind::kPrivateKey, doc, allowlist_, ctx);
+  }
+
+  void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
+    secrets::ReportHits(secrets::SecretKind::kPrivateKey, file, allowlist_, ctx);
+  }
+
+ private:
+  secrets::Allowlist allowlist_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeSecretPrivateKey() { return std::make_unique<SecretPrivateKey>(); }
+
+}  // namespace syncgate::rules

@@ -1,0 +1,96 @@
+#pragma once
+// Where the secret rules look: every scalar of every YAML document (with the key that holds it
+// as context), the YAML embedded in Applications and ConfigMaps, the base64-decoded `data` of a
+// Kubernetes Secret, and text files (Helm templates, .env, NOTES.txt) line by line.
+//
+//   for (const SecretHit& hit : SecretsInDocument(doc)) {
+//     if (hit.kind != SecretKind::kVaultToken) continue;
+//     ctx.ReportIn(*hit.doc, hit.pointer, Message(hit), {.secret = hit.secret, .at = hit.at});
+//   }
+//
+// Each document and file is scanned once per run, whichever rule asks first: results are cached
+// per thread for the file being checked (the engine checks one file on one thread with every
+// rule in turn).
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/config.h"
+#include "checker/document.h"
+#include "checker/expected.h"
+#include "checker/rule.h"
+#include "checker/workspace.h"
+#include "rules/secrets/secret_scanner.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace syncgate::secrets {
+
+/// A secret found in a document or a text file.
+struct SecretHit {
+  SecretKind kind;
+  std::string what;               // "Vault unseal key", "GitHub token", "literal value"
+  std::string secret;             // the secret itself: for ReportExtra::secret only
+  const Document* doc = nullptr;  // the (possibly embedded) document; null in text files
+  std::string pointer;            // in `doc`; for a text file, empty
+  std::string key;                // the key that holds it ("rootToken", "DB_PASSWORD"), if any
+  Position at;                    // where it starts in the file
+  bool weak = false;              // little evidence: a warning, not an error
+  bool decoded = false;           // found in the base64-decoded `data` of a Secret
+};
+
+/// Every secret in `doc`, its embedded YAML and (for a Secret) its decoded data.
+const std::vector<SecretHit>& SecretsInDocument(const Document& doc);
+/// Every secret in a template or text file, line by line.
+const std::vector<SecretHit>& SecretsInTextFile(const FileUnit& file);
+
+/// A `kind: Secret` with literal values in `data`/`stringData`.
+struct PlaintextSecret {
+  std::string name;
+  std::vector<std::string> keys;  // the keys with literal values (names, not values)
+  Position at;                    // the `kind: Secret` value
+};
+/// For a YAML document: the Secret, or nothing.
+std::vector<PlaintextSecret> PlaintextSecretsIn(const Document& doc);
+/// For a template or text file: each Secret manifest written in it.
+std::vector<PlaintextSecret> PlaintextSecretsIn(const FileUnit& file);
+
+/// Where the secret ends up, for messages: "stored in the Application object, readable by ...".
+std::string WhereItEndsUp(const Document* doc, const FileUnit* file);
+/// The finding message of a hit: what, redacted value, where it ends up.
+std::string HitMessage(const SecretHit& hit, const FileUnit* file);
+/// The ReportExtra of a hit (secret for fingerprint and excerpt, position, severity).
+ReportExtra HitExtra(const SecretHit& hit);
+
+/// `.syncgate.yaml`:
+///   secrets:
+///     allowlist:
+///       paths: ["tests/fixtures/**"]     # globs, relative to the config's folder
+///       values: ["^dev-only-"]          # RE2 regexes, searched in the secret
+///       fingerprints: ["3f2a…"]         # finding fingerprints (baseline file, SARIF, GitLab)
+class Allowlist {
+ public:
+  /// Reads and validates the `secrets:` section; errors name the config file, line and column.
+  static Expected<Allowlist> FromConfig(const Config& config);
+  /// Whether a secret at `display_path` is allowed by a path glob or a value regex.
+  bool Allows(std::string_view display_path, std::string_view secret) const;
+  const std::vector<std::string>& fingerprints() const { return fingerprints_; }
+
+ private:
+  std::string root_;
+  std::vector<std::string> paths_;
+  std::vector<std::shared_ptr<const re2::RE2>> values_;
+  std::vector<std::string> fingerprints_;
+};
+
+/// The body every secret rule shares: reports the hits of `kind` in `doc` / `file`.
+void ReportHits(SecretKind kind, const Document& doc, const Allowlist& allowlist,
+                RuleContext& ctx);
+void ReportHits(SecretKind kind, const FileUnit& file, const Allowlist& allowlist,
+                RuleContext& ctx);
+
+}  // namespace syncgate::secrets

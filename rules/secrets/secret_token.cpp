@@ -1,0 +1,45 @@
+// secret-token: a known credential format: AWS, GitHub, GitLab, Slack, Google, Stripe, npm, JWT, Docker auths, URL passwords.
+#include "rules/secrets/secret_sources.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "secret-token",
+    "A known credential format: AWS, GitHub, GitLab, Slack, Google, Stripe, npm, JWT, Docker "
+    "auths, URL passwords",
+    "These formats are issued by a provider and grant API access as their owner; attackers "
+    "scan public and leaked repositories for exactly these prefixes within minutes.",
+    "Revoke the credential at its provider, remove it from the repository, and deliver it as "
+    "a SealedSecret or through an external secret store.",
+    Severity::kError,
+    DocKind::kAny};
+
+class SecretToken final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  Status Setup(const Config& config, const RunSettings&) override {
+    Expected<secrets::Allowlist> allowlist = secrets::Allowlist::FromConfig(config);
+    if (!allowlist) return Unexpected(allowlist.error());
+    allowlist_ = std::move(*allowlist);
+    return Ok{};
+  }
+
+  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+    secrets::ReportHits(secrets::SecretKind::kToken, doc, allowlist_, ctx);
+  }
+
+  void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
+    secrets::ReportHits(secrets::SecretKind::kToken, file, allowlist_, ctx);
+  }
+
+ private:
+  secrets::Allowlist allowlist_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeSecretToken() { return std::make_unique<SecretToken>(); }
+
+}  // namespace syncgate::rules
