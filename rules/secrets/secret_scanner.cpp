@@ -264,7 +264,8 @@ void CheckKeyContext(std::string_view context, std::string_view key, std::string
     return;
   }
   // A reference by name ("db-password", "admin.token") says where a secret is, not what it is.
-  if (ContainsAny(value, {"password", "secret", "token", "passwd", "credential", "key", "auth"}) &&
+  if (ContainsAny(value, {"password", "secret", "token", "passwd", "credential", "key", "auth",
+                          "pass"}) &&
       value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string_view::npos) {
     return;
   }
@@ -327,7 +328,8 @@ bool IsSecretKey(std::string_view key) {
         "count", "size", "regex", "pattern", "field", "property", "mount", "volume", "env",
         "envvar", "selector", "labels", "required", "store", "manager", "backend", "class",
         "kind", "description", "help", "hint", "message", "id" /* passwordId, tokenId */,
-        "hash", "seconds", "minutes", "hours", "days", "duration", "timeout", "interval"}) {
+        "hash", "seconds", "minutes", "hours", "days", "duration", "timeout", "interval", "ms",
+        "validity", "cache", "limit"}) {
     if (EndsWith(k, suffix) && k != "secretid") return false;
   }
   // The first word of the key: `useExistingSecret`, `create_token`, `enablePassword`.
@@ -372,6 +374,9 @@ bool IsPlaceholder(std::string_view raw) {
         "required", "optional", "n/a", "na", "-", "..."}) {
     if (lower == word) return true;
   }
+  if (StartsWith(lower, "your")) return true;  // YourApiToken, your-password
+  // Short numbers are ports, timeouts and counts.
+  if (v.size() < 6 && v.find_first_not_of("0123456789") == std::string_view::npos) return true;
   if (ContainsAny(lower, {"changeme", "change-me", "change_me", "changeit", "change-it",
                           "replaceme", "replace-me", "replace_me", "replace_with", "replace-with",
                           "placeholder", "example", "dummy", "redacted", "your-", "your_",

@@ -56,13 +56,18 @@ class DocumentScanner {
     if (doc.kind() == DocKind::kSealedSecret) skip.emplace_back("/spec/encryptedData");
     if (IsV1Secret(doc)) {
       skip.emplace_back("/data");
-      ScanSecretData(doc);
+      ScanSecretData(doc, doc.root(), "");
     }
     skip.emplace_back("/sops");  // SOPS metadata: MACs and encrypted data keys
     skip_ = std::move(skip);
     std::string pointer;
     WalkTree(doc.root(), pointer, [&](const Node& node, const std::string& at) {
       if (Skipped(at)) return false;
+      if (node.kind == NodeKind::kMapping && !at.empty() && IsNestedSecret(node)) {
+        // A Secret manifest inside values (`extraObjects`): its data is base64 too.
+        skip_.push_back(at + "/data");
+        ScanSecretData(doc, node, at);
+      }
       if (node.kind == NodeKind::kMapping) ScanMapping(doc, node, at);
       if (node.kind == NodeKind::kSequence) {
         const std::string_view key = std::string_view(at).substr(at.rfind('/') + 1);
@@ -116,16 +121,22 @@ class DocumentScanner {
     }
   }
 
+  static bool IsNestedSecret(const Node& map) {
+    const Node* kind = map.Get("kind");
+    const Node* data = map.Get("data");
+    return kind && kind->Text() == "Secret" && data && data->IsMap();
+  }
+
   /// A Secret's `data` is base64: decode each value and scan what it says.
-  void ScanSecretData(const Document& doc) {
-    const Node* data = doc.root().Get("data");
+  void ScanSecretData(const Document& doc, const Node& secret, const std::string& at) {
+    const Node* data = secret.Get("data");
     if (!data || !data->IsMap()) return;
     for (const MapEntry& entry : data->Resolved().entries) {
       const Node& value = entry.value->Resolved();
       if (value.kind != NodeKind::kScalar || value.value.empty()) continue;
       std::optional<std::string> decoded = DecodeBase64(value.value);
       if (!decoded || !IsPrintableText(*decoded)) continue;
-      const std::string pointer = JoinPointer("/data", entry.key->value);
+      const std::string pointer = JoinPointer(at + "/data", entry.key->value);
       for (const ValueHit& hit : ScanString(LowerPointer(doc, pointer), entry.key->value, *decoded)) {
         SecretHit out{hit.kind, hit.what,
                       hit.decoded.empty() ? decoded->substr(hit.offset, hit.length) : hit.decoded,
@@ -251,9 +262,11 @@ bool IsLiteralEntry(const SourceFile& source, const TextEntry& entry) {
   return IsCommittedValue(value);
 }
 
+/// Documentation (README.md, README.md.gotmpl, .rst): its values are examples.
 bool IsDocumentation(std::string_view path) {
   const std::string lower = ToLower(path);
-  return EndsWith(lower, ".md") || EndsWith(lower, ".rst") || EndsWith(lower, ".adoc");
+  return lower.find(".md") != std::string::npos || lower.find(".rst") != std::string::npos ||
+         lower.find(".adoc") != std::string::npos;
 }
 
 void ScanText(const FileUnit& file, std::vector<SecretHit>& out) {
