@@ -1,0 +1,55 @@
+// argocd-auto-sync-unguarded: automated prune/selfHeal on a production Application.
+#include <fmt/format.h>
+
+#include "checker/rule.h"
+#include "rules/argocd/app_spec.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "argocd-auto-sync-unguarded",
+    "Automated sync with prune or selfHeal on an Application marked as production",
+    "With automated sync every push to the tracked revision reaches production at once; prune "
+    "deletes whatever disappeared from the render (a template typo can delete a StatefulSet) and "
+    "selfHeal reverts emergency fixes made in the cluster. The QSIGN guide itself says auto-sync "
+    "must be used carefully in production and important changes should get manual approval. "
+    "Applies only where .syncgate.yaml (environments:) or --env marks the Application as "
+    "production.",
+    "Sync production manually (remove syncPolicy.automated), or gate the revision it tracks: pin "
+    "targetRevision and let only gated commits move it, and add a deny sync window in the "
+    "AppProject for unattended hours.",
+    Severity::kError,
+    DocKind::kApplication | DocKind::kApplicationSet};
+
+class ArgocdAutoSyncUnguarded final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+    if (!ctx.production()) return;
+    auto app = FindAppSpec(doc);
+    if (!app) return;
+    const Node* automated = app->spec->Path({"syncPolicy", "automated"});
+    if (!automated || !automated->IsMap()) return;  // absent or null: manual sync
+    const Node* enabled = automated->Get("enabled");
+    if (enabled && enabled->IsScalar() && enabled->Text() == "false") return;
+    const bool prune = IsTrue(automated->Get("prune"));
+    const bool self_heal = IsTrue(automated->Get("selfHeal"));
+    if (!prune && !self_heal) return;
+    const char* what = prune && self_heal ? "prune and selfHeal" : prune ? "prune" : "selfHeal";
+    ctx.Report(app->pointer + "/syncPolicy/automated",
+               fmt::format("automated sync with {} on a production Application (environment {}): "
+                           "every push reaches production without approval",
+                           what, ctx.environment()),
+               {.at = app->spec->Get("syncPolicy")->KeyNode("automated")->pos});
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeArgocdAutoSyncUnguarded() {
+  return std::make_unique<ArgocdAutoSyncUnguarded>();
+}
+
+}  // namespace syncgate::rules
