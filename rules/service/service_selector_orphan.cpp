@@ -1,0 +1,68 @@
+// service-selector-orphan: a Service whose selector matches no pod template in the checked set.
+#include <fmt/format.h>
+
+#include "checker/rule.h"
+#include "checker/workspace.h"
+#include "rules/workload/label_selector.h"
+#include "rules/workload/pod_templates.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "service-selector-orphan",
+    "A Service whose selector matches no pod template among the checked objects",
+    "A Service that selects no pods has no endpoints: clients get connection refused, and "
+    "ArgoCD still reports the Service healthy. It usually means a label was renamed on one side "
+    "only. The check runs across the checked files (and rendered charts) and only when they "
+    "contain workloads; pods created elsewhere are not seen.",
+    "Make the Service's spec.selector match the labels of the pod template it fronts, in the same "
+    "namespace.",
+    Severity::kWarning,
+    DocKind::kNone};
+
+/// Objects without a namespace are deployed wherever the Application points: match them all.
+bool SameNamespace(const Document& a, const Document& b) {
+  return a.object().ns.empty() || b.object().ns.empty() || a.object().ns == b.object().ns;
+}
+
+class ServiceSelectorOrphan final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
+    struct Template {
+      const Document* doc;
+      const Node* labels;
+    };
+    std::vector<Template> templates;
+    workspace.ForEachDocument(DocKind::kManifest, [&](const Document& doc) {
+      ForEachPodSpec(doc, [&](const Node&, const std::string& pointer) {
+        // The pod's metadata sits beside its spec: "/spec/template/spec" → "/spec/template",
+        // and for a Pod "/spec" → "".
+        templates.push_back({&doc, doc.Find(pointer.substr(0, pointer.rfind('/')) + "/metadata/labels")});
+      });
+    });
+    if (templates.empty()) return;
+    workspace.ForEachDocument(DocKind::kManifest, [&](const Document& doc) {
+      if (doc.object().kind != "Service" || doc.object().api_version != "v1") return;
+      const Node* selector = doc.root().Path({"spec", "selector"});
+      if (!selector || !selector->IsMap() || selector->Resolved().entries.empty()) return;
+      for (const Template& t : templates) {
+        if (SameNamespace(doc, *t.doc) && MapSelectorMatches(*selector, t.labels)) return;
+      }
+      ctx.ReportIn(doc, "/spec/selector",
+                   fmt::format("Service '{}' selects no pod template among the checked objects: "
+                               "it has no endpoints", doc.object().name),
+                   {.at = doc.root().Get("spec")->KeyNode("selector")->pos});
+    });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeServiceSelectorOrphan() {
+  return std::make_unique<ServiceSelectorOrphan>();
+}
+
+}  // namespace syncgate::rules

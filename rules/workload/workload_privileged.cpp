@@ -1,0 +1,65 @@
+// workload-privileged: privileged containers, privilege escalation, added capabilities.
+#include <fmt/format.h>
+
+#include "checker/rule.h"
+#include "checker/text_util.h"
+#include "rules/workload/pod_templates.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "workload-privileged",
+    "A privileged container, allowPrivilegeEscalation: true, or added Linux capabilities",
+    "A privileged container has every capability and all host devices: a compromise of the "
+    "process is a compromise of the node. allowPrivilegeEscalation lets setuid binaries gain "
+    "more rights than the process started with, and added capabilities (SYS_ADMIN, NET_ADMIN, "
+    "NET_RAW...) each reopen part of what the container boundary closes.",
+    "Remove privileged, set allowPrivilegeEscalation: false, drop ALL capabilities and add back "
+    "only NET_BIND_SERVICE if needed. For a hardware device (an HSM), mount only that device and "
+    "suppress this rule with the reason.",
+    Severity::kError,
+    kAnyObject};
+
+bool IsTrue(const Node* node) { return node && node->IsScalar() && node->Text() == "true"; }
+
+class WorkloadPrivileged final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+    ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
+      const Node* sc = container.Get("securityContext");
+      if (!sc || !sc->IsMap()) return;
+      const std::string at = pointer + "/securityContext";
+      const Node* name = container.Get("name");
+      const std::string_view who = name ? name->Text() : "?";
+      if (IsTrue(sc->Get("privileged"))) {
+        ctx.Report(at + "/privileged",
+                   fmt::format("container '{}' is privileged: full access to the node", who));
+      }
+      if (IsTrue(sc->Get("allowPrivilegeEscalation"))) {
+        ctx.Report(at + "/allowPrivilegeEscalation",
+                   fmt::format("container '{}' allows privilege escalation", who),
+                   {.severity = Severity::kWarning});
+      }
+      const Node* add = sc->Path({"capabilities", "add"});
+      if (!add || !add->IsSeq()) return;
+      const auto& items = add->Resolved().items;
+      for (size_t i = 0; i < items.size(); ++i) {
+        const std::string cap = ToLower(items[i]->Text());
+        if (cap == "net_bind_service" || cap == "cap_net_bind_service") continue;
+        ctx.Report(fmt::format("{}/capabilities/add/{}", at, i),
+                   fmt::format("container '{}' adds capability {}", who, items[i]->Text()),
+                   {.severity = cap == "sys_admin" || cap == "all" ? Severity::kError
+                                                                   : Severity::kWarning});
+      }
+    });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeWorkloadPrivileged() { return std::make_unique<WorkloadPrivileged>(); }
+
+}  // namespace syncgate::rules
