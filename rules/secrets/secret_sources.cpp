@@ -11,6 +11,13 @@
 namespace syncgate::secrets {
 namespace {
 
+/// Documents rendered from a chart (render/ names their files `<chart>@rendered/<set>`): what
+/// they hold is already checked where it is committed (values files, templates as text), and
+/// a Secret rendered from `{{ .Values.x | b64enc }}` is not a Secret committed to Git.
+bool IsRendered(const Document& doc) {
+  return doc.source().path().find("@rendered/") != std::string::npos;
+}
+
 bool IsV1Secret(const Document& doc) {
   return doc.kind() == DocKind::kManifest && doc.object().kind == "Secret" &&
          doc.object().api_version == "v1";
@@ -349,7 +356,7 @@ const std::vector<SecretHit>& SecretsInDocument(const Document& doc) {
   auto it = cache.documents.find(&doc);
   if (it != cache.documents.end()) return it->second;
   std::vector<SecretHit> hits;
-  if (doc.kind() != DocKind::kConfig) DocumentScanner(hits).Scan(doc);
+  if (doc.kind() != DocKind::kConfig && !IsRendered(doc)) DocumentScanner(hits).Scan(doc);
   return cache.documents.emplace(&doc, std::move(hits)).first->second;
 }
 
@@ -365,7 +372,7 @@ const std::vector<SecretHit>& SecretsInTextFile(const FileUnit& file) {
 }
 
 std::vector<PlaintextSecret> PlaintextSecretsIn(const Document& doc) {
-  if (!IsV1Secret(doc) || doc.root().Get("sops")) return {};
+  if (!IsV1Secret(doc) || IsRendered(doc) || doc.root().Get("sops")) return {};
   PlaintextSecret secret{doc.object().name, {}, doc.PositionOf("/kind")};
   for (const char* block : {"data", "stringData"}) {
     const Node* values = doc.root().Get(block);
