@@ -15,6 +15,7 @@ struct CommandResult {
 
 void AddCheckCommand(CLI::App& app, CommandResult& result);
 void AddRulesCommand(CLI::App& app, CommandResult& result);
+void AddSealCommand(CLI::App& app, CommandResult& result);
 void AddVersionCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace syncgate::cli

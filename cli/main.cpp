@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   CommandResult result;
   AddCheckCommand(app, result);
   AddRulesCommand(app, result);
+  AddSealCommand(app, result);
   AddVersionCommand(app, result);
   try {
     app.parse(argc, argv);
