@@ -115,7 +115,7 @@ class FindingCollector final : public RuleContext {
       return;
     }
     Finding f = Base(std::move(message), extra);
-    f.file = file_ ? file_->input.display_path : "";
+    f.file = !extra.file.empty() ? std::string(extra.file) : file_ ? file_->input.display_path : "";
     f.pointer = std::string(pointer);
     const Position pos = extra.at.line > 0 ? extra.at : Position{1, 1};
     f.line = pos.line;
@@ -335,6 +335,7 @@ RunResult Engine::Run(Discovery inputs) {
   std::vector<Finding> all;
   for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(all));
   std::move(workspace_findings.begin(), workspace_findings.end(), std::back_inserter(all));
+  for (const FindingMapper& mapper : mappers_) mapper(workspace, all);
   std::vector<Suppression> all_suppressions;
   for (auto& list : suppressions) {
     std::move(list.begin(), list.end(), std::back_inserter(all_suppressions));

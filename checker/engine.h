@@ -61,6 +61,9 @@ struct RunResult {
 /// charts) or reports findings of its own. Used by render/ and sealing/ without checker/
 /// knowing them.
 using WorkspaceStage = std::function<void(Workspace&, RunResult&)>;
+/// A hook that runs after the rules, before suppressions and fingerprints: moves findings made
+/// in generated documents (rendered charts) to the place the user edits, or drops duplicates.
+using FindingMapper = std::function<void(const Workspace&, std::vector<Finding>&)>;
 
 class Engine {
  public:
@@ -72,6 +75,8 @@ class Engine {
   Status Prepare();
   /// Adds a stage run after loading and before the rules.
   void AddStage(WorkspaceStage stage) { stages_.push_back(std::move(stage)); }
+  /// Adds a mapper run over every finding after the rules.
+  void AddFindingMapper(FindingMapper mapper) { mappers_.push_back(std::move(mapper)); }
   /// Loads and checks everything in `inputs`.
   RunResult Run(Discovery inputs);
 
@@ -86,6 +91,7 @@ class Engine {
   std::vector<std::string> known_rule_ids_;  // every rule, enabled or not
   EngineOptions options_;
   std::vector<WorkspaceStage> stages_;
+  std::vector<FindingMapper> mappers_;
 };
 
 /// Whether `severity` is at or above the `--fail-on` threshold ("never" passes everything).

@@ -47,6 +47,9 @@ struct ReportExtra {
   std::string_view secret;
   /// An explicit position for findings not tied to a node (text lines, comments).
   Position at;
+  /// An explicit file (display path) for findings of workspace rules about a file that has no
+  /// document (a chart template named in a Helm error).
+  std::string_view file;
 };
 
 /// Where a rule reports to. One context per rule and subject; not shared between threads.

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <typeindex>
 #include <vector>
 
 #include "checker/config.h"
@@ -77,8 +78,23 @@ class Workspace {
     }
   }
 
+  /// What a stage leaves for the rules that report on it (render outcomes, chart models): one
+  /// object per type, created on first use. Stages write before the rules run; rules only read.
+  template <typename T>
+  T& Extension() {
+    std::shared_ptr<void>& slot = extensions_[std::type_index(typeid(T))];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+  template <typename T>
+  const T* FindExtension() const {
+    auto it = extensions_.find(std::type_index(typeid(T)));
+    return it == extensions_.end() ? nullptr : static_cast<const T*>(it->second.get());
+  }
+
  private:
   std::vector<std::unique_ptr<FileUnit>> files_;
+  std::map<std::type_index, std::shared_ptr<void>> extensions_;
 };
 
 }  // namespace syncgate

@@ -12,6 +12,7 @@
 #include "checker/engine.h"
 #include "checker/workspace.h"
 #include "cli/commands.h"
+#include "render/render_stage.h"
 #include "reporters/reporter.h"
 #include "rules/registry.h"
 
@@ -84,6 +85,9 @@ int RunCheck(const CheckOptions& opts) {
   engine_options.settings = opts.settings;
   if (std::getenv("CI") && !opts.require_render_set) engine_options.settings.require_render = true;
   Engine engine(config, MakeBuiltinRules(), engine_options);
+  // Charts are rendered (helm template) once per values set and Application; see render/.
+  render::AddRendering(engine, config, engine_options.settings,
+                       opts.jobs > 0 ? opts.jobs : static_cast<int>(std::thread::hardware_concurrency()));
   if (Status prepared = engine.Prepare(); !prepared) {
     std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
     return kExitError;

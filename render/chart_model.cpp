@@ -1,0 +1,264 @@
+#include "render/chart_model.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "checker/text_util.h"
+#include "render/values_text.h"
+
+namespace syncgate::render {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Normalized(std::string_view path) {
+  std::string s = fs::path(std::string(path)).lexically_normal().generic_string();
+  while (StartsWith(s, "./")) s = s.substr(2);
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+std::string Canonical(const fs::path& path) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(path, ec);
+  return ec ? path.lexically_normal().string() : c.string();
+}
+
+std::string TextAt(const Node* node) { return node && node->IsScalar() ? std::string(node->Text()) : ""; }
+
+const Node* DocRoot(const FileUnit* unit) {
+  if (!unit || unit->documents.empty()) return nullptr;
+  return &unit->documents.front()->root();
+}
+
+/// Index of the loaded files by display path.
+using FileIndex = std::map<std::string, const FileUnit*, std::less<>>;
+
+void AddValueSetPlans(const ChartInfo& chart, const FileIndex& files, const RunSettings& settings,
+                      std::vector<RenderPlan>& plans) {
+  RenderPlan base;
+  base.chart = &chart;
+  base.request.chart_dir = chart.fs_dir;
+  base.request.release_name = ToLower(chart.name);
+  base.request.namespace_name =
+      settings.default_namespace.empty() ? "default" : settings.default_namespace;
+  base.request.kube_version = settings.kube_version;
+  base.anchor_file = chart.chart_file->input.display_path;
+  if (chart.values) base.layers.push_back({chart.values->input.display_path, DocRoot(chart.values), {}});
+  base.label = chart.name + "/values.yaml";
+  plans.push_back(base);
+
+  // values-<env>.yaml beside values.yaml, and environments/<env>/*.yaml, each on top of it.
+  std::map<std::string, std::vector<const FileUnit*>> environments;
+  const std::string prefix = chart.root == "." ? "" : chart.root + "/";
+  for (auto it = files.lower_bound(prefix); it != files.end() && StartsWith(it->first, prefix); ++it) {
+    const std::string_view rel = std::string_view(it->first).substr(prefix.size());
+    const FileUnit* unit = it->second;
+    if (unit->input.chart_root != chart.root) continue;
+    const bool yaml = EndsWith(rel, ".yaml") || EndsWith(rel, ".yml");
+    if (!yaml) continue;
+    if (rel.find('/') == std::string_view::npos && StartsWith(rel, "values-")) {
+      environments[std::string(rel)].push_back(unit);
+    } else if (StartsWith(rel, "environments/")) {
+      const std::string_view env_rel = rel.substr(13);
+      const size_t slash = env_rel.find('/');
+      if (slash == std::string_view::npos) continue;
+      environments["environments/" + std::string(env_rel.substr(0, slash))].push_back(unit);
+    }
+  }
+  for (const auto& [set, units] : environments) {
+    RenderPlan plan = base;
+    plan.label = chart.name + "/" + set;
+    plan.anchor_file = units.front()->input.display_path;
+    for (const FileUnit* unit : units) {
+      plan.request.value_files.push_back(unit->input.fs_path);
+      plan.layers.push_back({unit->input.display_path, DocRoot(unit), {}});
+    }
+    plans.push_back(std::move(plan));
+  }
+}
+
+/// The chart an Application source's `path` points at, or null.
+const ChartInfo* ChartOfSource(const Node& source, const ChartModel& model, const Config& config) {
+  const std::string path = Normalized(TextAt(source.Get("path")));
+  if (path.empty() || path == "." || source.Get("chart")) return nullptr;
+  // `.syncgate.yaml` says which folder holds which repository: then the match is exact.
+  if (const Document* doc = config.document()) {
+    if (const Node* repos = doc->root().Get("repositories"); repos && repos->IsMap()) {
+      if (const Node* folder = repos->Get(TextAt(source.Get("repoURL"))); folder && folder->IsScalar()) {
+        const std::string want = Canonical(fs::path(config.root()) / std::string(folder->Text()) / path);
+        for (const auto& chart : model.charts) {
+          if (Canonical(chart->fs_dir) == want) return chart.get();
+        }
+        return nullptr;
+      }
+    }
+  }
+  // Otherwise the chart folder whose path ends with the source path, when only one does.
+  const ChartInfo* found = nullptr;
+  for (const auto& chart : model.charts) {
+    if (chart->root == path || EndsWith(chart->root, "/" + path)) {
+      if (found) return nullptr;
+      found = chart.get();
+    }
+  }
+  return found;
+}
+
+void AddApplicationPlan(const Document& app, const Node& source, const std::string& source_at,
+                        const ChartInfo& chart, const FileIndex& files,
+                        const RunSettings& settings, std::vector<RenderPlan>& plans) {
+  const Node& root = app.root();
+  const std::string app_name = TextAt(root.Path({"metadata", "name"}));
+  const Node* helm = source.Get("helm");
+  auto helm_text = [&](std::string_view key) { return helm ? TextAt(helm->Get(key)) : std::string(); };
+  RenderPlan plan;
+  plan.chart = &chart;
+  plan.label = chart.name + "/app:" + app_name;
+  plan.anchor_file = app.source().path();
+  plan.anchor_pos = app.PositionOf(source_at + "/path");
+  RenderRequest& req = plan.request;
+  req.chart_dir = chart.fs_dir;
+  req.release_name = helm_text("releaseName").empty() ? app_name : helm_text("releaseName");
+  req.namespace_name = helm_text("namespace");
+  if (req.namespace_name.empty()) req.namespace_name = TextAt(root.Path({"spec", "destination", "namespace"}));
+  if (req.namespace_name.empty()) req.namespace_name = "default";
+  req.kube_version = helm_text("kubeVersion").empty() ? settings.kube_version : helm_text("kubeVersion");
+  req.include_crds = helm_text("skipCrds") != "true";
+  if (chart.values) plan.layers.push_back({chart.values->input.display_path, DocRoot(chart.values), {}});
+
+  const bool ignore_missing = helm_text("ignoreMissingValueFiles") == "true";
+  if (const Node* value_files = helm ? helm->Get("valueFiles") : nullptr; value_files && value_files->IsSeq()) {
+    for (const Node* item : value_files->Resolved().items) {
+      const std::string file(item->Text());
+      if (StartsWith(file, "$") || file.find("://") != std::string::npos) {
+        plan.skip_reason = fmt::format(
+            "valueFiles entry '{}' comes from another source or a URL, which syncgate does not "
+            "fetch", file);
+        break;
+      }
+      const std::string fs_path = (fs::path(chart.fs_dir) / file).lexically_normal().string();
+      std::error_code ec;
+      if (!fs::exists(fs_path, ec) && ignore_missing) continue;
+      req.value_files.push_back(fs_path);
+      const std::string display = Normalized(chart.root + "/" + file);
+      auto it = files.find(display);
+      plan.layers.push_back({display, it == files.end() ? nullptr : DocRoot(it->second), {}});
+    }
+  }
+  // valuesObject replaces values (ArgoCD's ValuesYAML); both come after valueFiles.
+  if (const Node* object = helm ? helm->Get("valuesObject") : nullptr; object && object->IsMap()) {
+    req.inline_values = ValuesToYaml(*object);
+    plan.layers.push_back({app.source().path(), object, {}});
+  } else if (const Node* values = helm ? helm->Get("values") : nullptr; values && values->IsScalar()) {
+    req.inline_values = values->Resolved().value;
+    const Document* embedded = app.Embedded(*values, source_at + "/helm/values");
+    plan.layers.push_back({app.source().path(), embedded ? &embedded->root() : nullptr, {}});
+  }
+  if (const Node* params = helm ? helm->Get("parameters") : nullptr; params && params->IsSeq()) {
+    ValuesLayer layer{app.source().path(), nullptr, {}};
+    for (const Node* p : params->Resolved().items) {
+      SetParameter set{TextAt(p->Get("name")), TextAt(p->Get("value")),
+                       TextAt(p->Get("forceString")) == "true"};
+      if (set.name.empty()) continue;
+      const Node* value = p->Get("value");
+      layer.parameters.push_back({set.name, set.value, value ? value->pos : p->pos});
+      req.parameters.push_back(std::move(set));
+    }
+    plan.layers.push_back(std::move(layer));
+  }
+  plans.push_back(std::move(plan));
+}
+
+}  // namespace
+
+std::vector<MissingDependency> FindMissingDependencies(const Document& chart_doc,
+                                                       const std::string& chart_dir) {
+  std::vector<MissingDependency> missing;
+  const Node* deps = chart_doc.root().Get("dependencies");
+  if (!deps || !deps->IsSeq()) return missing;
+  const fs::path charts = fs::path(chart_dir) / "charts";
+  std::vector<std::string> archives;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(charts, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (EndsWith(name, ".tgz")) archives.push_back(name);
+  }
+  const auto& items = deps->Resolved().items;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string name = TextAt(items[i]->Get("name"));
+    if (name.empty()) continue;
+    if (fs::exists(charts / name / "Chart.yaml", ec)) continue;
+    const bool archived = std::any_of(archives.begin(), archives.end(), [&](const std::string& a) {
+      return StartsWith(a, name + "-") || a == name + ".tgz";
+    });
+    if (!archived) missing.push_back({i, name});
+  }
+  return missing;
+}
+
+ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
+                           const RunSettings& settings) {
+  ChartModel model;
+  FileIndex files;
+  for (const auto& unit : workspace.files()) {
+    if (!unit->input.fs_path.empty()) files.emplace(unit->input.display_path, unit.get());
+  }
+  for (const auto& [path, unit] : files) {
+    if (unit->input.kind != FileKind::kChartMeta) continue;
+    auto chart = std::make_unique<ChartInfo>();
+    chart->root = unit->input.chart_root.empty() ? "." : unit->input.chart_root;
+    chart->fs_dir = fs::path(unit->input.fs_path).parent_path().string();
+    if (chart->fs_dir.empty()) chart->fs_dir = ".";
+    chart->chart_file = unit;
+    if (!unit->documents.empty() && unit->documents.front()->root().IsMap()) {
+      chart->chart_doc = unit->documents.front().get();
+    }
+    const Node* root = chart->chart_doc ? &chart->chart_doc->root() : nullptr;
+    chart->name = root ? TextAt(root->Get("name")) : "";
+    if (chart->name.empty()) chart->name = fs::path(chart->fs_dir).filename().string();
+    chart->library = root && TextAt(root->Get("type")) == "library";
+    const std::string values_path = (chart->root == "." ? "" : chart->root + "/") + "values.yaml";
+    if (auto it = files.find(values_path); it != files.end()) chart->values = it->second;
+    std::error_code ec;
+    const fs::path schema = fs::path(chart->fs_dir) / "values.schema.json";
+    if (fs::exists(schema, ec)) chart->schema_file = schema.string();
+    if (chart->chart_doc) chart->missing_dependencies = FindMissingDependencies(*chart->chart_doc, chart->fs_dir);
+    model.charts.push_back(std::move(chart));
+  }
+  for (const auto& chart : model.charts) {
+    for (const auto& other : model.charts) {
+      if (other != chart && other->root != "." && StartsWith(chart->root, other->root + "/charts/")) {
+        chart->subchart = true;
+      }
+      if (other != chart && other->root == "." && StartsWith(chart->root, "charts/")) chart->subchart = true;
+    }
+  }
+  for (const auto& chart : model.charts) {
+    if (!chart->library && !chart->subchart) AddValueSetPlans(*chart, files, settings, model.plans);
+  }
+  workspace.ForEachDocument(DocKind::kApplication, [&](const Document& app) {
+    if (app.parent()) return;
+    const Node* spec = app.root().Get("spec");
+    if (!spec) return;
+    auto add = [&](const Node* source, const std::string& at) {
+      if (!source || !source->IsMap()) return;
+      const ChartInfo* chart = ChartOfSource(*source, model, config);
+      if (chart && !chart->library && !chart->subchart) {
+        AddApplicationPlan(app, *source, at, *chart, files, settings, model.plans);
+      }
+    };
+    add(spec->Get("source"), "/spec/source");
+    if (const Node* sources = spec->Get("sources"); sources && sources->IsSeq()) {
+      for (size_t i = 0; i < sources->Resolved().items.size(); ++i) {
+        add(sources->Resolved().items[i], fmt::format("/spec/sources/{}", i));
+      }
+    }
+  });
+  return model;
+}
+
+}  // namespace syncgate::render

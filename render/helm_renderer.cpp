@@ -1,0 +1,256 @@
+#include "render/helm_renderer.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "checker/finding.h"
+#include "checker/text_util.h"
+#include "render/subprocess.h"
+
+namespace syncgate::render {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool IsExecutable(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) && access(path.c_str(), X_OK) == 0;
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Every file of a chart folder (subcharts and archives included), by relative path: what Helm
+/// reads, so a change anywhere invalidates the cache.
+std::string HashChartFolder(const fs::path& dir) {
+  std::vector<std::pair<std::string, fs::path>> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      files.emplace_back(fs::relative(it->path(), dir, ec).generic_string(), it->path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string all;
+  for (const auto& [rel, path] : files) {
+    all += rel;
+    all += '\0';
+    all += Sha256Hex(ReadAll(path));
+    all += '\n';
+  }
+  return Sha256Hex(all);
+}
+
+class HelmRenderer final : public Renderer {
+ public:
+  explicit HelmRenderer(HelmOptions options) : options_(std::move(options)) {}
+
+  std::string Describe() const override {
+    return version_.empty() ? fmt::format("helm ({})", options_.binary)
+                            : fmt::format("helm {}", version_);
+  }
+
+  Status Available() override {
+    if (checked_) return available_;
+    checked_ = true;
+    if (options_.binary.empty()) {
+      available_ = Unexpected(
+          "helm not found: install it (tools/install-helm.sh puts v3.17.2 in .tools/bin) or pass "
+          "--helm PATH");
+      return available_;
+    }
+    ProcessResult r = RunProcess({options_.binary, "version", "--short"}, "", 30);
+    if (!r.started || r.exit_code != 0) {
+      available_ = Unexpected(fmt::format(
+          "helm at '{}' does not run: {}", options_.binary,
+          !r.started ? r.error : std::string(Trim(r.err.empty() ? r.out : r.err))));
+      return available_;
+    }
+    version_ = std::string(Trim(r.out));
+    struct stat st {};
+    std::string identity = version_;
+    if (stat(options_.binary.c_str(), &st) == 0) {
+      identity += fmt::format("|{}|{}|{}", options_.binary, st.st_size, st.st_mtime);
+    }
+    identity_ = identity;
+    available_ = Ok{};
+    return available_;
+  }
+
+  std::vector<RenderResult> RenderAll(const std::vector<RenderRequest>& requests,
+                                      int jobs) override {
+    std::vector<RenderResult> results(requests.size());
+    if (Status ok = Available(); !ok) {
+      for (RenderResult& r : results) r.error = ok.error().message;
+      return results;
+    }
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < requests.size(); i = next++) results[i] = RenderOne(requests[i]);
+    };
+    const size_t threads = std::min<size_t>(std::max(jobs, 1), requests.size());
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+    return results;
+  }
+
+ private:
+  std::string ChartHash(const std::string& dir) {
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = chart_hashes_.find(dir); it != chart_hashes_.end()) return it->second;
+    }
+    std::string hash = HashChartFolder(dir);
+    std::lock_guard lock(mutex_);
+    chart_hashes_.emplace(dir, hash);
+    return hash;
+  }
+
+  std::string CacheKey(const RenderRequest& req) {
+    std::string key = fmt::format("syncgate-render-1\n{}\n{}\n{}\n{}\n{}\n{}\n", identity_,
+                                  ChartHash(req.chart_dir), req.release_name, req.namespace_name,
+                                  req.kube_version, req.include_crds);
+    for (const std::string& file : req.value_files) {
+      key += fmt::format("f {} {}\n", file, Sha256Hex(ReadAll(file)));
+    }
+    key += fmt::format("v {}\n", Sha256Hex(req.inline_values));
+    for (const SetParameter& p : req.parameters) {
+      key += fmt::format("p {}\n{}\n{}\n", p.name, p.value, p.force_string);
+    }
+    return Sha256Hex(key);
+  }
+
+  std::optional<RenderResult> FromCache(const std::string& key) const {
+    if (options_.cache_dir.empty()) return std::nullopt;
+    const fs::path path = fs::path(options_.cache_dir) / (key + ".render");
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return std::nullopt;
+    std::string text = ReadAll(path);
+    const size_t nl = text.find('\n');
+    if (nl == std::string::npos) return std::nullopt;
+    RenderResult r;
+    r.cached = true;
+    const std::string_view status = std::string_view(text).substr(0, nl);
+    if (status == "ok") {
+      r.status = RenderStatus::kOk;
+      r.manifest = text.substr(nl + 1);
+    } else if (status == "failed") {
+      r.status = RenderStatus::kFailed;
+      r.error = text.substr(nl + 1);
+    } else {
+      return std::nullopt;
+    }
+    return r;
+  }
+
+  void ToCache(const std::string& key, const RenderResult& r) const {
+    if (options_.cache_dir.empty() || r.status == RenderStatus::kUnavailable) return;
+    std::error_code ec;
+    fs::create_directories(options_.cache_dir, ec);
+    const fs::path path = fs::path(options_.cache_dir) / (key + ".render");
+    const fs::path tmp = path.string() + fmt::format(".{}.tmp", std::hash<std::thread::id>{}(std::this_thread::get_id()));
+    {
+      std::ofstream out(tmp, std::ios::binary);
+      out << (r.status == RenderStatus::kOk ? "ok\n" : "failed\n")
+          << (r.status == RenderStatus::kOk ? r.manifest : r.error);
+      if (!out.flush()) return;  // a cache that cannot be written is only slower
+    }
+    fs::rename(tmp, path, ec);
+  }
+
+  RenderResult RenderOne(const RenderRequest& req) {
+    const std::string key = CacheKey(req);
+    if (std::optional<RenderResult> hit = FromCache(key)) return *hit;
+    std::vector<std::string> argv = {options_.binary, "template", req.release_name,
+                                     req.chart_dir};
+    if (!req.namespace_name.empty()) argv.insert(argv.end(), {"--namespace", req.namespace_name});
+    if (!req.kube_version.empty()) argv.insert(argv.end(), {"--kube-version", req.kube_version});
+    if (req.include_crds) argv.push_back("--include-crds");
+    for (const std::string& file : req.value_files) argv.insert(argv.end(), {"--values", file});
+    if (!req.inline_values.empty()) argv.insert(argv.end(), {"--values", "-"});
+    for (const SetParameter& p : req.parameters) {
+      argv.insert(argv.end(), {p.force_string ? "--set-string" : "--set", p.name + "=" + p.value});
+    }
+    ProcessResult p = RunProcess(argv, req.inline_values, options_.timeout_seconds);
+    RenderResult r;
+    if (!p.started) {
+      r.error = p.error;
+    } else if (p.timed_out) {
+      r.error = fmt::format("{} did not finish within {} s (or wrote too much) and was stopped",
+                            Describe(), options_.timeout_seconds);
+    } else if (p.signal != 0) {
+      r.error = fmt::format("{} crashed (signal {})", Describe(), p.signal);
+    } else if (p.exit_code != 0) {
+      r.status = RenderStatus::kFailed;
+      std::string message(Trim(p.err.empty() ? p.out : p.err));
+      if (StartsWith(message, "Error: ")) message = message.substr(7);
+      r.error = message.empty() ? fmt::format("helm exited with code {}", p.exit_code) : message;
+    } else {
+      r.status = RenderStatus::kOk;
+      r.manifest = std::move(p.out);
+    }
+    ToCache(key, r);
+    return r;
+  }
+
+  HelmOptions options_;
+  bool checked_ = false;
+  Status available_ = Ok{};
+  std::string version_;
+  std::string identity_;
+  std::mutex mutex_;
+  std::map<std::string, std::string> chart_hashes_;
+};
+
+}  // namespace
+
+std::string FindHelm(const std::string& explicit_binary) {
+  if (!explicit_binary.empty()) return explicit_binary;
+  if (const char* path = std::getenv("PATH")) {
+    for (std::string_view dir : Split(path, ':')) {
+      if (dir.empty()) continue;
+      const fs::path candidate = fs::path(std::string(dir)) / "helm";
+      if (IsExecutable(candidate)) return candidate.string();
+    }
+  }
+  if (IsExecutable(".tools/bin/helm")) return fs::absolute(".tools/bin/helm").string();
+  return "";
+}
+
+std::string DefaultCacheDir() {
+  if (const char* dir = std::getenv("SYNCGATE_CACHE_DIR"); dir && *dir) {
+    return (fs::path(dir) / "render").string();
+  }
+  if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir && *dir) {
+    return (fs::path(dir) / "syncgate" / "render").string();
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return (fs::path(home) / ".cache" / "syncgate" / "render").string();
+  }
+  return "";
+}
+
+std::unique_ptr<Renderer> MakeHelmRenderer(HelmOptions options) {
+  return std::make_unique<HelmRenderer>(std::move(options));
+}
+
+}  // namespace syncgate::render

@@ -1,0 +1,48 @@
+#pragma once
+// Rendering as a stage of a check run: every chart is rendered once per values set and per
+// Application (render/chart_model.h), the rendered documents join the workspace so that every
+// rule, schema and secret check runs on them, and findings in them are moved back to the values
+// line (or template) the user edits.
+//
+//   Engine engine(config, MakeBuiltinRules(), options);
+//   render::AddRendering(engine, config, options.settings, options.jobs);
+//   RunResult result = engine.Run(inputs);
+//   // result.summary.rendered: renders checked; charts that could not be rendered are in
+//   // result.skipped (and result.errors under --require-render)
+
+#include <string>
+#include <vector>
+
+#include "checker/engine.h"
+#include "render/chart_model.h"
+
+namespace syncgate::render {
+
+/// What happened to one render plan.
+struct RenderOutcome {
+  size_t plan = 0;               // index in ChartModel::plans
+  RenderStatus status = RenderStatus::kUnavailable;
+  bool attempted = false;        // false: skipped before rendering (see reason)
+  bool empty = false;            // rendered, but no object came out
+  std::string reason;            // renderer error, or why it was not attempted
+  std::string template_file;     // display path of the template Helm's error names, if any
+  int template_line = 0;
+  std::string rendered_path;     // display path of the rendered file in the workspace
+};
+
+/// Left in the workspace (Workspace::Extension) for the helm rules and the finding mapper.
+struct RenderState {
+  bool ran = false;
+  ChartModel model;
+  std::vector<RenderOutcome> outcomes;  // parallel to model.plans
+  std::string renderer;                 // "helm v3.17.2+g..."
+};
+
+/// Registers the render stage and the finding mapper on `engine`. `config` must outlive it.
+void AddRendering(Engine& engine, const Config& config, const RunSettings& settings, int jobs);
+
+/// The chart template a `# Source:` path names ("web/templates/a.yaml" inside chart folder
+/// "charts/web" is "charts/web/templates/a.yaml").
+std::string TemplateDisplayPath(const std::string& chart_root, std::string_view source);
+
+}  // namespace syncgate::render

@@ -1,0 +1,96 @@
+#include "render/values_text.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace syncgate::render {
+namespace {
+
+std::string Quote(const std::string& text) { return nlohmann::json(text).dump(); }
+
+void EmitScalar(const Node& node, std::string& out) {
+  const bool raw = node.style == ScalarStyle::kPlain && node.tag.empty() &&
+                   (node.type != ScalarType::kString || node.yaml11_differs);
+  out += raw ? (node.value.empty() ? std::string("null") : node.value) : Quote(node.value);
+}
+
+/// Emits the coalesced value of `nodes` (lowest precedence first, all non-null).
+void EmitMerged(const std::vector<const Node*>& nodes, std::string& out, int depth) {
+  const Node& top = nodes.back()->Resolved();
+  if (depth > 200) {  // anchors cannot loop (aliases are not expanded twice), but stay bounded
+    out += "null";
+    return;
+  }
+  if (top.kind == NodeKind::kScalar) {
+    EmitScalar(top, out);
+    return;
+  }
+  if (top.kind == NodeKind::kSequence) {
+    out += '[';
+    for (size_t i = 0; i < top.items.size(); ++i) {
+      if (i) out += ", ";
+      EmitMerged({top.items[i]}, out, depth + 1);
+    }
+    out += ']';
+    return;
+  }
+  // A map merges with the maps directly below it (a lower non-map is replaced).
+  std::vector<const Node*> maps;
+  for (auto it = nodes.rbegin(); it != nodes.rend() && (*it)->IsMap(); ++it) maps.push_back(*it);
+  std::reverse(maps.begin(), maps.end());
+  std::vector<std::string> keys;
+  for (const Node* map : maps) {
+    for (const MapEntry& e : map->Resolved().entries) {
+      if (e.key->value == "<<") continue;
+      if (std::find(keys.begin(), keys.end(), e.key->value) == keys.end()) {
+        keys.push_back(e.key->value);
+      }
+    }
+  }
+  out += '{';
+  bool first = true;
+  for (const std::string& key : keys) {
+    std::vector<const Node*> values;
+    for (const Node* map : maps) {
+      if (const Node* v = map->Get(key)) {
+        if (v->IsNull()) {
+          values.clear();  // null deletes what lower layers set
+        } else {
+          values.push_back(v);
+        }
+      }
+    }
+    if (values.empty()) continue;
+    if (!first) out += ", ";
+    first = false;
+    out += Quote(key);
+    out += ": ";
+    EmitMerged(values, out, depth + 1);
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string ValuesToYaml(const Node& node) {
+  std::string out;
+  if (node.IsNull()) return "{}\n";
+  EmitMerged({&node}, out, 0);
+  out += '\n';
+  return out;
+}
+
+std::string MergeValuesToYaml(const std::vector<const Node*>& layers) {
+  std::vector<const Node*> present;
+  for (const Node* layer : layers) {
+    if (layer && layer->IsMap()) present.push_back(layer);
+  }
+  if (present.empty()) return "{}\n";
+  std::string out;
+  EmitMerged(present, out, 0);
+  out += '\n';
+  return out;
+}
+
+}  // namespace syncgate::render

@@ -1,0 +1,44 @@
+// helm-render-empty: a render that produces no object at all.
+#include <fmt/format.h>
+
+#include "checker/rule.h"
+#include "checker/workspace.h"
+#include "render/render_stage.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "helm-render-empty",
+    "A values set or Application renders the chart to nothing",
+    "An empty render is not an error to Helm, but to ArgoCD it means the desired state is "
+    "nothing: with automated prune every resource the Application deployed before is deleted "
+    "(allowEmpty guards only automated syncs). It usually comes from a values file that "
+    "disables everything or a condition that never holds.",
+    "Check the enabled flags and conditions in the values set; if the empty render is wanted, "
+    "delete the Application instead.",
+    Severity::kError,
+    DocKind::kNone};
+
+class HelmRenderEmpty final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
+    const auto* state = workspace.FindExtension<render::RenderState>();
+    if (!state) return;
+    for (const render::RenderOutcome& outcome : state->outcomes) {
+      if (!outcome.attempted || !outcome.empty) continue;
+      const render::RenderPlan& plan = state->model.plans[outcome.plan];
+      ctx.Report("", fmt::format("{} renders no objects: ArgoCD would sync nothing and prune "
+                                 "what the Application deployed before", plan.label),
+                 ReportExtra{.at = plan.anchor_pos, .file = plan.anchor_file});
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeHelmRenderEmpty() { return std::make_unique<HelmRenderEmpty>(); }
+
+}  // namespace syncgate::rules

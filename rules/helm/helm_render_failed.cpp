@@ -1,0 +1,62 @@
+// helm-render-failed: a chart that helm template refuses with a values set or Application.
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "checker/rule.h"
+#include "checker/workspace.h"
+#include "render/render_stage.h"
+
+namespace syncgate::rules {
+namespace {
+
+constexpr RuleMeta kMeta{
+    "helm-render-failed",
+    "helm template fails for a values set or an Application of the chart",
+    "ArgoCD renders the chart with helm template before every sync: a template error, a "
+    "missing required value or a value of the wrong type stops the sync of the whole "
+    "Application (ComparisonError), usually noticed only after the merge.",
+    "Fix the template line or the value that Helm's message names; render locally with "
+    "`helm template <chart> -f <values>` to check.",
+    Severity::kError,
+    DocKind::kNone};
+
+class HelmRenderFailed final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
+    const auto* state = workspace.FindExtension<render::RenderState>();
+    if (!state) return;
+    // One finding per place and message, naming every render that fails there.
+    std::map<std::tuple<std::string, int, std::string>, std::string> failures;
+    for (const render::RenderOutcome& outcome : state->outcomes) {
+      if (!outcome.attempted || outcome.status != render::RenderStatus::kFailed) continue;
+      const render::RenderPlan& plan = state->model.plans[outcome.plan];
+      // Schema violations are reported at the values line by helm-values-schema.
+      if (!plan.chart->schema_file.empty() &&
+          outcome.reason.find("don't meet the specifications of the schema") != std::string::npos) {
+        continue;
+      }
+      const bool in_template = !outcome.template_file.empty() && outcome.template_line > 0;
+      auto key = std::make_tuple(in_template ? outcome.template_file : plan.anchor_file,
+                                 in_template ? outcome.template_line : plan.anchor_pos.line,
+                                 outcome.reason);
+      std::string& labels = failures[key];
+      labels += (labels.empty() ? "" : ", ") + plan.label;
+    }
+    for (const auto& [where, labels] : failures) {
+      const auto& [file, line, reason] = where;
+      std::string_view first_line = std::string_view(reason).substr(0, reason.find('\n'));
+      ctx.Report("", fmt::format("helm template fails for {}: {}", labels, first_line),
+                 ReportExtra{.at = {line, 1}, .file = file});
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeHelmRenderFailed() { return std::make_unique<HelmRenderFailed>(); }
+
+}  // namespace syncgate::rules
