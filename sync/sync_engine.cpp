@@ -1,0 +1,754 @@
+#include "sync/sync_engine.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "checker/config.h"
+#include "checker/git_source.h"
+#include "checker/rule_pack.h"
+#include "checker/text_util.h"
+#include "checker/workspace.h"
+#include "render/render_stage.h"
+#include "reporters/reporter.h"
+#include "rules/registry.h"
+#include "sync/retry.h"
+
+namespace syncgate::sync {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string Scalar(const Node* node) { return node && node->IsScalar() ? std::string(node->Text()) : ""; }
+
+std::string HomeCache() {
+  if (const char* dir = std::getenv("SYNCGATE_CACHE_DIR"); dir && *dir) return std::string(dir) + "/git";
+  if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir && *dir) return std::string(dir) + "/syncgate/git";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/syncgate/git";
+  return ".syncgate-cache/git";
+}
+
+}  // namespace
+
+Expected<Config> ConfigForPinnedTrees(const std::string& path) {
+  if (path.empty()) return Config{};
+  Expected<Config> loaded = Config::Load(path);
+  if (!loaded || !loaded->document()) return loaded;
+  const Node& root = loaded->document()->root();
+  const Node* repos = root.IsMap() ? root.Get("repositories") : nullptr;
+  if (!repos) return loaded;
+  const std::string& text = loaded->document()->source().text();
+  std::string out;
+  bool skipping = false;
+  for (std::string_view line : Split(text, '\n')) {
+    if (StartsWith(line, "repositories:")) {
+      skipping = true;
+    } else if (skipping && !line.empty() && line[0] != ' ' && line[0] != '#' && line[0] != '\t') {
+      skipping = false;
+    }
+    if (!skipping) out.append(line).push_back('\n');
+  }
+  return Config::Parse(SourceFile::FromText(loaded->path(), out));
+}
+
+namespace {
+
+/// `repositories:` of .syncgate.yaml: repoURL → folder, relative to the config.
+void ConfigRepositories(const std::string& config_path, std::map<std::string, std::string>& out) {
+  if (config_path.empty()) return;
+  Expected<Config> config = Config::Load(config_path);
+  if (!config || !config->document()) return;
+  const Node* repos = config->document()->root().Get("repositories");
+  if (!repos || !repos->IsMap()) return;
+  for (const auto& entry : repos->Resolved().entries) {
+    if (!entry.value || !entry.value->IsScalar()) continue;
+    out.emplace(std::string(entry.key->Text()), (fs::path(config->root()) / std::string(entry.value->Text())).string());
+  }
+}
+
+struct AppRef {
+  InputFile file;
+  std::shared_ptr<const SourceFile> source;
+  std::shared_ptr<LoadResult> loaded;
+  const Document* doc = nullptr;
+  std::string name;
+};
+
+std::vector<AppRef> FindApplications(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+  std::vector<AppRef> apps;
+  Discovery found = DiscoverInputs(paths, Config{});
+  for (const std::string& e : found.errors) errors.push_back(e);
+  for (const InputFile& file : found.files) {
+    if (file.kind != FileKind::kYaml || file.fs_path.empty()) continue;
+    std::ifstream in(file.fs_path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto source = SourceFile::FromText(file.display_path, text.str());
+    auto loaded = std::make_shared<LoadResult>(LoadYaml(source));
+    for (const auto& doc : loaded->documents) {
+      const ObjectRef& ref = doc->object();
+      if (ref.kind != "Application" || !StartsWith(ref.api_version, "argoproj.io/")) continue;
+      apps.push_back({file, source, loaded, doc.get(), ref.name});
+    }
+  }
+  return apps;
+}
+
+std::string EnvironmentOfApp(const Config& config, const std::string& app, const std::string& ns,
+                             const std::string& fallback) {
+  for (const EnvironmentProfile& p : config.environments()) {
+    for (const std::string& glob : p.applications) {
+      if (GlobMatch(glob, app)) return p.name;
+    }
+  }
+  for (const EnvironmentProfile& p : config.environments()) {
+    for (const std::string& glob : p.namespaces) {
+      if (!ns.empty() && GlobMatch(glob, ns)) return p.name;
+    }
+  }
+  return fallback;
+}
+
+/// Where to fetch a repoURL from, and which folder of it is the repository's root.
+struct Remote {
+  std::string url;
+  std::string prefix;  // "examples/q-sign/" when the mapped folder is inside a larger repository
+};
+
+Expected<Remote> ResolveRemote(const std::string& repo_url, const std::map<std::string, std::string>& map) {
+  auto it = map.find(repo_url);
+  if (it == map.end()) {
+    // Unmapped: the URL itself (file://, https://, ssh://, or a local path).
+    return Remote{repo_url, ""};
+  }
+  std::error_code ec;
+  const std::string local = fs::absolute(it->second, ec).lexically_normal().string();
+  if (Expected<GitRepository> exact = GitRepository::OpenAt(local)) return Remote{local, ""};
+  Expected<GitRepository> enclosing = GitRepository::Open(local);
+  if (!enclosing || enclosing->workdir().empty()) {
+    return Unexpected(fmt::format("{} is mapped to {}, which is neither a git repository nor a "
+                                  "folder inside one", repo_url, it->second));
+  }
+  std::string prefix = fs::path(local).lexically_relative(enclosing->workdir()).generic_string();
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  return Remote{enclosing->workdir(), prefix.empty() || prefix == "." ? "" : prefix + "/"};
+}
+
+std::string Short(const std::string& commit) { return commit.substr(0, 7); }
+
+std::string UtcStamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+void WriteFileAtomically(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  static std::atomic<int> counter{0};
+  const fs::path tmp = path.string() + fmt::format(".tmp{}-{}", getpid(), counter++);
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+  }
+  fs::rename(tmp, path, ec);
+}
+
+/// The gate record: what was decided about which commit, and why. No secrets: finding
+/// messages are redacted by the rules, and no values are copied.
+std::string WriteRecord(const SyncOptions& options, const std::string& state_dir, const SyncOutcome& o) {
+  nlohmann::json j;
+  j["application"] = o.application;
+  j["file"] = o.app_file;
+  j["repo"] = o.repo_url;
+  j["revision"] = o.revision;
+  j["commit"] = o.commit;
+  j["environment"] = o.environment;
+  j["branch"] = o.branch;
+  j["verdict"] = std::string(VerdictName(o.verdict));
+  j["reason"] = o.reason;
+  j["findings"] = o.findings;
+  j["report_digest"] = o.report_digest;
+  j["published"] = o.published;
+  j["time"] = UtcStamp();
+  nlohmann::json blocking = nlohmann::json::array();
+  for (const Finding& f : o.blocking) {
+    blocking.push_back({{"rule", f.rule}, {"severity", std::string(SeverityName(f.severity))},
+                        {"file", f.file}, {"line", f.line}, {"message", f.message}});
+  }
+  j["blocking"] = blocking;
+  (void)options;
+  const fs::path dir = fs::path(state_dir) / o.application;
+  const fs::path path = dir / fmt::format("{}-{}.json", UtcStamp(), o.commit.empty() ? "none" : Short(o.commit));
+  WriteFileAtomically(path, j.dump(2) + "\n");
+  WriteFileAtomically(dir / "last.json", j.dump(2) + "\n");
+  if (o.verdict == Verdict::kPublished || o.verdict == Verdict::kUnchanged) {
+    WriteFileAtomically(dir / "last-pass.json", j.dump(2) + "\n");
+  }
+  return path.string();
+}
+
+std::string LastRecord(const std::string& state_dir, const std::string& app, const std::string& key) {
+  std::ifstream in(fs::path(state_dir) / app / "last.json");
+  if (!in) return "";
+  try {
+    return nlohmann::json::parse(in).value(key, "");
+  } catch (...) {
+    return "";
+  }
+}
+
+std::string LastPassedCommit(const std::string& state_dir, const std::string& app) {
+  std::ifstream in(fs::path(state_dir) / app / "last-pass.json");
+  if (!in) return "";
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    return j.value("commit", "");
+  } catch (...) {
+    return "";
+  }
+}
+
+std::string ReportDigest(const RunResult& result) {
+  std::ostringstream json;
+  reporters::ReportOptions report;
+  report.excerpts = false;
+  (void)reporters::WriteReport("json", result, json, report);
+  return "sha256:" + Sha256Hex(json.str());
+}
+
+/// The published manifest of an environment branch head (empty when none).
+Expected<std::string> PublishedManifest(GitRepository& target, const std::string& head) {
+  if (head.empty()) return std::string();
+  Expected<std::vector<GitEntry>> entries = target.TreeEntries(head);
+  if (!entries) return Unexpected(entries.error());
+  for (const GitEntry& e : *entries) {
+    if (e.path == "manifest.yaml") return target.ReadBlob(e.blob);
+  }
+  return std::string();
+}
+
+struct PublishResult {
+  Verdict verdict;
+  std::string commit;
+};
+
+/// Commits `manifest` on `ref` with compare-and-swap; re-reads and retries when another writer
+/// moved the branch first. An older source commit never replaces a newer one.
+Expected<PublishResult> Publish(GitRepository& target, GitRepository& cache, const std::string& ref,
+                                const std::string& manifest, const std::string& message,
+                                const std::string& source_commit) {
+  Expected<std::string> tree = target.WriteTree({{"manifest.yaml", manifest}});
+  if (!tree) return Unexpected(tree.error());
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    Expected<std::string> head = target.ReadRef(ref);
+    if (!head) return Unexpected(head.error());
+    if (!head->empty()) {
+      Expected<std::string> head_tree = target.TreeOf(*head);
+      if (!head_tree) return Unexpected(head_tree.error());
+      if (*head_tree == *tree) return PublishResult{Verdict::kUnchanged, *head};
+      Expected<std::string> head_message = target.CommitMessage(*head);
+      const std::string theirs = head_message ? Trailer(*head_message, "Syncgate-Source-Commit") : "";
+      if (!theirs.empty() && theirs != source_commit) {
+        Expected<bool> newer = cache.IsDescendant(theirs, source_commit);
+        if (newer && *newer) return PublishResult{Verdict::kSuperseded, *head};
+      }
+    }
+    Expected<std::string> commit = target.WriteCommit(*tree, *head, message);
+    if (!commit) return Unexpected(commit.error());
+    Expected<bool> swapped = target.CompareAndSwapRef(ref, *commit, *head);
+    if (!swapped) return Unexpected(swapped.error());
+    if (*swapped) return PublishResult{Verdict::kPublished, *commit};
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
+  }
+  return Unexpected(fmt::format("{} kept moving while publishing: gave up after 50 attempts", ref));
+}
+
+/// The YAML files of a directory source as ArgoCD reads them (top level unless recurse).
+std::string DirectoryManifest(const std::vector<SourceFileInput>& sources, const std::string& root,
+                              bool recurse) {
+  std::string out;
+  const std::string prefix = root.empty() ? "" : root + "/";
+  for (const SourceFileInput& s : sources) {
+    if (!StartsWith(s.display_path, prefix)) continue;
+    const std::string rel = s.display_path.substr(prefix.size());
+    if (!recurse && rel.find('/') != std::string::npos) continue;
+    if (!(EndsWith(rel, ".yaml") || EndsWith(rel, ".yml") || EndsWith(rel, ".json"))) continue;
+    if (rel == ".syncgate.yaml" || StartsWith(fs::path(rel).filename().string(), ".argocd-source")) continue;
+    out += "---\n" + s.content + "\n";
+  }
+  return out;
+}
+
+class Syncer {
+ public:
+  explicit Syncer(const SyncOptions& options) : options_(options) {
+    cache_dir_ = options.cache_dir.empty() ? HomeCache() : options.cache_dir;
+    state_dir_ = options.state_dir.empty() ? cache_dir_ + "/state" : options.state_dir;
+  }
+
+  SyncOutcome Run(const AppRef& app) {
+    SyncOutcome o;
+    o.application = app.name;
+    o.app_file = app.file.display_path;
+    Status done = Gate(app, o);
+    if (!done) {
+      o.verdict = Verdict::kError;
+      o.reason = done.error().message;
+    }
+    if (o.verdict != Verdict::kPlanned && !o.repeat) o.record_path = WriteRecord(options_, state_dir_, o);
+    return o;
+  }
+
+ private:
+  Status Gate(const AppRef& app, SyncOutcome& o) {
+    const Node& root = app.doc->root();
+    const Node* spec = root.Get("spec");
+    const Node* source = spec ? spec->Get("source") : nullptr;
+    if (const Node* sources = spec ? spec->Get("sources") : nullptr; sources && sources->IsSeq()) {
+      if (sources->Resolved().items.size() != 1) {
+        return Unexpected("multi-source Applications (spec.sources) are not supported by sync yet");
+      }
+      source = sources->Resolved().items[0];
+    }
+    if (!source || !source->IsMap()) return Unexpected("the Application has no spec.source");
+    if (source->Get("chart")) {
+      return Unexpected("Helm repository sources (spec.source.chart) are not supported by sync yet");
+    }
+    o.repo_url = Scalar(source->Get("repoURL"));
+    o.revision = Scalar(source->Get("targetRevision"));
+    if (o.revision.empty()) o.revision = "HEAD";
+    const std::string source_path = Normalize(Scalar(source->Get("path")));
+    const std::string dest_ns = Scalar(root.Path({"spec", "destination", "namespace"}));
+
+    std::string config_path = options_.config_path;
+    if (config_path.empty()) config_path = Config::FindUpward(app.file.fs_path);
+    Expected<Config> config = ConfigForPinnedTrees(config_path);
+    if (!config) return Unexpected("configuration error: " + config.error().message);
+    std::map<std::string, std::string> repo_map = options_.repo_map;
+    ConfigRepositories(config_path, repo_map);
+    o.environment = EnvironmentOfApp(*config, app.name, dest_ns, options_.environment);
+    o.branch = BranchName(options_.branch_template, o.environment, app.name);
+
+    Expected<RetryPolicy> policy = RetryPolicy::FromApplication(root);
+    if (!policy) return Unexpected("spec.syncPolicy.retry: " + policy.error().message);
+    auto sleep = options_.sleep ? options_.sleep : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+
+    // 1. Fetch and pin.
+    const auto fetch_start = Clock::now();
+    Expected<Remote> remote = ResolveRemote(o.repo_url, repo_map);
+    if (!remote) return Unexpected(remote.error());
+    Expected<GitRepository> cache = GitRepository::OpenOrInitBare(
+        (fs::path(cache_dir_) / "repos" / Fnv1aHex(remote->url)).string());
+    if (!cache) return Unexpected(cache.error());
+    const char* token = std::getenv("SYNCGATE_GIT_TOKEN");
+    Status fetched = WithRetry(*policy, [&] { return cache->Fetch(remote->url, token ? token : ""); }, sleep);
+    if (!fetched) return Unexpected(fetched.error());
+    Expected<std::string> commit = cache->ResolveFetched(o.revision);
+    if (!commit) return Unexpected(commit.error());
+    o.commit = *commit;
+    o.timings["fetch"] = MsSince(fetch_start);
+    if (options_.after_pin) options_.after_pin(app.name, o.commit);
+    if (options_.skip_refused_commits && LastRecord(state_dir_, app.name, "commit") == o.commit &&
+        LastRecord(state_dir_, app.name, "verdict") == "refused") {
+      // A failed verdict is never retried for the same commit: wait for a new one.
+      o.verdict = Verdict::kRefused;
+      o.reason = "already refused at this commit (see the last gate record); waiting for a new commit";
+      o.repeat = true;
+      return Ok{};
+    }
+
+    // Refuse a rewritten history: the new commit must descend from the last gated one.
+    Expected<GitRepository> target = GitRepository::OpenAt(options_.target);
+    if (!target) return Unexpected("--target: " + target.error().message);
+    const std::string ref = "refs/heads/" + o.branch;
+    Expected<std::string> head = target->ReadRef(ref);
+    if (!head) return Unexpected(head.error());
+    std::string last = LastPassedCommit(state_dir_, app.name);
+    if (last.empty() && !head->empty()) {
+      if (Expected<std::string> message = target->CommitMessage(*head)) last = Trailer(*message, "Syncgate-Source-Commit");
+    }
+    if (!last.empty() && !options_.allow_rewrite) {
+      Expected<bool> descends = cache->IsDescendant(o.commit, last);
+      if (!descends) return Unexpected(descends.error());
+      if (!*descends) {
+        o.verdict = Verdict::kRefused;
+        o.reason = fmt::format("{} at {} does not descend from {}, the last gated commit: the "
+                               "history was rewritten (force push); re-run with --allow-rewrite "
+                               "if that is intended", o.revision, Short(o.commit), Short(last));
+        return Ok{};
+      }
+    }
+
+    // 2. Read the pinned tree (never the moving branch) and check it with every rule.
+    Expected<std::vector<GitEntry>> entries = cache->TreeEntries(o.commit);
+    if (!entries) return Unexpected(entries.error());
+    const std::string tree_prefix = remote->prefix + (source_path.empty() ? "" : source_path + "/");
+    const std::string display_root = fmt::format("{}@{}", app.name, Short(o.commit));
+    const fs::path work = fs::path(cache_dir_) / "work" /
+                          fmt::format("{}-{}-{}", app.name, getpid(), work_counter_++);
+    std::vector<SourceFileInput> sources;
+    for (const GitEntry& e : *entries) {
+      if (!StartsWith(e.path, tree_prefix)) continue;
+      Expected<std::string> text = cache->ReadBlob(e.blob);
+      if (!text) return Unexpected(text.error());
+      const std::string rel = e.path.substr(remote->prefix.size());
+      const fs::path file = work / rel;
+      std::error_code ec;
+      fs::create_directories(file.parent_path(), ec);
+      std::ofstream(file, std::ios::binary) << *text;
+      sources.push_back({display_root + "/" + rel, file.string(), std::move(*text)});
+    }
+    struct Cleanup {
+      fs::path dir;
+      ~Cleanup() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+      }
+    } cleanup{work};
+    if (sources.empty()) {
+      return Unexpected(fmt::format("path '{}' holds no files at {} of {}", source_path, Short(o.commit), o.repo_url));
+    }
+    const Node* directory = source->Get("directory");
+    const bool recurse = directory && Scalar(directory->Get("recurse")) == "true";
+    const auto check_start = Clock::now();
+    GateCheck check = CheckApplicationSource(app.file, app.name, sources,
+                                             source_path.empty() ? display_root : display_root + "/" + source_path,
+                                             recurse, *config, options_);
+    o.timings["check"] = MsSince(check_start);
+    o.timings["render"] = check.render_ms;
+    o.findings = static_cast<int>(check.result.findings.size());
+    o.blocking = check.blocking;
+    o.report_digest = ReportDigest(check.result);
+    if (check.failed_to_run) {
+      o.verdict = Verdict::kError;
+      o.reason = check.reason;
+      return Ok{};
+    }
+    if (!o.blocking.empty()) {
+      o.verdict = Verdict::kRefused;
+      o.reason = fmt::format("{} finding{} at or above --fail-on", o.blocking.size(),
+                             o.blocking.size() == 1 ? "" : "s");
+      return Ok{};
+    }
+
+    // 3. Plan against the last published state.
+    SplitResult rendered = SplitManifests(check.manifest, dest_ns);
+    if (!rendered.error.empty()) return Unexpected(rendered.error);
+    Expected<std::string> published_text = PublishedManifest(*target, *head);
+    if (!published_text) return Unexpected(published_text.error());
+    SplitResult published = SplitManifests(*published_text, dest_ns);
+    PlanOptions plan_options;
+    if (const Node* opts = root.Path({"spec", "syncPolicy", "syncOptions"}); opts && opts->IsSeq()) {
+      for (const Node* item : opts->Resolved().items) plan_options.prune_last |= item->Text() == "PruneLast=true";
+    }
+    plan_options.prune = Scalar(root.Path({"spec", "syncPolicy", "automated", "prune"})) == "true";
+    o.plan = MakePlan(std::move(rendered.objects), published.objects, plan_options);
+    if (options_.plan_only) {
+      o.verdict = Verdict::kPlanned;
+      return Ok{};
+    }
+
+    // 4. Publish: one commit in plan order, compare-and-swap on the branch.
+    const auto publish_start = Clock::now();
+    const std::string message = fmt::format(
+        "syncgate: publish {} at {}\n\n{} to add, {} to change, {} unchanged, {} to prune\n\n"
+        "Syncgate-Application: {}\nSyncgate-Source-Repo: {}\nSyncgate-Source-Revision: {}\n"
+        "Syncgate-Source-Commit: {}\nSyncgate-Report-Digest: {}\nSyncgate-Verdict: pass\n",
+        app.name, Short(o.commit), o.plan->added, o.plan->changed, o.plan->unchanged,
+        o.plan->prune.size(), app.name, o.repo_url, o.revision, o.commit, o.report_digest);
+    std::optional<PublishResult> published_commit;
+    Status pushed = WithRetry(*policy, [&]() -> Status {
+      Expected<PublishResult> attempt = Publish(*target, *cache, ref, PlanManifest(*o.plan), message, o.commit);
+      if (!attempt) return Unexpected(attempt.error());
+      published_commit = *attempt;
+      return Ok{};
+    }, sleep);
+    if (!pushed) return Unexpected(pushed.error());
+    o.verdict = published_commit->verdict;
+    o.published = published_commit->commit;
+    o.timings["publish"] = MsSince(publish_start);
+    return Ok{};
+  }
+
+  static std::string Normalize(std::string path) {
+    path = fs::path(path).lexically_normal().generic_string();
+    while (StartsWith(path, "./")) path = path.substr(2);
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    return path == "." ? "" : path;
+  }
+
+  const SyncOptions& options_;
+  std::string cache_dir_;
+  std::string state_dir_;
+  int work_counter_ = 0;
+};
+
+}  // namespace
+
+std::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPublished: return "published";
+    case Verdict::kUnchanged: return "unchanged";
+    case Verdict::kPlanned: return "planned";
+    case Verdict::kSuperseded: return "superseded";
+    case Verdict::kRefused: return "refused";
+    case Verdict::kError: return "error";
+  }
+  return "error";
+}
+
+std::string BranchName(const std::string& branch_template, const std::string& environment,
+                       const std::string& application) {
+  std::string out = branch_template;
+  for (auto [key, value] : {std::pair<std::string, std::string>{"{environment}", environment},
+                            {"{application}", application}}) {
+    for (size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size())) {
+      out.replace(at, key.size(), value);
+    }
+  }
+  return out;
+}
+
+std::string Trailer(std::string_view message, std::string_view key) {
+  const std::string prefix = std::string(key) + ": ";
+  std::string value;
+  for (std::string_view line : Split(message, '\n')) {
+    if (StartsWith(line, prefix)) value = std::string(Trim(line.substr(prefix.size())));
+  }
+  return value;
+}
+
+GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& app_name,
+                                 const std::vector<SourceFileInput>& sources,
+                                 const std::string& source_display_root, bool directory_recurse,
+                                 const Config& config, const SyncOptions& options) {
+  GateCheck out;
+  std::vector<InputFile> files;
+  files.push_back(app_file);
+  for (const SourceFileInput& s : sources) {
+    InputFile f;
+    f.display_path = s.display_path;
+    f.fs_path = s.fs_path;
+    f.content = s.content;
+    files.push_back(std::move(f));
+  }
+  Discovery inputs = ClassifyInputs(std::move(files), config);
+
+  EngineOptions engine_options;
+  engine_options.jobs = options.jobs;
+  engine_options.environment = options.environment;
+  engine_options.settings = options.settings;
+  // A check that could not run counts as failed: a chart that cannot be rendered is an error.
+  engine_options.settings.require_render = true;
+  RuleList rules = options.make_rules ? options.make_rules() : MakeBuiltinRules();
+  if (!options.make_rules) {
+    if (Status packs = AppendRulePacks(config, rules); !packs) {
+      out.failed_to_run = true;
+      out.reason = "configuration error: " + packs.error().message;
+      return out;
+    }
+  }
+  Engine engine(config, std::move(rules), engine_options);
+  const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Stages run in the order added: the two around the render stage time `helm template`.
+  auto render_start = std::make_shared<Clock::time_point>();
+  engine.AddStage([render_start](Workspace&, RunResult&) { *render_start = Clock::now(); });
+  render::AddRendering(engine, config, engine_options.settings, jobs);
+  engine.AddStage([render_start, &out](Workspace&, RunResult&) { out.render_ms = MsSince(*render_start); });
+  if (Status prepared = engine.Prepare(); !prepared) {
+    out.failed_to_run = true;
+    out.reason = "configuration error: " + prepared.error().message;
+    return out;
+  }
+  out.result = engine.Run(std::move(inputs));
+  const RunResult& result = out.result;
+  // Only this Application's findings in its file (another Application there is gated on its own).
+  for (const Finding& f : result.findings) {
+    if (f.file == app_file.display_path && !f.object.name.empty() && f.object.kind == "Application" &&
+        f.object.name != app_name) {
+      continue;
+    }
+    if (MeetsThreshold(f.severity, options.fail_on)) out.blocking.push_back(f);
+  }
+  if (!result.errors.empty()) {
+    out.failed_to_run = true;
+    out.reason = result.errors.front();
+    return out;
+  }
+  const render::RenderState* state = result.workspace ? result.workspace->FindExtension<render::RenderState>() : nullptr;
+  const render::ChartInfo* chart = nullptr;
+  if (state) {
+    for (const auto& c : state->model.charts) {
+      if (c->root == source_display_root) chart = c.get();
+    }
+  }
+  if (!chart) {
+    for (const SourceFileInput& s : sources) {
+      if (s.display_path == source_display_root + "/kustomization.yaml" ||
+          s.display_path == source_display_root + "/kustomization.yml") {
+        out.failed_to_run = true;
+        out.reason = "Kustomize sources are not rendered by syncgate yet: refusing to publish "
+                     "what was not checked";
+        return out;
+      }
+    }
+    out.manifest = DirectoryManifest(sources, source_display_root, directory_recurse);
+  } else {
+    const std::string label = chart->name + "/app:" + app_name;
+    const render::RenderOutcome* outcome = nullptr;
+    for (size_t i = 0; i < state->model.plans.size(); ++i) {
+      if (state->model.plans[i].label == label) outcome = &state->outcomes[i];
+    }
+    if (!outcome) {
+      out.failed_to_run = true;
+      out.reason = fmt::format("the chart at {} was not rendered for {}", source_display_root, app_name);
+      return out;
+    }
+    if (!outcome->attempted || outcome->status != render::RenderStatus::kOk) {
+      out.failed_to_run = true;
+      out.reason = "render failed: " + outcome->reason;
+      return out;
+    }
+    for (const auto& unit : result.workspace->files()) {
+      if (unit->input.display_path == outcome->rendered_path && unit->source) out.manifest = unit->source->text();
+    }
+  }
+  if (Trim(out.manifest).empty()) {
+    // An empty render gets everything pruned in ArgoCD: never publish it.
+    out.failed_to_run = true;
+    out.reason = "the source rendered no objects (an empty publish would prune everything)";
+  }
+  return out;
+}
+
+std::vector<SyncOutcome> SyncApplications(const std::vector<std::string>& paths, const SyncOptions& options) {
+  std::vector<std::string> errors;
+  std::vector<AppRef> apps = FindApplications(paths, errors);
+  std::vector<SyncOutcome> outcomes;
+  for (const std::string& e : errors) {
+    SyncOutcome o;
+    o.verdict = Verdict::kError;
+    o.reason = e;
+    outcomes.push_back(std::move(o));
+  }
+  if (apps.empty() && errors.empty()) {
+    SyncOutcome o;
+    o.verdict = Verdict::kError;
+    o.reason = "no ArgoCD Application found in the given paths (a sync that gates nothing cannot pass)";
+    outcomes.push_back(std::move(o));
+  }
+  Syncer syncer(options);
+  for (const AppRef& app : apps) {
+    try {
+      outcomes.push_back(syncer.Run(app));
+    } catch (const std::exception& e) {
+      SyncOutcome o;
+      o.application = app.name;
+      o.verdict = Verdict::kError;
+      o.reason = fmt::format("internal error: {}", e.what());
+      outcomes.push_back(std::move(o));
+    }
+  }
+  return outcomes;
+}
+
+int ExitCodeOf(const std::vector<SyncOutcome>& outcomes) {
+  int code = 0;
+  for (const SyncOutcome& o : outcomes) {
+    if (o.verdict == Verdict::kError) return 2;
+    if (o.verdict == Verdict::kRefused) code = 1;
+  }
+  return code;
+}
+
+std::string FormatOutcome(const SyncOutcome& o, bool with_plan) {
+  std::string out = fmt::format("{}: {}", o.application.empty() ? "sync" : o.application, VerdictName(o.verdict));
+  if (!o.commit.empty()) out += fmt::format(" ({} {} at {})", o.repo_url, o.revision, Short(o.commit));
+  if (!o.branch.empty() && (o.verdict == Verdict::kPublished || o.verdict == Verdict::kUnchanged)) {
+    out += fmt::format(" -> {}", o.branch);
+    if (!o.published.empty()) out += " " + Short(o.published);
+  }
+  out += "\n";
+  if (!o.reason.empty()) out += "  reason: " + o.reason + "\n";
+  for (const Finding& f : o.blocking) {
+    out += fmt::format("  {}:{}:{}: {} [{}] {}\n", f.file, f.line, f.column, SeverityName(f.severity), f.rule,
+                       f.message);
+  }
+  if (with_plan && o.plan) out += FormatPlan(*o.plan);
+  if (!o.record_path.empty()) out += "  gate record: " + o.record_path + "\n";
+  return out;
+}
+
+Expected<std::vector<PublishedRevision>> History(const std::string& target, const std::string& branch, int limit) {
+  Expected<GitRepository> repo = GitRepository::OpenAt(target);
+  if (!repo) return Unexpected(repo.error());
+  Expected<std::string> head = repo->ReadRef("refs/heads/" + branch);
+  if (!head) return Unexpected(head.error());
+  if (head->empty()) return Unexpected(fmt::format("{} has no branch {}", target, branch));
+  Expected<std::vector<std::string>> log = repo->FirstParentLog(*head, limit);
+  if (!log) return Unexpected(log.error());
+  std::vector<PublishedRevision> out;
+  for (const std::string& c : *log) {
+    Expected<std::string> message = repo->CommitMessage(c);
+    if (!message) return Unexpected(message.error());
+    const std::string_view m = *message;
+    out.push_back({c, Trailer(m, "Syncgate-Source-Commit"), Trailer(m, "Syncgate-Source-Repo"),
+                   Trailer(m, "Syncgate-Verdict"), std::string(m.substr(0, m.find('\n')))});
+  }
+  return out;
+}
+
+Expected<std::string> Rollback(const std::string& target, const std::string& branch, const std::string& revision) {
+  Expected<GitRepository> repo = GitRepository::OpenAt(target);
+  if (!repo) return Unexpected(repo.error());
+  const std::string ref = "refs/heads/" + branch;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    Expected<std::string> head = repo->ReadRef(ref);
+    if (!head) return Unexpected(head.error());
+    if (head->empty()) return Unexpected(fmt::format("{} has no branch {}", target, branch));
+    Expected<std::vector<std::string>> log = repo->FirstParentLog(*head, 10000);
+    if (!log) return Unexpected(log.error());
+    auto it = std::find_if(log->begin(), log->end(), [&](const std::string& c) { return StartsWith(c, revision); });
+    if (revision.size() < 4 || it == log->end()) {
+      return Unexpected(fmt::format("{} is not a published revision of {} (see syncgate history)", revision, branch));
+    }
+    const std::string wanted = *it;
+    Expected<std::string> tree = repo->TreeOf(wanted);
+    Expected<std::string> head_tree = repo->TreeOf(*head);
+    if (!tree || !head_tree) return Unexpected(!tree ? tree.error() : head_tree.error());
+    if (*tree == *head_tree) return *head;  // already what the branch holds
+    Expected<std::string> old_message = repo->CommitMessage(wanted);
+    if (!old_message) return Unexpected(old_message.error());
+    std::string trailers;
+    for (std::string_view line : Split(*old_message, '\n')) {
+      if (StartsWith(line, "Syncgate-") && !StartsWith(line, "Syncgate-Verdict")) trailers += std::string(line) + "\n";
+    }
+    const std::string message = fmt::format("syncgate: roll back to {}\n\n{}Syncgate-Rollback-Of: {}\nSyncgate-Verdict: pass\n",
+                                            Short(wanted), trailers, wanted);
+    Expected<std::string> commit = repo->WriteCommit(*tree, *head, message);
+    if (!commit) return Unexpected(commit.error());
+    Expected<bool> swapped = repo->CompareAndSwapRef(ref, *commit, *head);
+    if (!swapped) return Unexpected(swapped.error());
+    if (*swapped) return *commit;
+  }
+  return Unexpected(branch + " kept moving during the rollback");
+}
+
+}  // namespace syncgate::sync

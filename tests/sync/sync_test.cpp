@@ -1,0 +1,448 @@
+// The gated sync against real git repositories in temporary folders (the git CLI sets them up).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "rules/registry.h"
+#include "sync/plan.h"
+#include "sync/retry.h"
+#include "sync/sync_engine.h"
+#include "tests/test_util.h"
+
+namespace syncgate::sync {
+namespace {
+namespace fs = std::filesystem;
+using testing::RunShell;
+using testing::TempDir;
+using testing::WriteFile;
+
+const char* kGit = "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main "
+                   "-c commit.gpgsign=false";
+
+std::string Git(const fs::path& repo, const std::string& args) {
+  auto out = RunShell(fmt::format("{} -C '{}' {}", kGit, repo.string(), args));
+  INFO("git " << args << ": " << out.err);
+  REQUIRE(out.exit_code == 0);
+  return std::string(out.out.substr(0, out.out.find_last_not_of('\n') + 1));
+}
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+constexpr const char* kRepoUrl = "https://git.example.com/platform/demo.git";
+
+std::string Application(const std::string& name, const std::string& repo_url = kRepoUrl) {
+  return fmt::format(R"(apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: {}
+  namespace: argocd
+  finalizers:
+    - resources-finalizer.argocd.argoproj.io
+spec:
+  project: platform
+  source:
+    repoURL: {}
+    targetRevision: main
+    path: manifests
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: demo
+  syncPolicy:
+    automated:
+      prune: true
+    retry:
+      limit: 2
+      backoff: {{duration: 1s, factor: 2, maxDuration: 4s}}
+)", name, repo_url);
+}
+
+std::string ConfigMap(const std::string& name, const std::string& extra = "", int wave = 0) {
+  return fmt::format(R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {}
+  namespace: demo{}
+data:
+  greeting: hello{}
+)", name, wave ? fmt::format("\n  annotations:\n    argocd.argoproj.io/sync-wave: \"{}\"", wave) : "", extra);
+}
+
+constexpr const char* kNamespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n";
+
+/// A source repository (work tree, branch main), an Application pointing at it, a bare target.
+struct Fixture {
+  TempDir dir;
+  fs::path source = dir / "source";
+  fs::path apps = dir / "apps";
+  fs::path target = dir / "target.git";
+  SyncOptions options;
+
+  Fixture() {
+    fs::create_directories(source);
+    Git(source, "init -q");
+    WriteFile(source / "manifests/namespace.yaml", kNamespace);
+    WriteFile(source / "manifests/b-config.yaml", ConfigMap("b-config"));
+    WriteFile(source / "manifests/a-config.yaml", ConfigMap("a-config", "", 1));
+    Commit("first");
+    WriteFile(apps / "demo.yaml", Application("demo"));
+    RunShell(fmt::format("{} init -q --bare '{}'", kGit, target.string()));
+    options.target = target.string();
+    options.repo_map[kRepoUrl] = source.string();
+    options.cache_dir = (dir / "cache").string();
+    options.state_dir = (dir / "state").string();
+    options.jobs = 1;
+    options.sleep = [](std::chrono::milliseconds) {};
+  }
+  std::string Commit(const std::string& message) {
+    Git(source, "add -A");
+    Git(source, fmt::format("commit -q -m '{}'", message));
+    return Git(source, "rev-parse HEAD");
+  }
+  std::vector<SyncOutcome> Sync() { return SyncApplications({apps.string()}, options); }
+  std::string Branch() const { return "env/default/demo"; }
+  int BranchCommits() {
+    auto out = RunShell(fmt::format("git -C '{}' rev-list --count {}", target.string(), Branch()));
+    return out.exit_code == 0 ? std::stoi(out.out) : 0;
+  }
+  std::string Published() {
+    return RunShell(fmt::format("git -C '{}' show {}:manifest.yaml", target.string(), Branch())).out;
+  }
+  std::string HeadMessage() {
+    return RunShell(fmt::format("git -C '{}' log -1 --format=%B {}", target.string(), Branch())).out;
+  }
+};
+
+std::string Describe(const std::vector<SyncOutcome>& outcomes) {
+  std::string out;
+  for (const auto& o : outcomes) out += FormatOutcome(o, true);
+  return out;
+}
+
+/// A rule that fails on any ConfigMap named "forbidden", and one that throws.
+class ForbiddenNameRule : public Rule {
+ public:
+  const RuleMeta& meta() const override {
+    static constexpr RuleMeta kMeta{"test-forbidden-name", "test", "test", "test", Severity::kError,
+                                    DocKind::kManifest};
+    return kMeta;
+  }
+  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+    if (doc.object().name == "forbidden") ctx.Report("/metadata/name", "forbidden name");
+  }
+};
+class ThrowingRule : public Rule {
+ public:
+  const RuleMeta& meta() const override {
+    static constexpr RuleMeta kMeta{"test-throws", "test", "test", "test", Severity::kError,
+                                    DocKind::kManifest};
+    return kMeta;
+  }
+  void CheckDocument(const Document&, RuleContext&) const override { throw std::runtime_error("boom"); }
+};
+
+}  // namespace
+
+TEST_CASE("sync: a passing Application is published once, in plan order, with trailers", "[sync]") {
+  Fixture f;
+  const std::string pinned = Git(f.source, "rev-parse HEAD");
+  auto outcomes = f.Sync();
+  INFO(Describe(outcomes));
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].verdict == Verdict::kPublished);
+  CHECK(ExitCodeOf(outcomes) == 0);
+  CHECK(f.BranchCommits() == 1);
+  const std::string manifest = f.Published();
+  // Namespace first (kind order), then wave 0 (b-config), then wave 1 (a-config).
+  const size_t ns = manifest.find("kind: Namespace"), b = manifest.find("name: b-config"),
+               a = manifest.find("name: a-config");
+  REQUIRE(ns != std::string::npos);
+  REQUIRE(b != std::string::npos);
+  REQUIRE(a != std::string::npos);
+  CHECK(ns < b);
+  CHECK(b < a);
+  const std::string message = f.HeadMessage();
+  CHECK(Trailer(message, "Syncgate-Source-Commit") == pinned);
+  CHECK(Trailer(message, "Syncgate-Source-Repo") == kRepoUrl);
+  CHECK(Trailer(message, "Syncgate-Report-Digest").rfind("sha256:", 0) == 0);
+  CHECK(fs::exists(fs::path(f.options.state_dir) / "demo" / "last-pass.json"));
+
+  SECTION("a re-run with no change makes no new commit") {
+    auto again = f.Sync();
+    INFO(Describe(again));
+    CHECK(again[0].verdict == Verdict::kUnchanged);
+    CHECK(f.BranchCommits() == 1);
+  }
+  SECTION("an object deleted from the source is pruned: absent from the branch, in the plan") {
+    fs::remove(f.source / "manifests/a-config.yaml");
+    f.Commit("drop a-config");
+    f.options.plan_only = true;
+    auto planned = f.Sync();
+    REQUIRE(planned[0].plan);
+    REQUIRE(planned[0].plan->prune.size() == 1);
+    CHECK(planned[0].plan->prune[0].object.Key() == "ConfigMap demo/a-config");
+    CHECK(f.BranchCommits() == 1);  // --plan publishes nothing
+    f.options.plan_only = false;
+    auto published = f.Sync();
+    INFO(Describe(published));
+    CHECK(published[0].verdict == Verdict::kPublished);
+    CHECK(f.BranchCommits() == 2);
+    CHECK(f.Published().find("a-config") == std::string::npos);
+  }
+  SECTION("a rewritten source history (force push) is refused unless --allow-rewrite") {
+    Git(f.source, "checkout -q --orphan rewritten");
+    WriteFile(f.source / "manifests/c-config.yaml", ConfigMap("c-config"));
+    f.Commit("rewritten");
+    Git(f.source, "branch -f main rewritten");
+    auto refused = f.Sync();
+    INFO(Describe(refused));
+    CHECK(refused[0].verdict == Verdict::kRefused);
+    CHECK(refused[0].reason.find("force push") != std::string::npos);
+    CHECK(ExitCodeOf(refused) == 1);
+    CHECK(f.BranchCommits() == 1);
+    f.options.allow_rewrite = true;
+    auto allowed = f.Sync();
+    CHECK(allowed[0].verdict == Verdict::kPublished);
+    CHECK(f.BranchCommits() == 2);
+  }
+}
+
+TEST_CASE("sync: what is published is the pinned commit even when the branch moves", "[sync]") {
+  Fixture f;
+  const std::string pinned = Git(f.source, "rev-parse HEAD");
+  f.options.after_pin = [&](const std::string&, const std::string& commit) {
+    CHECK(commit == pinned);
+    WriteFile(f.source / "manifests/late.yaml", ConfigMap("late"));
+    f.Commit("pushed during the sync");
+  };
+  auto outcomes = f.Sync();
+  INFO(Describe(outcomes));
+  REQUIRE(outcomes[0].verdict == Verdict::kPublished);
+  CHECK(outcomes[0].commit == pinned);
+  CHECK(Trailer(f.HeadMessage(), "Syncgate-Source-Commit") == pinned);
+  CHECK(f.Published().find("late") == std::string::npos);
+}
+
+TEST_CASE("sync: findings refuse the publish and leave a gate record without the secret", "[sync]") {
+  Fixture f;
+  // A Vault token in a ConfigMap: the built-in secret rules refuse it.
+  const std::string token = "hvs.CAESIJx9vQ1mZr7Tk2p8WnLd4F5G";
+  WriteFile(f.source / "manifests/b-config.yaml", ConfigMap("b-config", "\n  vault-token: " + token));
+  const std::string bad = f.Commit("leak");
+  auto outcomes = f.Sync();
+  INFO(Describe(outcomes));
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].verdict == Verdict::kRefused);
+  CHECK(ExitCodeOf(outcomes) == 1);
+  CHECK_FALSE(outcomes[0].blocking.empty());
+  CHECK(f.BranchCommits() == 0);
+  const std::string record = Slurp(fs::path(f.options.state_dir) / "demo" / "last.json");
+  CHECK(record.find("\"verdict\": \"refused\"") != std::string::npos);
+  CHECK(record.find(bad) != std::string::npos);
+  CHECK(record.find(token) == std::string::npos);
+  CHECK(Describe(outcomes).find(token) == std::string::npos);
+}
+
+TEST_CASE("sync: a rule of the test set fails the gate, a throwing rule publishes nothing", "[sync]") {
+  Fixture f;
+  SECTION("findings") {
+    WriteFile(f.source / "manifests/forbidden.yaml", ConfigMap("forbidden"));
+    f.Commit("forbidden");
+    f.options.make_rules = [] {
+      RuleList rules;
+      rules.push_back(std::make_unique<ForbiddenNameRule>());
+      return rules;
+    };
+    auto outcomes = f.Sync();
+    INFO(Describe(outcomes));
+    CHECK(outcomes[0].verdict == Verdict::kRefused);
+    REQUIRE(outcomes[0].blocking.size() == 1);
+    CHECK(outcomes[0].blocking[0].rule == "test-forbidden-name");
+    CHECK(f.BranchCommits() == 0);
+  }
+  SECTION("a rule that throws") {
+    f.options.make_rules = [] {
+      RuleList rules;
+      rules.push_back(std::make_unique<ThrowingRule>());
+      return rules;
+    };
+    auto outcomes = f.Sync();
+    INFO(Describe(outcomes));
+    CHECK(outcomes[0].verdict != Verdict::kPublished);
+    CHECK(ExitCodeOf(outcomes) != 0);
+    CHECK(f.BranchCommits() == 0);
+    CHECK(fs::exists(fs::path(f.options.state_dir) / "demo" / "last.json"));
+  }
+}
+
+TEST_CASE("sync: two syncs racing on one branch both land, neither lost", "[sync]") {
+  Fixture f;
+  // A second source repository and Application writing to the same branch.
+  const fs::path other = f.dir / "other";
+  fs::create_directories(other);
+  Git(other, "init -q");
+  WriteFile(other / "manifests/namespace.yaml", kNamespace);
+  WriteFile(other / "manifests/x.yaml", ConfigMap("x-config"));
+  Git(other, "add -A");
+  Git(other, "commit -q -m other");
+  const std::string other_url = "https://git.example.com/platform/other.git";
+  WriteFile(f.dir / "apps2/other.yaml", Application("other", other_url));
+  f.options.repo_map[other_url] = other.string();
+  f.options.branch_template = "env/shared";
+  std::vector<SyncOutcome> first, second;
+  std::thread a([&] { first = SyncApplications({f.apps.string()}, f.options); });
+  std::thread b([&] { second = SyncApplications({(f.dir / "apps2").string()}, f.options); });
+  a.join();
+  b.join();
+  INFO(Describe(first) << Describe(second));
+  REQUIRE(first.size() == 1);
+  REQUIRE(second.size() == 1);
+  CHECK(first[0].verdict == Verdict::kPublished);
+  CHECK(second[0].verdict == Verdict::kPublished);
+  const std::string log = RunShell(fmt::format("git -C '{}' rev-list env/shared", f.target.string())).out;
+  CHECK(log.find(first[0].published) != std::string::npos);
+  CHECK(log.find(second[0].published) != std::string::npos);
+  CHECK(RunShell(fmt::format("git -C '{}' rev-list --count env/shared", f.target.string())).out == "2\n");
+}
+
+TEST_CASE("sync: history lists published revisions and rollback republishes one", "[sync]") {
+  Fixture f;
+  REQUIRE(f.Sync()[0].verdict == Verdict::kPublished);
+  const std::string first = Git(f.target, "rev-parse env/default/demo");
+  WriteFile(f.source / "manifests/d-config.yaml", ConfigMap("d-config"));
+  f.Commit("add d");
+  REQUIRE(f.Sync()[0].verdict == Verdict::kPublished);
+  auto history = History(f.target.string(), f.Branch(), 10);
+  REQUIRE(history);
+  REQUIRE(history->size() == 2);
+  CHECK((*history)[1].commit == first);
+  CHECK((*history)[0].verdict == "pass");
+  auto rolled = Rollback(f.target.string(), f.Branch(), first.substr(0, 10));
+  REQUIRE(rolled);
+  CHECK(f.BranchCommits() == 3);
+  CHECK(f.Published().find("d-config") == std::string::npos);
+  CHECK_FALSE(Rollback(f.target.string(), f.Branch(), "0123456789abcdef"));
+}
+
+TEST_CASE("sync plan: gitops-engine order, dependencies and prune order", "[sync]") {
+  const std::string stream = R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+  annotations:
+    argocd.argoproj.io/sync-wave: "-5"
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: skipped
+  annotations:
+    argocd.argoproj.io/hook: Skip
+)";
+  SplitResult split = SplitManifests(stream, "app");
+  REQUIRE(split.error.empty());
+  REQUIRE(split.objects.size() == 6);
+  SplitResult old = SplitManifests(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gone\n---\napiVersion: v1\nkind: Secret\n"
+      "metadata:\n  name: kept\n  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n",
+      "app");
+  SyncPlan plan = MakePlan(split.objects, old.objects, {.prune_last = true});
+  std::vector<std::string> order;
+  for (const auto& p : plan.objects) order.push_back(p.object.kind + "/" + p.object.name);
+  // PreSync hook first; the CRD moves before its first resource (wave -5); Skip hooks stay
+  // listed but are not published.
+  CHECK(order == std::vector<std::string>{"Job/migrate", "CustomResourceDefinition/widgets.example.com",
+                                          "Widget/w", "ConfigMap/skipped", "Service/web", "Deployment/web"});
+  CHECK(PlanManifest(plan).find("skipped") == std::string::npos);
+  REQUIRE(plan.prune.size() == 2);
+  CHECK(plan.prune[0].last);
+  const bool kept_skipped = plan.prune[0].object.name == "kept" ? plan.prune[0].skipped : plan.prune[1].skipped;
+  CHECK(kept_skipped);
+  CHECK(plan.added == 6);
+}
+
+TEST_CASE("sync retry: ArgoCD's backoff and defaults", "[sync]") {
+  LoadResult none = LoadYaml(SourceFile::FromText("a.yaml", "spec: {}\n"));
+  auto defaults = RetryPolicy::FromApplication(none.documents[0]->root());
+  REQUIRE(defaults);
+  CHECK(defaults->limit == 5);
+  std::vector<long long> waits;
+  for (int n = 0; n < 7; ++n) waits.push_back(defaults->Delay(n).count() / 1000);
+  CHECK(waits == std::vector<long long>{5, 10, 20, 40, 80, 160, 180});
+  LoadResult bad = LoadYaml(SourceFile::FromText(
+      "b.yaml", "spec:\n  syncPolicy:\n    retry:\n      backoff:\n        duration: fivesec\n"));
+  CHECK_FALSE(RetryPolicy::FromApplication(bad.documents[0]->root()));
+  int calls = 0;
+  RetryPolicy two;
+  two.limit = 2;
+  Status failed = WithRetry(two, [&]() -> Status { ++calls; return Unexpected("transient"); },
+                            [](std::chrono::milliseconds) {});
+  CHECK_FALSE(failed);
+  CHECK(calls == 3);
+  CHECK(ParseGoDuration("1m30s")->count() == 90000);
+  CHECK(ParseGoDuration("5")->count() == 5000);
+}
+
+TEST_CASE("sync cmp generate: manifests on stdout only on pass", "[sync]") {
+  TempDir dir;
+  const fs::path src = dir / "manifests";
+  WriteFile(src / "namespace.yaml", kNamespace);
+  WriteFile(src / "config.yaml", ConfigMap("b-config"));
+  const std::string env =
+      "ARGOCD_APP_NAME=demo ARGOCD_APP_NAMESPACE=demo ARGOCD_APP_PROJECT_NAME=platform "
+      "ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567 ARGOCD_APP_SOURCE_PATH=manifests "
+      "ARGOCD_APP_SOURCE_REPO_URL=https://git.example.com/platform/demo.git "
+      "ARGOCD_APP_SOURCE_TARGET_REVISION=main ";
+  auto pass = RunShell(env + "'" SYNCGATE_BINARY "' cmp generate", "", src.string());
+  INFO(pass.err);
+  CHECK(pass.exit_code == 0);
+  CHECK(pass.out.find("kind: Namespace") < pass.out.find("name: b-config"));
+
+  const std::string token = "hvs.CAESIJx9vQ1mZr7Tk2p8WnLd4F5G";
+  WriteFile(src / "config.yaml", ConfigMap("b-config", "\n  vault-token: " + token));
+  auto fail = RunShell(env + "'" SYNCGATE_BINARY "' cmp generate", "", src.string());
+  CHECK(fail.exit_code == 1);
+  CHECK(fail.out.empty());
+  CHECK(fail.err.find("refused") != std::string::npos);
+  CHECK(fail.err.find(token) == std::string::npos);
+
+  auto outside = RunShell("env -u ARGOCD_APP_NAME '" SYNCGATE_BINARY "' cmp generate", "", src.string());
+  CHECK(outside.exit_code == 2);
+  CHECK(outside.out.empty());
+}
+
+}  // namespace syncgate::sync
