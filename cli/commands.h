@@ -17,5 +17,7 @@ void AddCheckCommand(CLI::App& app, CommandResult& result);
 void AddRulesCommand(CLI::App& app, CommandResult& result);
 void AddSealCommand(CLI::App& app, CommandResult& result);
 void AddVersionCommand(CLI::App& app, CommandResult& result);
+/// sync, history, rollback, cmp generate (cli/sync_command.cpp).
+void AddSyncCommands(CLI::App& app, CommandResult& result);
 
 }  // namespace syncgate::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   AddRulesCommand(app, result);
   AddSealCommand(app, result);
   AddVersionCommand(app, result);
+  AddSyncCommands(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
