@@ -49,6 +49,13 @@ namespace {
 
 /// Reads a file, refusing it when it is larger than the configured limit.
 Expected<std::string> ReadInput(const InputFile& input, size_t max_size) {
+  if (input.content) {
+    if (input.content->size() > max_size) {
+      return Unexpected(fmt::format("{}: {} bytes is over the {} byte limit; not checked",
+                                    input.display_path, input.content->size(), max_size));
+    }
+    return *input.content;
+  }
   if (input.fs_path.empty()) return input.stdin_text;
   std::error_code ec;
   const auto size = fs::file_size(input.fs_path, ec);

@@ -70,7 +70,6 @@ FileKind Classify(std::string_view display, std::string_view chart_root) {
 Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config) {
   Discovery out;
   std::vector<fs::path> regular;
-  std::set<std::string> seen;
   bool stdin_used = false;
 
   for (const std::string& arg : paths) {
@@ -126,16 +125,37 @@ Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& co
     }
   }
 
+  std::vector<InputFile> walked;
+  for (const fs::path& p : regular) {
+    InputFile input;
+    input.display_path = DisplayPath(p);
+    input.fs_path = p.string();
+    walked.push_back(std::move(input));
+  }
+  Discovery classified = ClassifyInputs(std::move(walked), config);
+  std::move(classified.files.begin(), classified.files.end(), std::back_inserter(out.files));
+  std::move(classified.skipped.begin(), classified.skipped.end(),
+            std::back_inserter(out.skipped));
+  std::sort(out.files.begin(), out.files.end(), [](const InputFile& a, const InputFile& b) {
+    return a.display_path < b.display_path;
+  });
+  return out;
+}
+
+Discovery ClassifyInputs(std::vector<InputFile> files, const Config& config) {
+  Discovery out;
+  std::set<std::string> seen;
   // Chart roots first, so every file can be placed in its nearest chart.
   std::set<std::string> chart_roots;
-  for (const fs::path& p : regular) {
-    if (p.filename() == "Chart.yaml") {
-      std::string dir = DisplayPath(p.parent_path());
-      chart_roots.insert(dir.empty() ? "." : dir);
+  for (const InputFile& file : files) {
+    const std::string& display = file.display_path;
+    const size_t slash = display.rfind('/');
+    if (display.substr(slash == std::string::npos ? 0 : slash + 1) == "Chart.yaml") {
+      chart_roots.insert(slash == std::string::npos ? "." : display.substr(0, slash));
     }
   }
-  for (const fs::path& p : regular) {
-    std::string display = DisplayPath(p);
+  for (InputFile& input : files) {
+    const std::string display = input.display_path;
     if (!seen.insert(display).second) continue;
     if (config.IsExcluded(display)) {
       out.skipped.push_back({display, "excluded by configuration"});
@@ -146,9 +166,6 @@ Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& co
       const bool inside = root == "." || StartsWith(display, root + "/");
       if (inside && root.size() >= chart_root.size()) chart_root = root;
     }
-    InputFile input;
-    input.display_path = display;
-    input.fs_path = p.string();
     input.chart_root = chart_root;
     input.kind = Classify(display, chart_root);
     out.files.push_back(std::move(input));

@@ -37,6 +37,9 @@ struct InputFile {
   FileKind kind = FileKind::kYaml;
   std::string chart_root;    // display path of the chart folder the file belongs to, if any
   std::string stdin_text;    // the content, for stdin
+  /// The content, already in memory (a file of the git index or of a revision): read from here,
+  /// not from disk. `fs_path`, when set, is then a copy for tools that need a file (helm).
+  std::optional<std::string> content;
 };
 
 /// A file that was not checked, and why.
@@ -54,6 +57,11 @@ struct Discovery {
 
 /// Walks `paths` (files, folders, "-" for stdin). Skips `.git`, binaries and excluded paths.
 Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config);
+
+/// Classifies files that do not come from a walk of the disk (the git index, a revision) exactly
+/// as DiscoverInputs does: sets `chart_root` and `kind` from the display paths, moves excluded
+/// files to `skipped`, sorts by display path.
+Discovery ClassifyInputs(std::vector<InputFile> files, const Config& config);
 
 /// A loaded input: its text, its documents and what went wrong loading it.
 struct FileUnit {

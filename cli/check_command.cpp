@@ -12,6 +12,7 @@
 #include "checker/engine.h"
 #include "checker/workspace.h"
 #include "cli/commands.h"
+#include "cli/git_check.h"
 #include "render/render_stage.h"
 #include "reporters/reporter.h"
 #include "rules/registry.h"
@@ -28,6 +29,7 @@ struct CheckOptions {
   int jobs = 0;
   bool no_color = false;
   bool require_render_set = false;
+  GitCheckOptions git;  // --staged, --diff, --new-only
   std::string baseline;        // --baseline: hide the findings it holds
   std::string write_baseline;  // --write-baseline: record this run's findings
   RunSettings settings;
@@ -68,7 +70,26 @@ int RunCheck(const CheckOptions& opts) {
 
   const std::vector<std::string> paths = opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
   std::string config_path = opts.config_path;
-  if (config_path.empty() && paths.front() != "-") config_path = Config::FindUpward(paths.front());
+  // --staged / --diff: select what changed first; nothing YAML-related exits before any rule loads.
+  std::unique_ptr<GitCheck> git;
+  if (opts.git.staged || !opts.git.diff.empty()) {
+    Expected<std::unique_ptr<GitCheck>> selected = GitCheck::Select(opts.git, opts.paths);
+    if (!selected) {
+      std::cerr << "syncgate: " << selected.error().message << "\n";
+      return kExitError;
+    }
+    git = std::move(*selected);
+    if (git->nothing_to_check()) {
+      std::cerr << "syncgate: " << git->Describe() << ": nothing to check\n";
+      return kExitPass;
+    }
+  } else if (opts.git.new_only) {
+    std::cerr << "syncgate: --new-only needs --diff BASE[..HEAD] or --staged\n";
+    return kExitError;
+  }
+  if (config_path.empty() && paths.front() != "-") {
+    config_path = Config::FindUpward(git ? git->ConfigStart() : paths.front());
+  }
   Config config;
   if (!config_path.empty()) {
     Expected<Config> loaded = Config::Load(config_path);
@@ -93,9 +114,28 @@ int RunCheck(const CheckOptions& opts) {
     return kExitError;
   }
 
-  Discovery inputs = DiscoverInputs(paths, config);
-  const bool nothing_found = inputs.files.empty();
-  RunResult result = engine.Run(std::move(inputs));
+  Expected<Discovery> inputs = git ? git->Inputs(config) : DiscoverInputs(paths, config);
+  if (!inputs) {
+    std::cerr << "syncgate: " << inputs.error().message << "\n";
+    return kExitError;
+  }
+  if (git && inputs->files.empty()) {
+    std::cerr << "syncgate: " << git->Describe() << ": every file is excluded by configuration\n";
+    return kExitPass;
+  }
+  const bool nothing_found = inputs->files.empty();
+  RunResult result = engine.Run(std::move(*inputs));
+  if (git && opts.git.new_only) {
+    Expected<Discovery> before = git->BaseInputs(config);
+    if (!before) {
+      std::cerr << "syncgate: " << before.error().message << "\n";
+      return kExitError;
+    }
+    if (const int known = KeepNewFindings(result, engine.Run(std::move(*before))); known > 0) {
+      std::cerr << fmt::format("syncgate: {} finding{} that the base revision already had not "
+                               "shown (--new-only)\n", known, known == 1 ? "" : "s");
+    }
+  }
   FilterFingerprints(result, AllowlistedFingerprints(config));
   if (!opts.write_baseline.empty()) {
     if (Status written = Baseline::FromResult(result).Write(opts.write_baseline); !written) {
@@ -144,7 +184,9 @@ int RunCheck(const CheckOptions& opts) {
     return kExitError;
   }
   for (const Finding& f : result.findings) {
-    if (MeetsThreshold(f.severity, fail_on)) return kExitFindings;
+    if (!MeetsThreshold(f.severity, fail_on)) continue;
+    if (opts.git.staged) std::cerr << BlockedCommitHelp();
+    return kExitFindings;
   }
   return kExitPass;
 }
@@ -168,6 +210,13 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("-j,--jobs", opts->jobs, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--no-color", opts->no_color, "Never colour the text output");
+  cmd->add_flag("--staged", opts->git.staged,
+                "Check what is about to be committed (the git index), not the work tree");
+  cmd->add_option("--diff", opts->git.diff,
+                  "Check the files changed between two revisions, BASE[..HEAD] (HEAD by "
+                  "default), with their charts and Applications, as they are at HEAD");
+  cmd->add_flag("--new-only", opts->git.new_only,
+                "With --diff or --staged: report only findings the base revision did not have");
   cmd->add_option("--kube-version", opts->settings.kube_version,
                   "Target Kubernetes version X.Y for schemas and deprecated APIs (default 1.31)");
   cmd->add_option("--schema-location", opts->settings.schema_locations,

@@ -14,6 +14,8 @@ struct CommandResult {
 };
 
 void AddCheckCommand(CLI::App& app, CommandResult& result);
+void AddChecklistCommand(CLI::App& app, CommandResult& result);
+void AddHookCommand(CLI::App& app, CommandResult& result);
 void AddRulesCommand(CLI::App& app, CommandResult& result);
 void AddSealCommand(CLI::App& app, CommandResult& result);
 void AddVersionCommand(CLI::App& app, CommandResult& result);

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("syncgate ") + SYNCGATE_VERSION);
   CommandResult result;
   AddCheckCommand(app, result);
+  AddChecklistCommand(app, result);
+  AddHookCommand(app, result);
   AddRulesCommand(app, result);
   AddSealCommand(app, result);
   AddVersionCommand(app, result);

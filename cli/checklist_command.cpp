@@ -1,0 +1,148 @@
+// `syncgate checklist [PATH...]`: the guide's deployment checklist, answered by one check run.
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "checker/config.h"
+#include "checker/engine.h"
+#include "checker/workspace.h"
+#include "cli/commands.h"
+#include "reporters/checklist.h"
+#include "rules/registry.h"
+// Rendering joins the run when the render stage is built in (render/ is optional at this layer).
+#if __has_include("render/render_stage.h")
+#include "render/render_stage.h"
+#define SYNCGATE_CHECKLIST_RENDERS 1
+#endif
+
+namespace syncgate::cli {
+namespace {
+
+struct ChecklistOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> formats;
+  std::string config_path;
+  std::string environment;
+  std::string threshold = "warning";
+  int jobs = 0;
+  RunSettings settings;
+};
+
+using Writer = void (*)(const reporters::Checklist&, const RunResult&, std::ostream&);
+
+Writer FindWriter(std::string_view name) {
+  if (name == "markdown" || name == "md") return reporters::WriteChecklistMarkdown;
+  if (name == "html") return reporters::WriteChecklistHtml;
+  if (name == "json") return reporters::WriteChecklistJson;
+  return nullptr;
+}
+
+int RunChecklist(const ChecklistOptions& opts) {
+  const std::optional<Severity> threshold = ParseSeverity(opts.threshold);
+  if (!threshold) {
+    std::cerr << fmt::format("syncgate: --fail-on must be error, warning or info, not '{}'\n",
+                             opts.threshold);
+    return kExitError;
+  }
+  std::vector<std::pair<Writer, std::string>> outputs;
+  for (const std::string& spec : opts.formats.empty() ? std::vector<std::string>{"markdown"}
+                                                      : opts.formats) {
+    const size_t eq = spec.find('=');
+    Writer writer = FindWriter(spec.substr(0, eq));
+    if (!writer) {
+      std::cerr << fmt::format("syncgate: unknown checklist --format '{}' (known: markdown, "
+                               "html, json)\n", spec.substr(0, eq));
+      return kExitError;
+    }
+    outputs.emplace_back(writer, eq == std::string::npos ? "" : spec.substr(eq + 1));
+  }
+
+  const std::vector<std::string> paths =
+      opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
+  const std::string config_path =
+      opts.config_path.empty() ? Config::FindUpward(paths.front()) : opts.config_path;
+  Config config;
+  if (!config_path.empty()) {
+    Expected<Config> loaded = Config::Load(config_path);
+    if (!loaded) {
+      std::cerr << "syncgate: configuration error: " << loaded.error().message << "\n";
+      return kExitError;
+    }
+    config = std::move(*loaded);
+  }
+  Expected<std::vector<reporters::ChecklistItem>> items = reporters::LoadChecklist(config);
+  if (!items) {
+    std::cerr << "syncgate: configuration error: " << items.error().message << "\n";
+    return kExitError;
+  }
+
+  std::vector<std::string> known_rules;
+  for (const auto& rule : MakeBuiltinRules()) known_rules.emplace_back(rule->meta().id);
+  for (const RuleMeta& meta : EngineRuleMetas()) known_rules.emplace_back(meta.id);
+  EngineOptions engine_options;
+  engine_options.jobs = opts.jobs;
+  engine_options.environment = opts.environment;
+  engine_options.settings = opts.settings;
+  Engine engine(config, MakeBuiltinRules(), engine_options);
+  if (Status prepared = engine.Prepare(); !prepared) {
+    std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
+    return kExitError;
+  }
+#ifdef SYNCGATE_CHECKLIST_RENDERS
+  render::AddRendering(engine, config, engine_options.settings, engine_options.jobs);
+#endif
+  Discovery inputs = DiscoverInputs(paths, config);
+  if (inputs.files.empty() && inputs.errors.empty()) {
+    std::cerr << "syncgate: nothing to check: no files found in the given paths\n";
+    return kExitError;
+  }
+  const RunResult result = engine.Run(std::move(inputs));
+  const reporters::Checklist checklist =
+      reporters::AnswerChecklist(*items, result, known_rules, *threshold);
+
+  for (const auto& [writer, file] : outputs) {
+    if (file.empty() || file == "-") {
+      writer(checklist, result, std::cout);
+      continue;
+    }
+    std::ofstream out(file, std::ios::binary);
+    writer(checklist, result, out);
+    if (!out.flush()) {
+      std::cerr << fmt::format("syncgate: cannot write the checklist to {}\n", file);
+      return kExitError;
+    }
+  }
+  for (const std::string& error : result.errors) std::cerr << "syncgate: error: " << error << "\n";
+  if (!result.errors.empty()) return kExitError;
+  // "Not checked" is not a pass: the gate holds until every machine item is decided.
+  return checklist.ok() ? kExitPass : kExitFindings;
+}
+
+}  // namespace
+
+void AddChecklistCommand(CLI::App& app, CommandResult& result) {
+  auto opts = std::make_shared<ChecklistOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "checklist", "The guide's pre-deployment checklist, answered by a check run");
+  cmd->add_option("paths", opts->paths, "Files or folders to check (default: .)");
+  cmd->add_option("--format", opts->formats,
+                  "markdown (default), html or json, optionally to a file: --format "
+                  "html=checklist.html. Repeatable");
+  cmd->add_option("--config", opts->config_path,
+                  "Configuration file (default: .syncgate.yaml found upward from the first path)");
+  cmd->add_option("--env", opts->environment,
+                  "Environment for subjects no profile in .syncgate.yaml claims");
+  cmd->add_option("--fail-on", opts->threshold,
+                  "Lowest severity of a finding that fails its item: warning (default), error, info");
+  cmd->add_option("-j,--jobs", opts->jobs, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--kube-version", opts->settings.kube_version,
+                  "Target Kubernetes version X.Y for schemas and deprecated APIs");
+  cmd->add_option("--schema-location", opts->settings.schema_locations,
+                  "kubeconform-style schema location: a folder or URL template. Repeatable");
+  cmd->add_option("--helm", opts->settings.helm_binary, "The helm binary (default: helm on PATH)");
+  cmd->callback([opts, &result] { result.exit_code = RunChecklist(*opts); });
+}
+
+}  // namespace syncgate::cli
