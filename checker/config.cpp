@@ -184,13 +184,25 @@ Expected<Config> Config::Parse(std::shared_ptr<const SourceFile> source) {
             auto list = StringList(*source, *field.value, f);
             if (!list) return Unexpected(list.error());
             *target = std::move(*list);
+          } else if (f == "labels") {
+            if (!field.value->IsMap()) {
+              return Unexpected(ConfigError(*source, field.value->pos,
+                                            "labels must map label keys to value globs"));
+            }
+            for (const MapEntry& label : field.value->Resolved().entries) {
+              if (!label.value->IsScalar()) {
+                return Unexpected(ConfigError(*source, label.value->pos,
+                                              "a label value must be a string"));
+              }
+              profile.labels.emplace_back(label.key->value, std::string(label.value->Text()));
+            }
           } else if (f == "production") {
             profile.production = field.value->Text() == "true";
           } else {
             return Unexpected(ConfigError(*source, field.key->pos,
                                           fmt::format("unknown environment field '{}' (expected "
-                                                      "namespaces, applications, paths or "
-                                                      "production)", f)));
+                                                      "namespaces, applications, paths, labels "
+                                                      "or production)", f)));
           }
         }
         config.environments_.push_back(std::move(profile));

@@ -36,6 +36,8 @@ struct EnvironmentProfile {
   std::vector<std::string> namespaces;    // destination / metadata namespaces, globs
   std::vector<std::string> applications;  // Application names, globs
   std::vector<std::string> paths;         // file globs (values-prod.yaml, environments/prod/**)
+  /// Object labels: every key must be present with a value matching its glob (env: prod).
+  std::vector<std::pair<std::string, std::string>> labels;
   bool production = false;
 };
 

@@ -38,6 +38,18 @@ std::string ConventionalEnvironment(std::string_view path) {
   return {};
 }
 
+/// Every label of the profile is on the object (an Application's own labels count for it).
+bool LabelsMatch(const EnvironmentProfile& profile, const Document* doc) {
+  if (profile.labels.empty() || !doc) return false;
+  const Node* labels = doc->root().Path({"metadata", "labels"});
+  if (!labels || !labels->IsMap()) return false;
+  for (const auto& [key, pattern] : profile.labels) {
+    const Node* value = labels->Get(key);
+    if (!value || !GlobMatch(pattern, value->Text())) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Environment NamedEnvironment(const Config& config, std::string_view name) {
@@ -65,7 +77,7 @@ Environment EnvironmentOf(const Config& config, const FileUnit& file, const Docu
   }
   for (const EnvironmentProfile& profile : config.environments()) {
     if (AnyGlob(profile.paths, rel) || AnyGlob(profile.applications, app_name) ||
-        AnyGlob(profile.namespaces, ns)) {
+        AnyGlob(profile.namespaces, ns) || LabelsMatch(profile, doc)) {
       return NamedEnvironment(config, profile.name);
     }
   }

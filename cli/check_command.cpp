@@ -10,6 +10,7 @@
 #include "checker/baseline.h"
 #include "checker/config.h"
 #include "checker/engine.h"
+#include "checker/rule_pack.h"
 #include "checker/workspace.h"
 #include "cli/commands.h"
 #include "cli/git_check.h"
@@ -105,7 +106,12 @@ int RunCheck(const CheckOptions& opts) {
   engine_options.environment = opts.environment;
   engine_options.settings = opts.settings;
   if (std::getenv("CI") && !opts.require_render_set) engine_options.settings.require_render = true;
-  Engine engine(config, MakeBuiltinRules(), engine_options);
+  RuleList rules = MakeBuiltinRules();
+  if (Status packs = AppendRulePacks(config, rules); !packs) {
+    std::cerr << "syncgate: configuration error: " << packs.error().message << "\n";
+    return kExitError;
+  }
+  Engine engine(config, std::move(rules), engine_options);
   // Charts are rendered (helm template) once per values set and Application; see render/.
   render::AddRendering(engine, config, engine_options.settings,
                        opts.jobs > 0 ? opts.jobs : static_cast<int>(std::thread::hardware_concurrency()));

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checker/config.h"
+#include "checker/rule_pack.h"
 #include "cli/commands.h"
 #include "reporters/rule_docs.h"
 #include "rules/registry.h"
@@ -13,9 +15,32 @@
 namespace syncgate::cli {
 namespace {
 
+/// The rules of the built-in packs and of the packs that the configuration found from the
+/// working directory loads; kept alive because RuleMeta points into them.
+const RuleList& PackRules() {
+  static const RuleList* rules = [] {
+    auto* out = new RuleList(BuiltinPackRules());
+    const std::string path = Config::FindUpward(".");
+    if (path.empty()) return out;
+    Expected<Config> config = Config::Load(path);
+    RuleList loaded;
+    Status packs = config ? AppendRulePacks(*config, loaded) : Status(Unexpected(config.error()));
+    if (!packs) std::cerr << "syncgate: rule packs not listed: " << packs.error().message << "\n";
+    for (auto& rule : loaded) {
+      const bool known = std::any_of(out->begin(), out->end(), [&](const auto& r) {
+        return r->meta().id == rule->meta().id;
+      });
+      if (!known) out->push_back(std::move(rule));
+    }
+    return out;
+  }();
+  return *rules;
+}
+
 std::vector<RuleMeta> AllRuleMetas() {
   std::vector<RuleMeta> metas;
   for (const auto& rule : MakeBuiltinRules()) metas.push_back(rule->meta());
+  for (const auto& rule : PackRules()) metas.push_back(rule->meta());
   for (const RuleMeta& meta : EngineRuleMetas()) metas.push_back(meta);
   std::sort(metas.begin(), metas.end(), [](const RuleMeta& a, const RuleMeta& b) { return a.id < b.id; });
   return metas;
