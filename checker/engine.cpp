@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -104,6 +105,12 @@ void ParallelFor(size_t count, int jobs, Task&& task) {
 
 }  // namespace
 
+/// Counters rules add to during a run (RuleContext::Count), shared by every thread.
+struct RunCounters {
+  std::mutex mutex;
+  std::map<std::string, int, std::less<>> values;
+};
+
 /// The context one rule reports through, for one file (and optionally one document).
 class FindingCollector final : public RuleContext {
  public:
@@ -143,6 +150,19 @@ class FindingCollector final : public RuleContext {
     out_.push_back(std::move(f));
   }
 
+  void SetRun(const Workspace* workspace, RunCounters* counters) {
+    workspace_ = workspace;
+    counters_ = counters;
+  }
+  const Workspace* workspace() const override { return workspace_; }
+  void Count(std::string_view counter, int n) override {
+    if (!counters_) return;
+    std::lock_guard<std::mutex> lock(counters_->mutex);
+    auto it = counters_->values.find(counter);
+    if (it == counters_->values.end()) it = counters_->values.emplace(std::string(counter), 0).first;
+    it->second += n;
+  }
+
   std::string_view environment() const override { return environment_.name; }
   bool production() const override { return environment_.production; }
 
@@ -165,6 +185,8 @@ class FindingCollector final : public RuleContext {
   const Environment& environment_;
   const FileUnit* file_ = nullptr;
   const Document* doc_ = nullptr;
+  const Workspace* workspace_ = nullptr;
+  RunCounters* counters_ = nullptr;
 };
 
 Engine::Engine(const Config& config, RuleList rules, EngineOptions options)
@@ -220,6 +242,7 @@ RunResult Engine::Run(Discovery inputs) {
   RunResult result;
   result.workspace = std::make_shared<Workspace>();
   Workspace& workspace = *result.workspace;
+  RunCounters counters;
   result.errors = std::move(inputs.errors);
   result.skipped = std::move(inputs.skipped);
 
@@ -301,12 +324,14 @@ RunResult Engine::Run(Discovery inputs) {
       const Rule& rule = *rules_[r];
       FindingCollector ctx(rule.meta(), severity_[r], out, file_env);
       ctx.SetSubject(&file, nullptr);
+      ctx.SetRun(&workspace, &counters);
       run_guarded(rule, out, file, [&] { rule.CheckFile(file, ctx); });
       for (size_t d = 0; d < file.documents.size(); ++d) {
         const Document& doc = *file.documents[d];
         if (!Intersects(rule.meta().applies_to, doc.kind())) continue;
         FindingCollector doc_ctx(rule.meta(), severity_[r], out, doc_envs[d]);
         doc_ctx.SetSubject(&file, &doc);
+        doc_ctx.SetRun(&workspace, &counters);
         run_guarded(rule, out, file, [&] { rule.CheckDocument(doc, doc_ctx); });
       }
     }
@@ -318,6 +343,7 @@ RunResult Engine::Run(Discovery inputs) {
   for (size_t r = 0; r < rules_.size(); ++r) {
     const Rule& rule = *rules_[r];
     FindingCollector ctx(rule.meta(), severity_[r], workspace_findings, run_env);
+    ctx.SetRun(&workspace, &counters);
     try {
       rule.CheckWorkspace(workspace, ctx);
     } catch (const std::exception& e) {
@@ -372,6 +398,7 @@ RunResult Engine::Run(Discovery inputs) {
     result.sources.emplace(file->input.display_path, file->source);
   }
   summary.skipped = static_cast<int>(result.skipped.size());
+  summary.counters = std::move(counters.values);
   summary.findings = static_cast<int>(result.findings.size());
   for (const Finding& f : result.findings) ++summary.by_severity[static_cast<int>(f.severity)];
   if (crashed) result.errors.push_back("a rule failed with an internal error (see internal-error findings)");

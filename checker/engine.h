@@ -38,6 +38,8 @@ struct RunSummary {
   int suppressed = 0;
   int findings = 0;
   std::array<int, 3> by_severity{};  // indexed by Severity
+  /// Run-wide counters rules add through RuleContext::Count ("schema-validated", ...).
+  std::map<std::string, int, std::less<>> counters;
 };
 
 /// The read-only result every reporter sees.

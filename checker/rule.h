@@ -72,6 +72,15 @@ class RuleContext {
   /// Whether that environment is production (a profile with `production: true`, or named
   /// "production"/"prod").
   virtual bool production() const = 0;
+  /// Every loaded file of the run (all documents are loaded before any check starts), for
+  /// document rules that need other files (a CR's CustomResourceDefinition). Null in tests that
+  /// build a context by hand.
+  virtual const Workspace* workspace() const { return nullptr; }
+  /// Adds `n` to a run-wide counter shown in the summary ("schema-validated"). Thread-safe.
+  virtual void Count(std::string_view counter, int n = 1) {
+    (void)counter;
+    (void)n;
+  }
 };
 
 /// Base class of every rule. Instances are created per run and configured before checks start;

@@ -17,6 +17,7 @@ void AddCheckCommand(CLI::App& app, CommandResult& result);
 void AddChecklistCommand(CLI::App& app, CommandResult& result);
 void AddHookCommand(CLI::App& app, CommandResult& result);
 void AddRulesCommand(CLI::App& app, CommandResult& result);
+void AddSchemasCommand(CLI::App& app, CommandResult& result);
 void AddSealCommand(CLI::App& app, CommandResult& result);
 void AddVersionCommand(CLI::App& app, CommandResult& result);
 /// sync, history, rollback, cmp generate (cli/sync_command.cpp).

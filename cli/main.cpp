@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   AddChecklistCommand(app, result);
   AddHookCommand(app, result);
   AddRulesCommand(app, result);
+  AddSchemasCommand(app, result);
   AddSealCommand(app, result);
   AddVersionCommand(app, result);
   AddSyncCommands(app, result);

@@ -45,6 +45,18 @@ void WriteText(const RunResult& result, std::ostream& out, const ReportOptions& 
   out << fmt::format("{} files, {} documents, {} rendered, {} skipped: {}{}\n", s.files,
                      s.documents, s.rendered, s.skipped, SeverityCounts(s),
                      s.suppressed ? fmt::format(" ({} suppressed)", s.suppressed) : "");
+  // Schema coverage, so that a run that validated nothing does not look like a clean one.
+  auto counter = [&](std::string_view name) {
+    auto it = s.counters.find(name);
+    return it == s.counters.end() ? 0 : it->second;
+  };
+  if (counter("schema-validated") + counter("schema-missing") + counter("schema-unusable") > 0) {
+    out << fmt::format("schemas: {} validated, {} without a schema{}\n", counter("schema-validated"),
+                       counter("schema-missing"),
+                       counter("schema-unusable")
+                           ? fmt::format(", {} with an unusable schema", counter("schema-unusable"))
+                           : "");
+  }
 }
 
 }  // namespace syncgate::reporters

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config ccache git
           libyaml-cpp-dev libvalijson-dev libre2-dev libgit2-dev libbotan-2-dev
-          catch2 libcli11-dev libfmt-dev nlohmann-json3-dev)
+          catch2 libcli11-dev libfmt-dev nlohmann-json3-dev
+          libcurl4-openssl-dev)
 packages+=(${SYNCGATE_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,25 @@
+#pragma once
+// HTTP(S) GET with a timeout (libcurl underneath; only http_fetch.cpp sees it). Used only when the
+// user gave a URL (a --schema-location template, `syncgate schemas fetch`): offline by default.
+//
+//   Expected<HttpResponse> got = HttpGet("https://example.com/deployment-apps-v1.json", 30);
+//   if (!got) Fail(got.error().message);        // DNS, TLS, timeout...
+//   if (got->status == 404) NotThere();
+//   else Use(got->body);
+
+#include <string>
+
+#include "checker/expected.h"
+
+namespace syncgate {
+
+struct HttpResponse {
+  long status = 0;  // HTTP status code
+  std::string body;
+};
+
+/// Fetches `url`, following redirects, giving up after `timeout_seconds`. Bodies over 64 MiB
+/// are refused. A transport failure is an error; any HTTP status is a response.
+Expected<HttpResponse> HttpGet(const std::string& url, long timeout_seconds);
+
+}  // namespace syncgate

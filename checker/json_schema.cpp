@@ -1,0 +1,981 @@
+// The one file that includes valijson: an adapter over our Document nodes, schema normalisation
+// (RE2 for `pattern`, Kubernetes' OpenAPI dialect), and valijson's errors turned into pointers.
+#include "checker/json_schema.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/constraint_builder.hpp>
+#include <valijson/constraints/concrete_constraints.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include "checker/scalar_types.h"
+#include "checker/text_util.h"
+
+namespace syncgate {
+namespace {
+
+using json = nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+// Scalars as Kubernetes reads them (sigs.k8s.io/yaml: go-yaml v2, YAML 1.1).
+
+enum class JType : uint8_t { kNull, kBool, kInt, kDouble, kString, kObject, kArray };
+
+std::string StripUnderscores(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c != '_') out += c;
+  }
+  return out;
+}
+
+/// YAML 1.1 integer text to a value: binary, octal (leading 0), hex, decimal, base 60.
+std::optional<int64_t> ParseYaml11Int(std::string_view text) {
+  std::string s = StripUnderscores(text);
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.erase(0, 1);
+  }
+  if (s.empty()) return std::nullopt;
+  uint64_t value = 0;  // magnitude; at most 2^63
+  constexpr uint64_t kLimit = uint64_t{1} << 63;
+  auto accumulate = [&](std::string_view digits, uint64_t base) -> bool {
+    if (digits.empty()) return false;
+    for (char c : digits) {
+      const uint64_t d = c >= '0' && c <= '9'   ? c - '0'
+                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                : 99;
+      if (d >= base) return false;
+      if (__builtin_mul_overflow(value, base, &value) || __builtin_add_overflow(value, d, &value) ||
+          value > kLimit) {
+        return false;
+      }
+    }
+    return true;
+  };
+  bool ok = false;
+  if (s.find(':') != std::string::npos) {
+    for (std::string_view part : Split(s, ':')) {
+      uint64_t before = value;
+      value = 0;
+      if (!accumulate(part, 10)) return std::nullopt;
+      if (__builtin_mul_overflow(before, uint64_t{60}, &before) ||
+          __builtin_add_overflow(value, before, &value) || value > kLimit) {
+        return std::nullopt;
+      }
+    }
+    ok = true;
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    ok = accumulate(std::string_view(s).substr(2), 16);
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+    ok = accumulate(std::string_view(s).substr(2), 2);
+  } else if (s.size() > 1 && s[0] == '0') {
+    ok = accumulate(std::string_view(s).substr(1), 8);
+  } else {
+    ok = accumulate(s, 10);
+  }
+  if (!ok || (!negative && value == kLimit)) return std::nullopt;
+  if (negative) return value == kLimit ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(value);
+  return static_cast<int64_t>(value);
+}
+
+double ParseYaml11Float(std::string_view text) {
+  std::string s = StripUnderscores(text);
+  std::string_view u = s;
+  const bool negative = !u.empty() && u[0] == '-';
+  if (!u.empty() && (u[0] == '-' || u[0] == '+')) u.remove_prefix(1);
+  const std::string lower = ToLower(u);
+  if (lower == ".inf") return negative ? -HUGE_VAL : HUGE_VAL;
+  if (lower == ".nan") return std::nan("");
+  return std::strtod(s.c_str(), nullptr);
+}
+
+/// go-yaml v2's float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? after dropping
+/// '_', or .inf/.nan.
+bool IsGoYamlFloat(std::string_view text) {
+  const std::string s = StripUnderscores(text);
+  std::string_view u = s;
+  if (!u.empty() && (u[0] == '-' || u[0] == '+')) u.remove_prefix(1);
+  const std::string lower = ToLower(u);
+  if (lower == ".inf" || lower == ".nan") return true;
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < u.size() && u[i] >= '0' && u[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < u.size() && u[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  } else {
+    if (digits() == 0) return false;
+    if (i < u.size() && u[i] == '.') {
+      ++i;
+      digits();
+    }
+  }
+  if (i < u.size() && (u[i] == 'e' || u[i] == 'E')) {
+    ++i;
+    if (i < u.size() && (u[i] == '-' || u[i] == '+')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == u.size();
+}
+
+struct Typed {
+  JType type = JType::kString;
+  int64_t integer = 0;
+  double number = 0;
+  bool boolean = false;
+};
+
+Typed TypeScalar(const Node& node) {
+  Typed t;
+  ScalarType type = ScalarType::kString;
+  if (!node.tag.empty()) {
+    type = TypeFromTag(node.tag);
+  } else if (node.style == ScalarStyle::kPlain) {
+    type = ResolveYaml11(node.value);
+  }
+  switch (type) {
+    case ScalarType::kString: t.type = JType::kString; break;
+    case ScalarType::kNull: t.type = JType::kNull; break;
+    case ScalarType::kBool: {
+      t.type = JType::kBool;
+      const std::string lower = ToLower(node.value);
+      t.boolean = lower == "true" || lower == "yes" || lower == "y" || lower == "on";
+      break;
+    }
+    case ScalarType::kInt:
+      if (auto value = ParseYaml11Int(node.value)) {
+        t.type = JType::kInt;
+        t.integer = *value;
+        t.number = static_cast<double>(*value);
+      } else if (IsGoYamlFloat(node.value)) {
+        t.type = JType::kDouble;  // too large for int64: still a number to Kubernetes
+        t.number = ParseYaml11Float(node.value);
+      }  // else: go-yaml v2 reads it as a string (base 60 "1:20")
+      break;
+    case ScalarType::kFloat:
+      // go-yaml v2 only takes what strconv.ParseFloat takes: "1.0.0" stays a string.
+      if (IsGoYamlFloat(node.value)) {
+        t.type = JType::kDouble;
+        t.number = ParseYaml11Float(node.value);
+      }
+      break;
+  }
+  return t;
+}
+
+JType TypeOf(const Node& node) {
+  const Node& r = node.Resolved();
+  if (r.kind == NodeKind::kMapping) return JType::kObject;
+  if (r.kind == NodeKind::kSequence) return JType::kArray;
+  return TypeScalar(r).type;
+}
+
+std::string_view JTypeName(JType type) {
+  switch (type) {
+    case JType::kNull: return "null";
+    case JType::kBool: return "boolean";
+    case JType::kInt: return "integer";
+    case JType::kDouble: return "number";
+    case JType::kString: return "string";
+    case JType::kObject: return "object";
+    case JType::kArray: return "array";
+  }
+  return "string";
+}
+
+bool IsMergeKey(const MapEntry& entry) {
+  return entry.key->value == "<<" && entry.key->style == ScalarStyle::kPlain;
+}
+
+/// A node as a JSON value (for valijson's frozen values; schemas written as YAML).
+json ToJson(const Node& node, int depth = 0) {
+  const Node& r = node.Resolved();
+  if (depth > 200) return nullptr;
+  if (r.kind == NodeKind::kMapping) {
+    json out = json::object();
+    for (const MapEntry& e : r.entries) {
+      if (!IsMergeKey(e)) out[e.key->value] = ToJson(*e.value, depth + 1);
+    }
+    return out;
+  }
+  if (r.kind == NodeKind::kSequence) {
+    json out = json::array();
+    for (const Node* item : r.items) out.push_back(ToJson(*item, depth + 1));
+    return out;
+  }
+  const Typed t = TypeScalar(r);
+  switch (t.type) {
+    case JType::kNull: return nullptr;
+    case JType::kBool: return t.boolean;
+    case JType::kInt: return t.integer;
+    case JType::kDouble: return t.number;
+    default: return r.value;
+  }
+}
+
+}  // namespace
+}  // namespace syncgate
+
+// ---------------------------------------------------------------------------------------------
+// The valijson adapter over Node (modelled on valijson's nlohmann adapter, with real
+// bidirectional iterators so that uniqueItems compiles).
+namespace valijson::adapters {
+
+class NodeAdapter;
+class NodeArrayIterator;
+class NodeObjectIterator;
+using NodeObjectMember = std::pair<std::string, NodeAdapter>;
+
+class NodeArray {
+ public:
+  using const_iterator = NodeArrayIterator;
+  using iterator = NodeArrayIterator;
+  NodeArray() : node_(nullptr) {}
+  explicit NodeArray(const syncgate::Node& node) : node_(&node) {}
+  NodeArrayIterator begin() const;
+  NodeArrayIterator end() const;
+  size_t size() const { return node_ ? node_->items.size() : 0; }
+
+ private:
+  const syncgate::Node* node_;
+};
+
+class NodeObject {
+ public:
+  using const_iterator = NodeObjectIterator;
+  using iterator = NodeObjectIterator;
+  NodeObject() : node_(nullptr) {}
+  explicit NodeObject(const syncgate::Node& node) : node_(&node) {
+    for (const syncgate::MapEntry& e : node.entries) size_ += syncgate::IsMergeKey(e) ? 0 : 1;
+  }
+  NodeObjectIterator begin() const;
+  NodeObjectIterator end() const;
+  NodeObjectIterator find(const std::string& name) const;
+  size_t size() const { return size_; }
+
+ private:
+  const syncgate::Node* node_;
+  size_t size_ = 0;
+};
+
+class NodeValue {
+ public:
+  NodeValue() : node_(nullptr) {}
+  explicit NodeValue(const syncgate::Node& node) : node_(&node.Resolved()) {
+    if (node_->kind == syncgate::NodeKind::kScalar) typed_ = syncgate::TypeScalar(*node_);
+    else typed_.type = node_->kind == syncgate::NodeKind::kMapping ? syncgate::JType::kObject
+                                                                  : syncgate::JType::kArray;
+  }
+
+  FrozenValue* freeze() const {
+    return new NlohmannJsonFrozenValue(node_ ? syncgate::ToJson(*node_) : nlohmann::json());
+  }
+  opt::optional<NodeArray> getArrayOptional() const {
+    if (isArray()) return opt::make_optional(NodeArray(*node_));
+    return {};
+  }
+  bool getArraySize(size_t& result) const {
+    if (!isArray()) return false;
+    result = node_->items.size();
+    return true;
+  }
+  bool getBool(bool& result) const {
+    if (!isBool()) return false;
+    result = typed_.boolean;
+    return true;
+  }
+  bool getDouble(double& result) const {
+    if (!isDouble()) return false;
+    result = typed_.number;
+    return true;
+  }
+  bool getInteger(int64_t& result) const {
+    if (!isInteger()) return false;
+    result = typed_.integer;
+    return true;
+  }
+  opt::optional<NodeObject> getObjectOptional() const {
+    if (isObject()) return opt::make_optional(NodeObject(*node_));
+    return {};
+  }
+  bool getObjectSize(size_t& result) const {
+    if (!isObject()) return false;
+    result = NodeObject(*node_).size();
+    return true;
+  }
+  bool getString(std::string& result) const {
+    if (!isString()) return false;
+    result = node_->value;
+    return true;
+  }
+  static bool hasStrictTypes() { return true; }
+  bool isArray() const { return node_ && typed_.type == syncgate::JType::kArray; }
+  bool isBool() const { return node_ && typed_.type == syncgate::JType::kBool; }
+  bool isDouble() const { return node_ && typed_.type == syncgate::JType::kDouble; }
+  bool isInteger() const { return node_ && typed_.type == syncgate::JType::kInt; }
+  bool isNull() const { return node_ && typed_.type == syncgate::JType::kNull; }
+  bool isNumber() const { return isInteger() || isDouble(); }
+  bool isObject() const { return node_ && typed_.type == syncgate::JType::kObject; }
+  bool isString() const { return node_ && typed_.type == syncgate::JType::kString; }
+
+ private:
+  const syncgate::Node* node_;
+  syncgate::Typed typed_;
+};
+
+class NodeAdapter : public BasicAdapter<NodeAdapter, NodeArray, NodeObjectMember, NodeObject,
+                                        NodeValue> {
+ public:
+  NodeAdapter() : BasicAdapter() {}
+  explicit NodeAdapter(const syncgate::Node& node) : BasicAdapter(NodeValue(node)) {}
+};
+
+class NodeArrayIterator {
+ public:
+  using iterator_category = std::bidirectional_iterator_tag;
+  using value_type = NodeAdapter;
+  using difference_type = std::ptrdiff_t;
+  using pointer = NodeAdapter*;
+  using reference = NodeAdapter&;
+
+  NodeArrayIterator(const std::vector<const syncgate::Node*>* items, size_t index)
+      : items_(items), index_(index) {}
+  NodeAdapter operator*() const { return NodeAdapter(*(*items_)[index_]); }
+  DerefProxy<NodeAdapter> operator->() const { return DerefProxy<NodeAdapter>(**this); }
+  bool operator==(const NodeArrayIterator& other) const { return index_ == other.index_; }
+  bool operator!=(const NodeArrayIterator& other) const { return index_ != other.index_; }
+  const NodeArrayIterator& operator++() {
+    ++index_;
+    return *this;
+  }
+  NodeArrayIterator operator++(int) {
+    NodeArrayIterator before = *this;
+    ++index_;
+    return before;
+  }
+  const NodeArrayIterator& operator--() {
+    --index_;
+    return *this;
+  }
+  NodeArrayIterator operator--(int) {
+    NodeArrayIterator before = *this;
+    --index_;
+    return before;
+  }
+  void advance(std::ptrdiff_t n) { index_ = static_cast<size_t>(static_cast<std::ptrdiff_t>(index_) + n); }
+
+ private:
+  const std::vector<const syncgate::Node*>* items_;
+  size_t index_;
+};
+
+/// Walks mapping entries in source order, skipping `<<` merge keys in both directions.
+class NodeObjectIterator {
+ public:
+  using iterator_category = std::bidirectional_iterator_tag;
+  using value_type = NodeObjectMember;
+  using difference_type = std::ptrdiff_t;
+  using pointer = NodeObjectMember*;
+  using reference = NodeObjectMember&;
+
+  NodeObjectIterator(const std::vector<syncgate::MapEntry>* entries, size_t index)
+      : entries_(entries), index_(index) {
+    SkipForward();
+  }
+  NodeObjectMember operator*() const {
+    const syncgate::MapEntry& e = (*entries_)[index_];
+    return NodeObjectMember(e.key->value, NodeAdapter(*e.value));
+  }
+  DerefProxy<NodeObjectMember> operator->() const { return DerefProxy<NodeObjectMember>(**this); }
+  bool operator==(const NodeObjectIterator& other) const { return index_ == other.index_; }
+  bool operator!=(const NodeObjectIterator& other) const { return index_ != other.index_; }
+  const NodeObjectIterator& operator++() {
+    ++index_;
+    SkipForward();
+    return *this;
+  }
+  NodeObjectIterator operator++(int) {
+    NodeObjectIterator before = *this;
+    ++*this;
+    return before;
+  }
+  const NodeObjectIterator& operator--() {
+    do {
+      --index_;
+    } while (index_ > 0 && syncgate::IsMergeKey((*entries_)[index_]));
+    return *this;
+  }
+  NodeObjectIterator operator--(int) {
+    NodeObjectIterator before = *this;
+    --*this;
+    return before;
+  }
+
+ private:
+  void SkipForward() {
+    while (entries_ && index_ < entries_->size() && syncgate::IsMergeKey((*entries_)[index_])) {
+      ++index_;
+    }
+  }
+  const std::vector<syncgate::MapEntry>* entries_;
+  size_t index_;
+};
+
+template <>
+struct AdapterTraits<NodeAdapter> {
+  using DocumentType = syncgate::Node;
+  static std::string adapterName() { return "SyncgateNodeAdapter"; }
+};
+
+inline NodeArrayIterator NodeArray::begin() const {
+  return NodeArrayIterator(node_ ? &node_->items : nullptr, 0);
+}
+inline NodeArrayIterator NodeArray::end() const {
+  return NodeArrayIterator(node_ ? &node_->items : nullptr, size());
+}
+inline NodeObjectIterator NodeObject::begin() const {
+  return NodeObjectIterator(node_ ? &node_->entries : nullptr, 0);
+}
+inline NodeObjectIterator NodeObject::end() const {
+  return NodeObjectIterator(node_ ? &node_->entries : nullptr, node_ ? node_->entries.size() : 0);
+}
+inline NodeObjectIterator NodeObject::find(const std::string& name) const {
+  if (!node_) return end();
+  // The last duplicate wins, as in Kubernetes.
+  for (size_t i = node_->entries.size(); i-- > 0;) {
+    const syncgate::MapEntry& e = node_->entries[i];
+    if (e.key->value == name && !syncgate::IsMergeKey(e)) {
+      return NodeObjectIterator(&node_->entries, i);
+    }
+  }
+  return end();
+}
+
+}  // namespace valijson::adapters
+
+namespace syncgate {
+namespace {
+
+using valijson::adapters::NodeAdapter;
+
+// ---------------------------------------------------------------------------------------------
+// `pattern` and `format: date-time` on RE2.
+
+constexpr std::string_view kPatternKeyword = "x-syncgate-pattern";
+constexpr std::string_view kFormatKeyword = "x-syncgate-format";
+/// Values longer than this are not given to std::regex (recursive: long inputs overflow the stack).
+constexpr size_t kStdRegexLimit = 4096;
+
+class RegexConstraint : public valijson::constraints::PolyConstraint {
+ public:
+  RegexConstraint(std::string pattern, std::string what)
+      : pattern_(std::move(pattern)), what_(std::move(what)) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    re2_ = std::make_shared<RE2>(pattern_, options);
+    if (!re2_->ok()) {
+      re2_.reset();
+      // Lookarounds and back-references are ECMAScript only; keep std::regex for short values.
+      fallback_ = std::make_shared<std::regex>(pattern_, std::regex::ECMAScript);
+    }
+  }
+
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                valijson::ValidationResults* results) const override {
+    if (!target.isString()) return true;
+    const std::string value = target.asString();
+    bool ok = true;
+    std::string problem;
+    if (re2_) {
+      ok = RE2::PartialMatch(value, *re2_);
+    } else if (value.size() <= kStdRegexLimit) {
+      ok = std::regex_search(value, *fallback_);
+    } else {
+      ok = false;
+      problem = fmt::format("value of {} bytes is too long to check against the pattern '{}' "
+                            "(it needs an ECMAScript-only regex feature)",
+                            value.size(), pattern_);
+    }
+    if (!ok && results) {
+      if (problem.empty()) problem = fmt::format("does not match {}", what_);
+      results->pushError(context, problem);
+    }
+    return ok;
+  }
+
+ private:
+  Constraint* cloneInto(void* ptr) const override { return new (ptr) RegexConstraint(*this); }
+  size_t sizeOf() const override { return sizeof(RegexConstraint); }
+
+  std::string pattern_;
+  std::string what_;
+  std::shared_ptr<RE2> re2_;
+  std::shared_ptr<std::regex> fallback_;
+};
+
+class PatternBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    const std::string pattern = value.asString();
+    return new RegexConstraint(pattern, fmt::format("the pattern '{}'", pattern));
+  }
+};
+
+// RFC 3339 date-time, as metav1.Time parses it.
+constexpr std::string_view kDateTime =
+    R"(^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$)";
+
+class FormatBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    // Only formats are kept here that normalisation decided to check.
+    (void)value;
+    return new RegexConstraint(std::string(kDateTime), "the date-time format (RFC 3339)");
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Schema normalisation: what we hand to valijson.
+
+/// Turns draft-4 boolean exclusiveMinimum/Maximum (OpenAPI v3) into draft-7 numbers.
+void FixExclusive(json& s, const char* exclusive, const char* bound) {
+  auto it = s.find(exclusive);
+  if (it == s.end() || !it->is_boolean()) return;
+  const bool on = it->get<bool>();
+  s.erase(exclusive);
+  if (on && s.contains(bound)) {
+    s[exclusive] = s[bound];
+    s.erase(bound);
+  }
+}
+
+void Normalize(json& s, const SchemaDialect& dialect, bool in_combinator, bool root) {
+  if (!s.is_object()) return;
+  if (auto it = s.find("pattern"); it != s.end()) {
+    if (it->is_string()) s[std::string(kPatternKeyword)] = *it;
+    s.erase("pattern");
+  }
+  if (auto it = s.find("format"); it != s.end()) {
+    if (it->is_string() && *it == "date-time") s[std::string(kFormatKeyword)] = true;
+    s.erase("format");  // valijson's own date/time checks use std::regex
+  }
+  FixExclusive(s, "exclusiveMinimum", "minimum");
+  FixExclusive(s, "exclusiveMaximum", "maximum");
+  for (const char* text_key : {"description", "title"}) {
+    if (auto it = s.find(text_key); it != s.end() && !it->is_string()) s.erase(text_key);
+  }
+  bool preserve_unknown = false;
+  if (dialect.kubernetes_openapi) {
+    if (s.value("x-kubernetes-int-or-string", false)) {
+      s.erase("type");
+      if (!s.contains("anyOf") && !s.contains("oneOf")) {
+        s["anyOf"] = json::array({{{"type", "integer"}}, {{"type", "string"}}});
+      }
+    }
+    if (s.value("nullable", false)) {
+      if (auto it = s.find("type"); it != s.end() && it->is_string()) {
+        *it = json::array({*it, "null"});
+      }
+      if (auto it = s.find("enum"); it != s.end() && it->is_array()) it->push_back(nullptr);
+    }
+    preserve_unknown = s.value("x-kubernetes-preserve-unknown-fields", false);
+    if (root) {
+      json& props = s["properties"];
+      if (!props.contains("apiVersion")) props["apiVersion"] = {{"type", "string"}};
+      if (!props.contains("kind")) props["kind"] = {{"type", "string"}};
+      if (!props.contains("metadata")) props["metadata"] = {{"type", "object"}};
+      if (!s.contains("type")) s["type"] = "object";
+    }
+  }
+  if (dialect.strict && !in_combinator && !preserve_unknown && s.contains("properties") &&
+      !s.contains("additionalProperties")) {
+    s["additionalProperties"] = false;
+  }
+  auto each_value = [&](const char* key, bool combinator) {
+    auto it = s.find(key);
+    if (it == s.end()) return;
+    if (it->is_object()) {
+      for (auto& [name, sub] : it->items()) Normalize(sub, dialect, combinator, false);
+    }
+  };
+  auto one = [&](const char* key, bool combinator) {
+    auto it = s.find(key);
+    if (it != s.end()) Normalize(*it, dialect, combinator, false);
+  };
+  auto each_item = [&](const char* key, bool combinator) {
+    auto it = s.find(key);
+    if (it != s.end() && it->is_array()) {
+      for (json& sub : *it) Normalize(sub, dialect, combinator, false);
+    }
+  };
+  each_value("properties", false);
+  each_value("patternProperties", false);
+  each_value("definitions", false);
+  each_value("$defs", false);
+  each_value("dependencies", false);
+  one("additionalProperties", false);
+  one("additionalItems", false);
+  one("contains", false);
+  one("propertyNames", false);
+  if (auto it = s.find("items"); it != s.end()) {
+    if (it->is_array()) {
+      for (json& sub : *it) Normalize(sub, dialect, false, false);
+    } else {
+      Normalize(*it, dialect, false, false);
+    }
+  }
+  each_item("allOf", true);
+  each_item("anyOf", true);
+  each_item("oneOf", true);
+  one("not", true);
+  one("if", true);
+  one("then", true);
+  one("else", true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding our way in the schema (for messages: expected types, allowed names, enum values).
+
+const json* Deref(const json& root, const json* s) {
+  for (int hops = 0; s && s->is_object() && hops < 16; ++hops) {
+    auto ref = s->find("$ref");
+    if (ref == s->end() || !ref->is_string()) break;
+    const std::string target = ref->get<std::string>();
+    if (target.rfind("#", 0) != 0) return s;
+    try {
+      s = &root.at(json::json_pointer(target.substr(1)));
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+  }
+  return s;
+}
+
+/// The schema itself and, recursively, its allOf/anyOf/oneOf branches.
+void WithBranches(const json& root, const json* s, std::vector<const json*>& out, int depth = 0) {
+  s = Deref(root, s);
+  if (!s || !s->is_object() || depth > 8) return;
+  out.push_back(s);
+  for (const char* key : {"allOf", "anyOf", "oneOf"}) {
+    if (auto it = s->find(key); it != s->end() && it->is_array()) {
+      for (const json& branch : *it) WithBranches(root, &branch, out, depth + 1);
+    }
+  }
+}
+
+std::vector<const json*> SchemasAt(const json& root, std::string_view pointer) {
+  std::vector<const json*> current;
+  WithBranches(root, &root, current);
+  size_t pos = 0;
+  while (pos < pointer.size() && !current.empty()) {
+    size_t next = pointer.find('/', pos + 1);
+    if (next == std::string_view::npos) next = pointer.size();
+    std::string token(pointer.substr(pos + 1, next - pos - 1));
+    for (size_t at; (at = token.find("~1")) != std::string::npos;) token.replace(at, 2, "/");
+    for (size_t at; (at = token.find("~0")) != std::string::npos;) token.replace(at, 2, "~");
+    pos = next;
+    std::vector<const json*> children;
+    for (const json* s : current) {
+      if (auto props = s->find("properties"); props != s->end() && props->is_object()) {
+        if (auto p = props->find(token); p != props->end()) {
+          WithBranches(root, &*p, children);
+          continue;
+        }
+      }
+      if (auto add = s->find("additionalProperties"); add != s->end() && add->is_object()) {
+        WithBranches(root, &*add, children);
+      }
+      if (auto items = s->find("items"); items != s->end()) {
+        if (items->is_object()) {
+          WithBranches(root, &*items, children);
+        } else if (items->is_array()) {
+          const size_t index = std::strtoul(token.c_str(), nullptr, 10);
+          if (index < items->size()) WithBranches(root, &(*items)[index], children);
+        }
+      }
+    }
+    current = std::move(children);
+  }
+  return current;
+}
+
+std::string ExpectedTypes(const std::vector<const json*>& schemas) {
+  std::vector<std::string> types;
+  auto add = [&](const std::string& type) {
+    if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+  };
+  for (const json* s : schemas) {
+    auto it = s->find("type");
+    if (it == s->end()) continue;
+    if (it->is_string()) add(it->get<std::string>());
+    if (it->is_array()) {
+      for (const json& t : *it) {
+        if (t.is_string()) add(t.get<std::string>());
+      }
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < types.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == types.size() ? " or " : ", ") + types[i];
+  }
+  return out;
+}
+
+std::string EnumValues(const std::vector<const json*>& schemas) {
+  std::string out;
+  int count = 0;
+  for (const json* s : schemas) {
+    auto it = s->find("enum");
+    if (it == s->end() || !it->is_array()) continue;
+    for (const json& v : *it) {
+      if (v.is_null()) continue;
+      if (++count > 12) return out + ", ...";
+      out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> PropertyNames(const std::vector<const json*>& schemas) {
+  std::vector<std::string> names;
+  for (const json* s : schemas) {
+    auto props = s->find("properties");
+    if (props == s->end() || !props->is_object()) continue;
+    for (const auto& [name, sub] : props->items()) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  return names;
+}
+
+const Node* NodeAt(const Node& root, std::string_view pointer) {
+  const Node* node = &root.Resolved();
+  size_t pos = 0;
+  while (node && pos < pointer.size()) {
+    size_t next = pointer.find('/', pos + 1);
+    if (next == std::string_view::npos) next = pointer.size();
+    std::string token(pointer.substr(pos + 1, next - pos - 1));
+    for (size_t at; (at = token.find("~1")) != std::string::npos;) token.replace(at, 2, "/");
+    for (size_t at; (at = token.find("~0")) != std::string::npos;) token.replace(at, 2, "~");
+    pos = next;
+    const Node& r = node->Resolved();
+    if (r.kind == NodeKind::kMapping) {
+      node = r.Get(token);
+    } else if (r.kind == NodeKind::kSequence) {
+      const size_t index = std::strtoul(token.c_str(), nullptr, 10);
+      node = index < r.items.size() ? r.items[index] : nullptr;
+    } else {
+      node = nullptr;
+    }
+    if (node) node = &node->Resolved();
+  }
+  return node;
+}
+
+/// valijson's context ["<root>", "[spec]", "[0]"] as a JSON pointer.
+std::string ContextPointer(const std::vector<std::string>& context) {
+  std::string pointer;
+  for (size_t i = 1; i < context.size(); ++i) {
+    std::string_view token = context[i];
+    if (token.size() >= 2 && token.front() == '[' && token.back() == ']') {
+      token = token.substr(1, token.size() - 2);
+    }
+    pointer = JoinPointer(pointer, token);
+  }
+  return pointer;
+}
+
+bool StartsWithAny(std::string_view text, std::initializer_list<std::string_view> prefixes) {
+  for (std::string_view p : prefixes) {
+    if (StartsWith(text, p)) return true;
+  }
+  return false;
+}
+
+std::string Lowercased(std::string text) {
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  // valijson prints bounds with std::to_string: "greater than 0.000000" → "greater than 0".
+  const size_t space = text.rfind(' ');
+  if (space != std::string::npos && text.find('.', space) != std::string::npos &&
+      text.find_first_not_of("-0123456789.", space + 1) == std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z' && !(text.size() > 1 && text[1] >= 'A' && text[1] <= 'Z')) {
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string_view KubernetesJsonType(const Node& node) { return JTypeName(TypeOf(node)); }
+
+struct CompiledSchema::Impl {
+  json normalized;
+  valijson::Schema schema;
+};
+
+CompiledSchema::CompiledSchema(std::string name, std::unique_ptr<Impl> impl)
+    : name_(std::move(name)), impl_(std::move(impl)) {}
+CompiledSchema::~CompiledSchema() = default;
+
+namespace {
+
+Expected<std::shared_ptr<const CompiledSchema>> Compile(json schema, std::string_view name,
+                                                        const SchemaDialect& dialect,
+                                                        auto make) {
+  try {
+    Normalize(schema, dialect, false, true);
+    auto impl = std::make_unique<CompiledSchema::Impl>();
+    impl->normalized = std::move(schema);
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    parser.addConstraintBuilder(std::string(kPatternKeyword), new PatternBuilder());
+    parser.addConstraintBuilder(std::string(kFormatKeyword), new FormatBuilder());
+    valijson::adapters::NlohmannJsonAdapter adapter(impl->normalized);
+    parser.populateSchema(adapter, impl->schema);
+    return make(std::string(name), std::move(impl));
+  } catch (const std::exception& e) {
+    return Unexpected(fmt::format("{}: not a usable JSON schema: {}", name, e.what()));
+  }
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromJson(
+    std::string_view text, std::string_view name, SchemaDialect dialect) {
+  json parsed;
+  try {
+    parsed = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return Unexpected(fmt::format("{}: not valid JSON: {}", name, e.what()));
+  }
+  return Compile(std::move(parsed), name, dialect, [](std::string n, std::unique_ptr<Impl> impl) {
+    return std::shared_ptr<const CompiledSchema>(new CompiledSchema(std::move(n), std::move(impl)));
+  });
+}
+
+Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromNode(
+    const Node& schema, std::string_view name, SchemaDialect dialect) {
+  return Compile(ToJson(schema), name, dialect, [](std::string n, std::unique_ptr<Impl> impl) {
+    return std::shared_ptr<const CompiledSchema>(new CompiledSchema(std::move(n), std::move(impl)));
+  });
+}
+
+bool CompiledSchema::IsValid(const Node& node) const {
+  valijson::Validator validator;
+  return validator.validate(impl_->schema, NodeAdapter(node), nullptr);
+}
+
+std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
+  if (IsValid(node)) return {};
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  validator.validate(impl_->schema, NodeAdapter(node), &results);
+
+  struct Raw {
+    std::string pointer;
+    std::string description;
+  };
+  std::vector<Raw> raw;
+  valijson::ValidationResults::Error error;
+  while (results.popError(error)) raw.push_back({ContextPointer(error.context), error.description});
+
+  auto has_detail_at_or_below = [&](const Raw& combinator) {
+    for (const Raw& other : raw) {
+      if (&other == &combinator) continue;
+      if (StartsWithAny(other.description, {"Failed to validate against any", "Failed to validate "
+                                            "against exactly one"})) {
+        continue;
+      }
+      if (other.pointer == combinator.pointer ||
+          StartsWith(other.pointer, combinator.pointer + "/")) {
+        return true;
+      }
+    }
+    return false;
+  };
+
+  std::vector<SchemaError> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  auto add = [&](SchemaError e) {
+    if (seen.insert({e.pointer, e.message}).second) out.push_back(std::move(e));
+  };
+  const json& root = impl_->normalized;
+  for (const Raw& r : raw) {
+    const std::string& d = r.description;
+    if (StartsWithAny(d, {"Failed to validate against schema associated with",
+                          "Failed to validate item #", "Cannot validate item #",
+                          "Failed to validate against child schema",
+                          "Failed to validate against additional properties schema",
+                          "Failed to validate against dependent schema",
+                          "Failed to validate against a conditional schema"})) {
+      continue;  // a parent's summary of a child's error, which is reported itself
+    }
+    const Node* target = NodeAt(node, r.pointer);
+    if (StartsWith(d, "Value type not permitted")) {
+      const std::string expected = ExpectedTypes(SchemasAt(root, r.pointer));
+      const std::string_view actual = target ? KubernetesJsonType(*target) : "another type";
+      add({r.pointer,
+           expected.empty() ? fmt::format("{} is not allowed here", actual)
+                            : fmt::format("expected {}, got {}", expected, actual),
+           SchemaErrorKind::kViolation});
+    } else if (StartsWith(d, "Object contains a property that could not be validated")) {
+      const std::vector<const json*> schemas = SchemasAt(root, r.pointer);
+      if (!target || !target->IsMap()) continue;
+      const std::vector<std::string> names = PropertyNames(schemas);
+      std::vector<std::string_view> candidates(names.begin(), names.end());
+      for (const MapEntry& e : target->entries) {
+        if (IsMergeKey(e)) continue;
+        const std::string& key = e.key->value;
+        if (std::find(names.begin(), names.end(), key) != names.end()) continue;
+        SchemaError unknown{JoinPointer(r.pointer, key),
+                            fmt::format("unknown field '{}'{}", key, DidYouMean(key, candidates)),
+                            SchemaErrorKind::kUnknownField, key, ""};
+        add(std::move(unknown));
+      }
+    } else if (StartsWith(d, "Missing required property '")) {
+      std::string name = d.substr(27);
+      if (size_t quote = name.rfind('\''); quote != std::string::npos) name.resize(quote);
+      add({r.pointer, fmt::format("missing required field '{}'", name),
+           SchemaErrorKind::kViolation});
+    } else if (StartsWith(d, "Failed to match against any enum values")) {
+      const std::string values = EnumValues(SchemasAt(root, r.pointer));
+      add({r.pointer,
+           values.empty() ? "value is not one of the allowed values"
+                          : fmt::format("value is not one of: {}", values),
+           SchemaErrorKind::kViolation});
+    } else if (StartsWithAny(d, {"Failed to validate against any",
+                                 "Failed to validate against exactly one"})) {
+      if (has_detail_at_or_below(r)) continue;
+      add({r.pointer, Lowercased(d), SchemaErrorKind::kViolation});
+    } else {
+      add({r.pointer, Lowercased(d), SchemaErrorKind::kViolation});
+    }
+  }
+  // A type error explains the anyOf/oneOf failure at the same place; drop other noise there.
+  return out;
+}
+
+}  // namespace syncgate

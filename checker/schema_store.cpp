@@ -1,0 +1,364 @@
+#include "checker/schema_store.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "checker/config.h"
+#include "checker/embedded_schemas.h"
+#include "checker/http_fetch.h"
+#include "checker/run_settings.h"
+#include "checker/text_util.h"
+#include "checker/workspace.h"
+
+namespace syncgate {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kFolderLayout =
+    "{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/"
+    "{{.ResourceKind}}{{.KindSuffix}}.json";
+
+bool IsUrl(std::string_view location) {
+  return StartsWith(location, "http://") || StartsWith(location, "https://");
+}
+
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+/// "{{ .ResourceKind }}" and "{{.ResourceKind}}" alike.
+std::string CompactTemplate(std::string_view location) {
+  std::string out(location);
+  ReplaceAll(out, "{{ ", "{{");
+  ReplaceAll(out, " }}", "}}");
+  return out;
+}
+
+std::optional<std::string> ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string DefaultCacheDir() {
+  if (const char* dir = std::getenv("SYNCGATE_CACHE_DIR"); dir && *dir) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    return (fs::path(xdg) / "syncgate" / "schemas").string();
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return (fs::path(home) / ".cache" / "syncgate" / "schemas").string();
+  }
+  return (fs::temp_directory_path() / "syncgate-schemas").string();
+}
+
+SchemaLookup FromJsonText(const std::string& text, const std::string& source) {
+  Expected<std::shared_ptr<const CompiledSchema>> compiled = CompiledSchema::FromJson(text, source);
+  if (!compiled) return {nullptr, source, compiled.error().message};
+  return {*compiled, source, ""};
+}
+
+}  // namespace
+
+struct SchemaStore::Entry {
+  std::once_flag once;
+  SchemaLookup result;
+};
+
+struct SchemaStore::Crd {
+  const Node* schema = nullptr;  // openAPIV3Schema, owned by a workspace document
+  std::string source;            // file:line of the CRD
+  std::once_flag once;
+  SchemaLookup result;
+};
+
+SchemaStore::SchemaStore(SchemaStoreOptions options) : options_(std::move(options)) {
+  if (options_.cache_dir.empty()) options_.cache_dir = DefaultCacheDir();
+}
+SchemaStore::~SchemaStore() = default;
+
+std::string SchemaStore::EmbeddedName(std::string_view api_version, std::string_view kind) {
+  const size_t slash = api_version.find('/');
+  const std::string group(slash == std::string_view::npos ? "core" : api_version.substr(0, slash));
+  const std::string version(slash == std::string_view::npos ? api_version : api_version.substr(slash + 1));
+  return fmt::format("{}-{}-{}.json", ToLower(kind), group, version);
+}
+
+std::string SchemaStore::ExpandLocation(std::string_view location, std::string_view api_version,
+                                        std::string_view kind, std::string_view normalized_version) {
+  std::string tpl = CompactTemplate(location);
+  if (tpl.find("{{") == std::string::npos) {
+    if (!tpl.empty() && tpl.back() != '/') tpl += '/';
+    tpl += kFolderLayout;
+  }
+  // kubeconform: "apps/v1" → group "apps", version "v1", kind suffix "-apps-v1"; "v1" → "-v1".
+  const std::vector<std::string_view> parts = Split(api_version, '/');
+  const std::string group(parts.front());
+  const std::string version(parts.back());
+  std::string suffix = "-" + ToLower(Split(parts.front(), '.').front());
+  if (parts.size() > 1) suffix += "-" + ToLower(version);
+  ReplaceAll(tpl, "{{.NormalizedKubernetesVersion}}", normalized_version);
+  ReplaceAll(tpl, "{{.StandaloneSuffix}}", "-standalone");
+  ReplaceAll(tpl, "{{.StrictSuffix}}", "-strict");
+  ReplaceAll(tpl, "{{.ResourceKind}}", ToLower(kind));
+  ReplaceAll(tpl, "{{.ResourceAPIVersion}}", version);
+  ReplaceAll(tpl, "{{.Group}}", group);
+  ReplaceAll(tpl, "{{.KindSuffix}}", suffix);
+  return tpl;
+}
+
+std::string SchemaStore::NormalizedVersion(const std::string& location, bool url) {
+  const std::string& v = options_.kube_version;
+  if (v == "master") return v;
+  if (std::count(v.begin(), v.end(), '.') >= 2) return "v" + v;
+  if (url) return "v" + v + ".0";
+  // A local X.Y: the newest vX.Y.Z folder next to where the template puts the version.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = versions_.find(location); it != versions_.end()) return it->second;
+  std::string tpl = CompactTemplate(location);
+  if (tpl.find("{{") == std::string::npos) tpl = (fs::path(tpl) / std::string(kFolderLayout)).string();
+  std::string resolved = "v" + v;
+  const size_t at = tpl.find("{{.NormalizedKubernetesVersion}}");
+  if (at != std::string::npos) {
+    const size_t slash = tpl.rfind('/', at);
+    const fs::path parent = slash == std::string::npos ? fs::path(".") : fs::path(tpl.substr(0, slash + 1));
+    const std::string prefix = "v" + v + ".";
+    int best = -1;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(parent, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (!StartsWith(name, prefix)) continue;
+      size_t digits = prefix.size();
+      while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
+      if (digits == prefix.size()) continue;
+      const int patch = std::atoi(name.c_str() + prefix.size());
+      if (patch > best) {
+        best = patch;
+        resolved = name.substr(0, digits);
+      }
+    }
+  }
+  versions_[location] = resolved;
+  return resolved;
+}
+
+SchemaLookup SchemaStore::FromLocation(const std::string& location, const std::string& api_version,
+                                       const std::string& kind) {
+  const bool url = IsUrl(location);
+  const std::string where = ExpandLocation(location, api_version, kind, NormalizedVersion(location, url));
+  std::optional<std::string> text;
+  if (!url) {
+    text = ReadFile(where);
+    if (!text && CompactTemplate(location).find("{{") == std::string::npos) {
+      // A flat folder of kubeconform-named files, without the version folder.
+      const std::string flat = ExpandLocation(
+          (fs::path(location) / "{{.ResourceKind}}{{.KindSuffix}}.json").string(), api_version,
+          kind, "");
+      if ((text = ReadFile(flat))) return FromJsonText(*text, flat);
+    }
+    if (!text) return {};
+    return FromJsonText(*text, where);
+  }
+  const fs::path cached = fs::path(options_.cache_dir) / (Sha256Hex(where) + ".json");
+  const fs::path missing = fs::path(options_.cache_dir) / (Sha256Hex(where) + ".404");
+  if ((text = ReadFile(cached))) return FromJsonText(*text, where);
+  std::error_code ec;
+  if (fs::exists(missing, ec)) return {};
+  if (!options_.allow_network) return {};
+  Expected<HttpResponse> got = HttpGet(where, options_.timeout_seconds);
+  if (!got) return {nullptr, where, fmt::format("cannot fetch the schema: {}", got.error().message)};
+  fs::create_directories(options_.cache_dir, ec);
+  if (got->status == 404) {
+    std::ofstream(missing) << "";
+    return {};
+  }
+  if (got->status != 200) {
+    return {nullptr, where, fmt::format("cannot fetch the schema {}: HTTP {}", where, got->status)};
+  }
+  // Write then rename: a reader on another thread or process never sees half a file.
+  const fs::path tmp = cached.string() + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(&got));
+  { std::ofstream(tmp, std::ios::binary) << got->body; }
+  fs::rename(tmp, cached, ec);
+  return FromJsonText(got->body, where);
+}
+
+SchemaLookup SchemaStore::Embedded(std::string_view file_name) {
+  const std::string key = "embedded:" + std::string(file_name);
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = entries_[key];
+    if (!slot) slot = std::make_shared<Entry>();
+    entry = slot;
+  }
+  std::call_once(entry->once, [&] {
+    for (const auto& [name, text] : EmbeddedSchemas()) {
+      if (name != file_name) continue;
+      const std::string source = "embedded " + std::string(name);
+      Expected<std::shared_ptr<const CompiledSchema>> compiled = CompiledSchema::FromJson(text, source);
+      entry->result = compiled ? SchemaLookup{*compiled, source, ""}
+                               : SchemaLookup{nullptr, source, compiled.error().message};
+    }
+  });
+  return entry->result;
+}
+
+void SchemaStore::AddCrds(const Workspace& workspace) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::find(scanned_.begin(), scanned_.end(), &workspace) != scanned_.end()) return;
+    scanned_.push_back(&workspace);
+  }
+  workspace.ForEachDocument(DocKind::kManifest, [&](const Document& doc) {
+    if (doc.object().kind == "CustomResourceDefinition" &&
+        StartsWith(doc.object().api_version, "apiextensions.k8s.io/")) {
+      AddCrd(doc);
+    }
+  });
+}
+
+void SchemaStore::AddCrd(const Document& crd) {
+  const Node* spec = crd.root().Get("spec");
+  if (!spec) return;
+  const std::string group(spec->Get("group") ? spec->Get("group")->Text() : "");
+  const Node* kind = spec->Path({"names", "kind"});
+  if (group.empty() || !kind || kind->Text().empty()) return;
+  auto add = [&](std::string_view version, const Node* schema, std::string_view pointer) {
+    if (!schema || !schema->IsMap()) return;
+    auto crd_entry = std::make_shared<Crd>();
+    crd_entry->schema = schema;
+    const Position pos = crd.PositionOf(pointer);
+    crd_entry->source = fmt::format("{}:{}", crd.source().path(), pos.line);
+    std::lock_guard<std::mutex> lock(mutex_);
+    crds_.emplace(fmt::format("{}/{}/{}", group, version, kind->Text()), std::move(crd_entry));
+  };
+  // v1: spec.versions[].schema.openAPIV3Schema; v1beta1: also spec.validation for all versions.
+  const Node* shared = spec->Path({"validation", "openAPIV3Schema"});
+  if (const Node* versions = spec->Get("versions"); versions && versions->IsSeq()) {
+    const auto& items = versions->Resolved().items;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Node* name = items[i]->Get("name");
+      if (!name) continue;
+      const Node* own = items[i]->Path({"schema", "openAPIV3Schema"});
+      add(name->Text(), own ? own : shared,
+          own ? fmt::format("/spec/versions/{}/schema/openAPIV3Schema", i)
+              : std::string("/spec/validation/openAPIV3Schema"));
+    }
+  } else if (const Node* version = spec->Get("version"); version && shared) {
+    add(version->Text(), shared, "/spec/validation/openAPIV3Schema");
+  }
+}
+
+SchemaLookup SchemaStore::ForObject(std::string_view api_version, std::string_view kind) {
+  return Resolve(std::string(api_version), std::string(kind), false);
+}
+
+SchemaLookup SchemaStore::FromLocations(std::string_view api_version, std::string_view kind) {
+  return Resolve(std::string(api_version), std::string(kind), true);
+}
+
+SchemaLookup SchemaStore::Resolve(const std::string& api_version, const std::string& kind,
+                                  bool locations_only) {
+  const std::string key = (locations_only ? "loc:" : "obj:") + api_version + "/" + kind;
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = entries_[key];
+    if (!slot) slot = std::make_shared<Entry>();
+    entry = slot;
+  }
+  std::call_once(entry->once, [&] {
+    if (!locations_only) {
+      // 1. Ours.
+      const std::string embedded = EmbeddedName(api_version, kind);
+      for (const auto& [name, text] : EmbeddedSchemas()) {
+        if (name == embedded) {
+          entry->result = Embedded(embedded);
+          return;
+        }
+      }
+      // 2. CRDs of the checked set.
+      std::shared_ptr<Crd> crd;
+      {
+        const size_t slash = api_version.find('/');
+        const std::string crd_key = slash == std::string::npos ? "" : api_version + "/" + kind;
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto it = crds_.find(crd_key); it != crds_.end()) crd = it->second;
+      }
+      if (crd) {
+        std::call_once(crd->once, [&] {
+          const std::string source = "CRD " + crd->source;
+          Expected<std::shared_ptr<const CompiledSchema>> compiled = CompiledSchema::FromNode(
+              *crd->schema, source, {.kubernetes_openapi = true, .strict = true});
+          crd->result = compiled ? SchemaLookup{*compiled, source, ""}
+                                 : SchemaLookup{nullptr, source, compiled.error().message};
+        });
+        entry->result = crd->result;
+        return;
+      }
+    }
+    // 3. --schema-location, in order.
+    for (const std::string& location : options_.locations) {
+      SchemaLookup found = FromLocation(location, api_version, kind);
+      if (found.schema || !found.error.empty()) {
+        entry->result = std::move(found);
+        return;
+      }
+    }
+  });
+  return entry->result;
+}
+
+std::string EffectiveKubeVersion(const Config& config, const RunSettings& settings) {
+  if (settings.kube_version != "1.31" || !config.document()) return settings.kube_version;
+  if (const Node* version = config.document()->root().Get("kube_version")) {
+    if (version->IsScalar() && !version->Text().empty()) return std::string(version->Text());
+  }
+  return settings.kube_version;
+}
+
+std::shared_ptr<SchemaStore> SharedSchemaStore(const Config& config, const RunSettings& settings) {
+  SchemaStoreOptions options;
+  options.kube_version = EffectiveKubeVersion(config, settings);
+  options.locations = settings.schema_locations;
+  options.cache_dir = settings.schema_cache_dir;
+  if (const Document* doc = config.document()) {
+    if (const Node* schemas = doc->root().Get("schemas"); schemas && schemas->IsMap()) {
+      if (const Node* locations = schemas->Get("locations"); locations && locations->IsSeq()) {
+        for (const Node* item : locations->Resolved().items) {
+          std::string location(item->Text());
+          if (!IsUrl(location) && !fs::path(location).is_absolute()) {
+            location = (fs::path(config.root()) / location).generic_string();
+          }
+          options.locations.push_back(std::move(location));
+        }
+      }
+      if (const Node* cache = schemas->Get("cache"); cache && options.cache_dir.empty()) {
+        options.cache_dir = (fs::path(config.root()) / std::string(cache->Text())).string();
+      }
+    }
+  }
+  std::string key = fmt::format("{}\n{}\n{}", static_cast<const void*>(&config),
+                                options.kube_version, options.cache_dir);
+  for (const std::string& location : options.locations) key += "\n" + location;
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<SchemaStore>> stores;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = stores.find(key); it != stores.end()) {
+    if (auto store = it->second.lock()) return store;
+  }
+  auto store = std::make_shared<SchemaStore>(std::move(options));
+  stores[key] = store;
+  return store;
+}
+
+}  // namespace syncgate

@@ -1,0 +1,109 @@
+#include "rules/schema/schema_validation.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "checker/config.h"
+#include "checker/text_util.h"
+#include "checker/workspace.h"
+
+namespace syncgate::rules {
+namespace {
+
+std::string UnescapeToken(std::string_view token) {
+  std::string out(token);
+  for (size_t at; (at = out.find("~1")) != std::string::npos;) out.replace(at, 2, "/");
+  for (size_t at; (at = out.find("~0")) != std::string::npos;) out.replace(at, 2, "~");
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<SchemaValidation> SchemaValidation::Shared(const Config& config,
+                                                           const RunSettings& settings) {
+  std::shared_ptr<SchemaStore> store = SharedSchemaStore(config, settings);
+  static std::mutex mutex;
+  static std::map<const SchemaStore*, std::weak_ptr<SchemaValidation>> validations;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto found = validations[store.get()].lock()) return found;
+  auto validation = std::make_shared<SchemaValidation>(store);
+  validations[store.get()] = validation;
+  return validation;
+}
+
+const SchemaCheck& SchemaValidation::Check(const Document& doc, const Workspace* workspace) {
+  if (workspace) store_->AddCrds(*workspace);
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& entry = slots_[&doc];
+    if (!entry) entry = std::make_shared<Slot>();
+    slot = entry;
+  }
+  std::call_once(slot->once, [&] { slot->check = Compute(doc); });
+  return slot->check;
+}
+
+SchemaCheck SchemaValidation::Compute(const Document& doc) {
+  SchemaCheck check;
+  SchemaLookup lookup;
+  if (doc.parent()) return check;  // embedded YAML (helm.values) is not a Kubernetes object
+  if (doc.kind() == DocKind::kChart) {
+    const Node* api = doc.root().Get("apiVersion");
+    const bool v1 = api && api->Text() == "v1";
+    check.what = v1 ? "Chart.yaml (apiVersion v1)" : "Chart.yaml (apiVersion v2)";
+    lookup = store_->Embedded(v1 ? "chart-v1.json" : "chart-v2.json");
+  } else if (doc.kind() == DocKind::kConfig) {
+    check.what = "the syncgate configuration";
+    lookup = store_->Embedded("syncgate-config.json");
+  } else if (Intersects(doc.kind(), kAnyObject)) {
+    const ObjectRef& object = doc.object();
+    if (object.kind.empty() || object.api_version.empty()) return check;
+    check.what = object.api_version + " " + object.kind;
+    lookup = store_->ForObject(object.api_version, object.kind);
+  } else {
+    return check;
+  }
+  check.source = lookup.source;
+  if (!lookup.error.empty()) {
+    check.outcome = SchemaOutcome::kUnusable;
+    check.error = lookup.error;
+  } else if (!lookup.schema) {
+    check.outcome = SchemaOutcome::kMissing;
+  } else {
+    check.outcome = SchemaOutcome::kValidated;
+    check.errors = lookup.schema->Validate(doc);
+  }
+  return check;
+}
+
+std::string DisplayPath(const Document& doc, std::string_view pointer) {
+  std::string out;
+  std::string at;
+  for (std::string_view token : Split(pointer.empty() ? "" : pointer.substr(1), '/')) {
+    if (pointer.empty()) break;
+    const Node* parent = doc.Find(at);
+    const std::string name = UnescapeToken(token);
+    if (parent && parent->IsSeq()) {
+      out += "[" + name + "]";
+    } else {
+      out += (out.empty() ? "" : ".") + name;
+    }
+    at = JoinPointer(at, name);
+  }
+  return out;
+}
+
+Position ObjectPosition(const Document& doc, std::string_view pointer) {
+  const size_t slash = pointer.rfind('/');
+  if (!pointer.empty() && slash != std::string_view::npos) {
+    const Node* parent = doc.Find(pointer.substr(0, slash));
+    if (parent && parent->IsMap()) {
+      if (const Node* key = parent->KeyNode(UnescapeToken(pointer.substr(slash + 1)))) return key->pos;
+    }
+  }
+  return doc.PositionOf(pointer);
+}
+
+}  // namespace syncgate::rules

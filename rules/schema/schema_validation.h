@@ -1,0 +1,64 @@
+#pragma once
+// The schema check of one document, shared by schema-violation, schema-unknown-field and
+// schema-missing: each document is validated once per run whichever of them runs.
+//
+//   auto validation = SchemaValidation::Shared(config, settings);   // in Rule::Setup
+//   const SchemaCheck& check = validation->Check(doc, ctx.workspace());
+//   if (check.outcome == SchemaOutcome::kValidated) for (auto& e : check.errors) ...
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "checker/json_schema.h"
+#include "checker/schema_store.h"
+
+namespace syncgate::rules {
+
+enum class SchemaOutcome {
+  kNotApplicable,  // not an object we validate (values files, data, embedded YAML)
+  kValidated,      // validated; `errors` lists the problems
+  kMissing,        // no schema anywhere for this kind
+  kUnusable,       // a schema was found but could not be loaded: `error` says why
+};
+
+struct SchemaCheck {
+  SchemaOutcome outcome = SchemaOutcome::kNotApplicable;
+  std::string what;    // "apps/v1 Deployment", "Chart.yaml (v2)"
+  std::string source;  // where the schema came from
+  std::string error;
+  std::vector<SchemaError> errors;
+};
+
+class SchemaValidation {
+ public:
+  explicit SchemaValidation(std::shared_ptr<SchemaStore> store) : store_(std::move(store)) {}
+  /// The validation of a run (one per configuration and settings).
+  static std::shared_ptr<SchemaValidation> Shared(const Config& config, const RunSettings& settings);
+
+  /// Validates `doc` (the first call computes, later calls return the same result). Registers
+  /// the workspace's CRDs first. Thread-safe.
+  const SchemaCheck& Check(const Document& doc, const Workspace* workspace);
+  SchemaStore& store() const { return *store_; }
+
+ private:
+  struct Slot {
+    std::once_flag once;
+    SchemaCheck check;
+  };
+  SchemaCheck Compute(const Document& doc);
+
+  std::shared_ptr<SchemaStore> store_;
+  std::mutex mutex_;
+  std::unordered_map<const Document*, std::shared_ptr<Slot>> slots_;
+};
+
+/// "spec.template.spec.containers[0].image" for "/spec/template/spec/containers/0/image".
+std::string DisplayPath(const Document& doc, std::string_view pointer);
+/// Where a finding about the object at `pointer` should point: its key in the parent mapping
+/// (the `spec:` line for "missing required field in spec"), else the node itself.
+Position ObjectPosition(const Document& doc, std::string_view pointer);
+
+}  // namespace syncgate::rules
