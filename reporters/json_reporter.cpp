@@ -43,7 +43,8 @@ void WriteJson(const RunResult& result, std::ostream& out, const ReportOptions& 
     findings.push_back(std::move(item));
   }
   report["findings"] = std::move(findings);
-  out << report.dump(2) << '\n';
+  // A message quoting invalid UTF-8 from the input must not abort the report: replace it.
+  out << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace syncgate::reporters

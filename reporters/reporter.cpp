@@ -8,6 +8,10 @@ const std::vector<ReportFormat>& ReportFormats() {
   static const std::vector<ReportFormat> kFormats = {
       {"text", "compiler-style lines with the source line and a caret", WriteText},
       {"json", "the stable JSON report (see docs)", WriteJson},
+      {"sarif", "SARIF 2.1.0 for code scanning (GitHub, GitLab, IDEs)", WriteSarif},
+      {"junit", "JUnit XML test report: one test case per file (GitLab, Jenkins)", WriteJunit},
+      {"gitlab", "GitLab Code Quality JSON for the merge-request widget", WriteGitlab},
+      {"markdown", "a merge-request comment: verdict, findings per file, excerpts", WriteMarkdown},
   };
   return kFormats;
 }

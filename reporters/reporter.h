@@ -5,6 +5,7 @@
 //   ReportOptions options{.color = isatty(1)};
 //   if (Status s = WriteReport("sarif", result, std::cout, options); !s) Fail(s.error().message);
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ struct ReportOptions {
   bool color = false;             // ANSI colours (text only; the CLI enables them on a TTY)
   bool excerpts = true;           // source line and caret under each finding (text)
   std::string tool_version = SYNCGATE_VERSION;
+  /// The run's --fail-on threshold (nullopt = never), for formats that state pass or fail.
+  std::optional<Severity> fail_on = Severity::kError;
 };
 
 using ReportWriter = void (*)(const RunResult&, std::ostream&, const ReportOptions&);
