@@ -163,6 +163,7 @@ int RunCheck(const CheckOptions& opts) {
 
   reporters::ReportOptions report_options;
   report_options.color = !opts.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  report_options.fail_on = fail_on;
   for (const auto& [name, file] : formats) {
     if (file.empty() || file == "-") {
       (void)reporters::WriteReport(name, result, std::cout, report_options);
