@@ -8,6 +8,8 @@
 #include <random>
 #include <sstream>
 
+#include "render/helm_renderer.h"
+#include "render/render_stage.h"
 #include "rules/registry.h"
 
 namespace syncgate::testing {
@@ -34,6 +36,29 @@ RunResult Check(const std::vector<std::string>& paths, const std::string& config
   static thread_local std::vector<std::unique_ptr<Config>> configs;
   configs.push_back(std::make_unique<Config>(std::move(config)));
   Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{jobs, "", {}});
+  if (Status ok = engine.Prepare(); !ok) throw std::runtime_error(ok.error().message);
+  return engine.Run(DiscoverInputs(paths, *configs.back()));
+}
+
+std::string TestHelm() {
+  const fs::path local = SourceDir() / ".tools" / "bin" / "helm";
+  if (fs::exists(local)) return local.string();
+  return render::FindHelm("");
+}
+
+RunResult CheckRendered(const std::vector<std::string>& paths, const std::string& helm) {
+  static thread_local std::vector<std::unique_ptr<Config>> configs;
+  configs.push_back(std::make_unique<Config>());
+  if (std::string path = Config::FindUpward(paths.front()); !path.empty()) {
+    Expected<Config> loaded = Config::Load(path);
+    if (!loaded) throw std::runtime_error("config: " + loaded.error().message);
+    *configs.back() = std::move(*loaded);
+  }
+  RunSettings settings;
+  settings.helm_binary = helm.empty() ? TestHelm() : helm;
+  settings.extra["render-cache"] = "off";
+  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{1, "", settings});
+  render::AddRendering(engine, *configs.back(), settings, 2);
   if (Status ok = engine.Prepare(); !ok) throw std::runtime_error(ok.error().message);
   return engine.Run(DiscoverInputs(paths, *configs.back()));
 }

@@ -19,6 +19,11 @@ std::filesystem::path SharedData();
 /// (or `config_path`).
 RunResult Check(const std::vector<std::string>& paths, const std::string& config_path = "",
                 int jobs = 1);
+/// Like Check, with the charts rendered by the real helm as `syncgate check` does (render/),
+/// without a render cache. Empty `helm`: .tools/bin/helm or helm on PATH.
+RunResult CheckRendered(const std::vector<std::string>& paths, const std::string& helm = "");
+/// The helm CheckRendered uses; empty when there is none (tests then skip).
+std::string TestHelm();
 
 /// Writes `text` to `path`, creating folders.
 void WriteFile(const std::filesystem::path& path, const std::string& text);

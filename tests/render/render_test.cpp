@@ -1,0 +1,292 @@
+// Rendering charts with the real helm (tools/install-helm.sh installs it into .tools/bin):
+// ArgoCD's value precedence, findings traced back to values and templates, render failures and
+// empty renders, and what happens without helm. Tests that need helm skip when it is absent.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "render/helm_renderer.h"
+#include "render/render_stage.h"
+#include "rules/registry.h"
+#include "tests/test_util.h"
+
+namespace syncgate {
+namespace {
+namespace fs = std::filesystem;
+
+const std::string kData = "tests/render/data";
+
+/// The real helm: .tools/bin/helm, else helm on PATH; empty when neither exists.
+std::string RealHelm() {
+  const fs::path local = testing::SourceDir() / ".tools" / "bin" / "helm";
+  if (fs::exists(local)) return local.string();
+  return render::FindHelm("");
+}
+
+#define REQUIRE_HELM(helm)                                                                  \
+  const std::string helm = RealHelm();                                                      \
+  if (helm.empty()) {                                                                       \
+    WARN("helm not found: run tools/install-helm.sh (installs v3.17.2 into .tools/bin)");  \
+    return;                                                                                 \
+  }
+
+/// Runs every rule over `paths` with rendering, like `syncgate check`.
+RunResult CheckRendered(const std::vector<std::string>& paths, RunSettings settings,
+                        int jobs = 2) {
+  static std::vector<std::unique_ptr<Config>> configs;  // the engine keeps a reference
+  configs.push_back(std::make_unique<Config>());
+  if (std::string path = Config::FindUpward(paths.front()); !path.empty()) {
+    Expected<Config> loaded = Config::Load(path);
+    REQUIRE(loaded);
+    *configs.back() = std::move(*loaded);
+  }
+  if (!settings.extra.count("render-cache")) settings.extra["render-cache"] = "off";
+  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{jobs, "", settings});
+  render::AddRendering(engine, *configs.back(), settings, jobs);
+  REQUIRE(engine.Prepare());
+  return engine.Run(DiscoverInputs(paths, *configs.back()));
+}
+
+RunSettings WithHelm(const std::string& helm) {
+  RunSettings settings;
+  settings.helm_binary = helm;
+  return settings;
+}
+
+const FileUnit* RenderedFile(const RunResult& result, const std::string& suffix) {
+  for (const auto& unit : result.workspace->files()) {
+    if (unit->input.fs_path.empty() && unit->input.display_path.size() >= suffix.size() &&
+        unit->input.display_path.compare(unit->input.display_path.size() - suffix.size(),
+                                         suffix.size(), suffix) == 0) {
+      return unit.get();
+    }
+  }
+  return nullptr;
+}
+
+std::vector<Finding> FindingsOf(const RunResult& result, std::string_view rule) {
+  std::vector<Finding> out;
+  for (const Finding& f : result.findings) {
+    if (f.rule == rule) out.push_back(f);
+  }
+  return out;
+}
+
+std::string Listing(const RunResult& result) {
+  std::string out;
+  for (const Finding& f : result.findings) {
+    out += fmt::format("{}:{}:{} {} {}\n", f.file, f.line, f.column, f.rule, f.message);
+  }
+  for (const SkippedFile& s : result.skipped) out += fmt::format("skipped {}: {}\n", s.display_path, s.reason);
+  for (const std::string& e : result.errors) out += "error: " + e + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an Application renders with ArgoCD's value precedence", "[helm]") {
+  REQUIRE_HELM(helm);
+  const RunResult result = CheckRendered({kData + "/precedence"}, WithHelm(helm));
+  INFO(Listing(result));
+  REQUIRE(result.errors.empty());
+  // values.yaml alone, values-prod.yaml on top, and the two Applications.
+  CHECK(result.summary.rendered == 4);
+
+  const FileUnit* prod = RenderedFile(result, "@rendered/app:web-prod");
+  REQUIRE(prod != nullptr);
+  REQUIRE(prod->documents.size() == 1);
+  const Document& cm = *prod->documents[0];
+  // parameters > values > valueFiles > values.yaml
+  CHECK(cm.Find("/data/a")->Text() == "chart");
+  CHECK(cm.Find("/data/b")->Text() == "file");
+  CHECK(cm.Find("/data/c")->Text() == "inline");
+  CHECK(cm.Find("/data/d")->Text() == "inline");
+  CHECK(cm.Find("/data/e")->Text() == "param");
+  // releaseName and the destination namespace.
+  CHECK(cm.Find("/metadata/name")->Text() == "shop-settings");
+  CHECK(cm.Find("/metadata/namespace")->Text() == "shop-prod");
+
+  const FileUnit* object = RenderedFile(result, "@rendered/app:web-object");
+  REQUIRE(object != nullptr);
+  const Document& cm2 = *object->documents[0];
+  // valuesObject replaces values entirely: d falls back to the value file.
+  CHECK(cm2.Find("/data/c")->Text() == "object");
+  CHECK(cm2.Find("/data/d")->Text() == "file");
+  CHECK(cm2.Find("/metadata/name")->Text() == "web-object-settings");
+
+  const FileUnit* alone = RenderedFile(result, "@rendered/values.yaml");
+  REQUIRE(alone != nullptr);
+  CHECK(alone->documents[0]->Find("/data/b")->Text() == "chart");
+}
+
+TEST_CASE("a finding in rendered output points at the values line and names the template",
+          "[helm]") {
+  REQUIRE_HELM(helm);
+  const RunResult result = CheckRendered({kData + "/trace"}, WithHelm(helm));
+  INFO(Listing(result));
+  const std::vector<Finding> tags = FindingsOf(result, "workload-image-mutable-tag");
+  REQUIRE(tags.size() == 1);
+  CHECK(tags[0].file == kData + "/trace/app/values.yaml");
+  CHECK(tags[0].line == 2);  // release: latest
+  CHECK(tags[0].column == 10);
+  REQUIRE(tags[0].rendered);
+  CHECK(tags[0].rendered->template_path == kData + "/trace/app/templates/deployment.yaml");
+  CHECK(tags[0].rendered->render == "app/values.yaml");
+  CHECK(tags[0].rendered->line > 0);
+}
+
+TEST_CASE("a template error is reported at the template line helm names", "[helm]") {
+  REQUIRE_HELM(helm);
+  const RunResult result = CheckRendered({kData + "/broken"}, WithHelm(helm));
+  INFO(Listing(result));
+  const std::vector<Finding> failed = FindingsOf(result, "helm-render-failed");
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].file == kData + "/broken/templates/configmap.yaml");
+  CHECK(failed[0].line == 6);
+  CHECK(failed[0].message.find("broken/values.yaml") != std::string::npos);
+  CHECK(failed[0].message.find("nil pointer") != std::string::npos);
+  CHECK(result.summary.rendered == 0);
+  CHECK(result.errors.empty());  // a broken chart is a finding, not a failure of the tool
+}
+
+TEST_CASE("a render that produces nothing is reported", "[helm]") {
+  REQUIRE_HELM(helm);
+  const RunResult result = CheckRendered({kData + "/empty"}, WithHelm(helm));
+  INFO(Listing(result));
+  const std::vector<Finding> empty = FindingsOf(result, "helm-render-empty");
+  REQUIRE(empty.size() == 1);
+  CHECK(empty[0].file == kData + "/empty/Chart.yaml");
+  CHECK(empty[0].message.find("empty/values.yaml renders no objects") != std::string::npos);
+}
+
+TEST_CASE("the stub renderer: empty output and a crash", "[helm]") {
+  const std::string stub = (testing::SourceDir() / "tests/render/stub-helm.sh").string();
+  SECTION("exit 0 with no output is an empty render") {
+    setenv("STUB_HELM_MODE", "empty", 1);
+    const RunResult result = CheckRendered({kData + "/trace"}, WithHelm(stub));
+    INFO(Listing(result));
+    CHECK(FindingsOf(result, "helm-render-empty").size() == 1);
+    CHECK(result.summary.rendered == 0);
+  }
+  SECTION("a crash is a skipped chart, an error under require_render") {
+    setenv("STUB_HELM_MODE", "crash", 1);
+    RunSettings settings = WithHelm(stub);
+    RunResult result = CheckRendered({kData + "/trace"}, settings);
+    INFO(Listing(result));
+    REQUIRE(result.skipped.size() == 1);
+    CHECK(result.skipped[0].display_path == kData + "/trace/app/");
+    CHECK(result.skipped[0].reason.find("crashed (signal 11)") != std::string::npos);
+    CHECK_FALSE(result.skipped[0].is_error);
+    CHECK(result.errors.empty());
+    settings.require_render = true;
+    result = CheckRendered({kData + "/trace"}, settings);
+    CHECK(result.errors.size() == 1);
+  }
+  unsetenv("STUB_HELM_MODE");
+}
+
+TEST_CASE("without helm charts are checked statically, skipped, and --require-render fails",
+          "[helm]") {
+  const std::string target = (testing::SourceDir() / kData / "trace").string();
+  const std::string cache = "SYNCGATE_CACHE_DIR=/nonexistent-syncgate-cache ";
+  SECTION("without --require-render: skipped and named on stderr, exit by findings") {
+    testing::CommandOutput out = testing::RunShell(
+        cache + "env -u CI '" + SYNCGATE_BINARY + "' check '" + target +
+        "' --helm /nonexistent/helm --format json");
+    INFO(out.out << out.err);
+    CHECK(out.exit_code == 0);
+    CHECK(out.err.find("skipped") != std::string::npos);
+    CHECK(out.err.find("trace/app/: chart not rendered: helm at '/nonexistent/helm' does not run") !=
+          std::string::npos);
+    const nlohmann::json report = nlohmann::json::parse(out.out);
+    CHECK(report["summary"]["rendered"] == 0);
+    CHECK(report["summary"]["skipped"] == 1);
+  }
+  SECTION("with --require-render: exit 2") {
+    testing::CommandOutput out = testing::RunShell(
+        cache + "env -u CI '" + SYNCGATE_BINARY + "' check --helm /nonexistent/helm --require-render '" +
+        target + "'");
+    INFO(out.out << out.err);
+    CHECK(out.exit_code == 2);
+    CHECK(out.err.find("--require-render") != std::string::npos);
+  }
+  SECTION("CI turns --require-render on") {
+    testing::CommandOutput out = testing::RunShell(
+        cache + "CI=true '" + SYNCGATE_BINARY + "' check --helm /nonexistent/helm '" + target + "'");
+    CHECK(out.exit_code == 2);
+  }
+}
+
+TEST_CASE("syncgate check examples/ renders every chart per values set and Application",
+          "[helm][examples]") {
+  REQUIRE_HELM(helm);
+  const RunResult result = CheckRendered({"examples"}, WithHelm(helm));
+  INFO(Listing(result));
+  const auto* state = result.workspace->FindExtension<render::RenderState>();
+  REQUIRE(state != nullptr);
+  std::vector<std::string> labels;
+  for (const auto& plan : state->model.plans) labels.push_back(plan.label);
+  std::sort(labels.begin(), labels.end());
+  CHECK(labels == std::vector<std::string>{
+                      "keycloak-pqc/app:q-sign", "keycloak-pqc/values-dev.yaml",
+                      "keycloak-pqc/values-prod.yaml", "keycloak-pqc/values.yaml",
+                      "q-app/app:q-app", "q-app/values-staging.yaml", "q-app/values.yaml",
+                      "q-kms/app:q-kms", "q-kms/values.yaml"});
+  CHECK(result.summary.rendered == static_cast<int>(labels.size()));
+  // The default `latest` tag: at its values line, rendered from the Deployment template.
+  bool found = false;
+  for (const Finding& f : FindingsOf(result, "workload-image-mutable-tag")) {
+    if (f.file != "examples/q-sign/helm/keycloak-pqc/values.yaml") continue;
+    found = true;
+    CHECK(f.line == 4);
+    REQUIRE(f.rendered);
+    CHECK(f.rendered->template_path == "examples/q-sign/helm/keycloak-pqc/templates/deployment.yaml");
+  }
+  CHECK(found);
+  // Nothing stays in the rendered stream: every finding points at a file the user edits.
+  for (const Finding& f : result.findings) {
+    INFO(f.file << ": " << f.rule);
+    CHECK(f.file.find("@rendered/") == std::string::npos);
+  }
+}
+
+TEST_CASE("every chart of the corpus renders or says why not", "[helm][corpus]") {
+  REQUIRE_HELM(helm);
+  const fs::path data = testing::SharedData();
+  if (data.empty()) {
+    WARN("../shared/data is absent: corpus test skipped");
+    return;
+  }
+  for (const std::string repo : {"prometheus-community+helm-charts", "argoproj+argo-helm"}) {
+    const std::string path = (data / "corpus" / repo / "charts").string();
+    RunSettings settings = WithHelm(helm);
+    settings.extra["render-cache"] = render::DefaultCacheDir();
+    const RunResult result = CheckRendered({path}, settings);
+    const auto* state = result.workspace->FindExtension<render::RenderState>();
+    REQUIRE(state != nullptr);
+    int rendered = 0, failed = 0, skipped = 0;
+    for (const render::RenderOutcome& o : state->outcomes) {
+      const std::string& label = state->model.plans[o.plan].label;
+      INFO(repo << " " << label << ": " << o.reason);
+      if (!o.rendered_path.empty()) {
+        ++rendered;
+      } else {
+        CHECK_FALSE((o.reason.empty() && !o.empty));  // every failure has its reason
+        (o.attempted ? failed : skipped)++;
+      }
+    }
+    WARN(fmt::format("{}: {} charts, {} rendered, {} failed, {} skipped", repo,
+                     state->model.plans.size(), rendered, failed, skipped));
+    CHECK(rendered + failed + skipped == static_cast<int>(state->model.plans.size()));
+    // Charts whose dependencies are not vendored cannot render; everything else must.
+    CHECK(rendered * 10 >= static_cast<int>(state->model.plans.size()) * 6);
+    CHECK(result.summary.rendered == rendered);
+    CHECK(result.errors.empty());
+  }
+}
+
+}  // namespace syncgate

@@ -1,0 +1,14 @@
+#!/bin/sh
+# A stand-in for helm, only for the failure modes real helm does not produce on demand.
+# STUB_HELM_MODE=empty: `helm template` succeeds with no output at all.
+# STUB_HELM_MODE=crash: `helm template` dies of SIGSEGV, as a crashing binary would.
+case "$1" in
+  version) echo "v0.0.0-stub"; exit 0 ;;
+  template) ;;
+  *) echo "stub-helm: unsupported command $1" >&2; exit 64 ;;
+esac
+case "${STUB_HELM_MODE:-}" in
+  empty) exit 0 ;;
+  crash) kill -SEGV $$ ;;
+  *) echo "stub-helm: set STUB_HELM_MODE to empty or crash" >&2; exit 64 ;;
+esac
