@@ -312,6 +312,11 @@ class Syncer {
       o.verdict = Verdict::kError;
       o.reason = done.error().message;
     }
+    // --watch: an unchanged commit already recorded needs no new record every poll.
+    if (options_.skip_refused_commits && o.verdict == Verdict::kUnchanged &&
+        LastRecord(state_dir_, app.name, "commit") == o.commit) {
+      o.repeat = true;
+    }
     if (o.verdict != Verdict::kPlanned && !o.repeat) o.record_path = WriteRecord(options_, state_dir_, o);
     return o;
   }
