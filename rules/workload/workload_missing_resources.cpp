@@ -43,7 +43,9 @@ class WorkloadMissingResources final : public Rule {
       ctx.Report(resources ? pointer + "/resources" : pointer,
                  fmt::format("container '{}' has no {}", name ? name->Text() : "?",
                              fmt::join(missing, ", ")),
-                 {.at = name && !resources ? name->pos : Position{}});
+                 {.at = resources ? container.KeyNode("resources")->pos
+                        : name    ? name->pos
+                                  : Position{}});
     });
   }
 };

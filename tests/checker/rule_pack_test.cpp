@@ -109,7 +109,7 @@ TEST_CASE("governance pack fixtures", "[catalogue][packs]") {
 TEST_CASE("custom pack fixtures exercise every test", "[catalogue][packs]") {
   const fs::path root = fs::path("tests") / "rule_packs" / "custom";
   SECTION("fires") {
-    REQUIRE(Expectations(root / "fires").size() == 14);
+    REQUIRE(Expectations(root / "fires").size() == 13);
     RequireExactly(root / "fires", "team-");
   }
   SECTION("passes") { RequireExactly(root / "passes", "team-"); }
@@ -137,15 +137,15 @@ TEST_CASE("pack rules carry their metadata and every built-in pack loads", "[cat
 
 TEST_CASE("bad packs are errors with file:line:col", "[catalogue][packs]") {
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /metadata/name, matches: '(unclosed'}\n") ==
-        "pack.yaml:9:46: invalid regular expression '(unclosed': missing ): (unclosed");
+        "pack.yaml:9:41: invalid regular expression '(unclosed': missing ): (unclosed");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: metadata/name, exists: true}\n") ==
         "pack.yaml:9:16: path 'metadata/name' must be a JSON pointer starting with '/' (or '$pod/')");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a/~2b, exists: true}\n") ==
         "pack.yaml:9:16: path '/a/~2b': '~' must be followed by 0 or 1 (~0 is '~', ~1 is '/')");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a, exits: true}\n") ==
-        "pack.yaml:9:18: unknown assert field 'exits' (did you mean 'exists'?)");
+        "pack.yaml:9:20: unknown assert field 'exits' (did you mean 'exists'?)");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a, exists: true, equals: x}\n") ==
-        "pack.yaml:9:32: an assert entry takes exactly one test");
+        "pack.yaml:9:34: an assert entry takes exactly one test");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a, gte: many}\n") ==
         "pack.yaml:9:25: expected a number, not 'many'");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a}\n") ==
@@ -171,7 +171,7 @@ TEST_CASE("rule packs in the CLI: listed, documented, and bad ones exit 2", "[ca
                                             "      - {path: /metadata/labels/owner, exists: true}\n");
   testing::WriteFile(dir / ".syncgate.yaml", "rule_packs: [pack.yaml, builtin:governance]\n");
   testing::WriteFile(dir / "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
-  auto run = testing::RunSyncgate("check --format json " + (dir / "cm.yaml").string());
+  auto run = testing::RunSyncgate("check " + (dir / "cm.yaml").string() + " --format json");
   CHECK(run.exit_code == 0);  // team-x is a warning
   CHECK(run.out.find("\"rule\": \"team-x\"") != std::string::npos);
 
@@ -183,7 +183,7 @@ TEST_CASE("rule packs in the CLI: listed, documented, and bad ones exit 2", "[ca
   testing::WriteFile(dir / "pack.yaml", std::string(kGoodRule) + "      - {path: /a, matches: '[z-a]'}\n");
   auto bad = testing::RunSyncgate("check " + (dir / "cm.yaml").string());
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("pack.yaml:9:34: invalid regular expression '[z-a]'") != std::string::npos);
+  CHECK(bad.err.find("pack.yaml:9:29: invalid regular expression '[z-a]'") != std::string::npos);
 
   testing::WriteFile(dir / ".syncgate.yaml", "rule_packs: [builtin:nope]\n");
   auto unknown = testing::RunSyncgate("check " + (dir / "cm.yaml").string());

@@ -123,7 +123,7 @@ TEST_CASE("syncgate check examples/ flags the guide's Applications and charts", 
     WARN("examples/ is absent; skipped");
     return;
   }
-  const auto run = testing::RunSyncgate("check --format json --fail-on never examples", "",
+  const auto run = testing::RunSyncgate("check examples --format json --fail-on never", "",
                                         testing::SourceDir().string());
   REQUIRE(run.exit_code == 0);
   const auto report = nlohmann::json::parse(run.out);
