@@ -27,12 +27,13 @@ if [ -n "$base" ]; then
   set -- --diff "$base..HEAD" --new-only
 fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  set -- "$@" --format "markdown=$GITHUB_STEP_SUMMARY"
+  set -- "$@" "--format=markdown=$GITHUB_STEP_SUMMARY"
 fi
 
 # shellcheck disable=SC2086  # SYNCGATE_PATHS and SYNCGATE_ARGS are word lists
-"$syncgate" check "$@" --fail-on "${SYNCGATE_FAIL_ON:-error}" --format text \
-  --format "sarif=$sarif" ${SYNCGATE_ARGS:-} $paths
+# `--format=` keeps each format to one value (a bare --format would also take the paths).
+"$syncgate" check $paths "$@" --fail-on "${SYNCGATE_FAIL_ON:-error}" --format=text \
+  "--format=sarif=$sarif" ${SYNCGATE_ARGS:-}
 status=$?
 if [ "$status" -eq 0 ] && [ ! -f "$sarif" ]; then
   # Nothing syncgate reads changed: an empty SARIF run keeps the upload step meaningful.

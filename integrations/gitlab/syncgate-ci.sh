@@ -41,9 +41,10 @@ else
 fi
 
 # shellcheck disable=SC2086  # SYNCGATE_PATHS and SYNCGATE_ARGS are word lists
-"$syncgate" check "$@" --fail-on "$fail_on" --format text \
-  --format "gitlab=$codequality" --format "junit=$junit" --format "sarif=$sarif" \
-  ${SYNCGATE_ARGS:-} $paths
+# `--format=` keeps each format to one value (a bare --format would also take the paths).
+"$syncgate" check $paths "$@" --fail-on "$fail_on" --format=text \
+  "--format=gitlab=$codequality" "--format=junit=$junit" "--format=sarif=$sarif" \
+  ${SYNCGATE_ARGS:-}
 status=$?
 
 # A merge request that changes nothing syncgate reads exits before writing reports; GitLab
