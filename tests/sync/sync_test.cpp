@@ -284,6 +284,25 @@ TEST_CASE("sync: a rule of the test set fails the gate, a throwing rule publishe
   }
 }
 
+TEST_CASE("sync: a source that cannot be rendered or renders nothing publishes nothing", "[sync]") {
+  Fixture f;
+  SECTION("empty output: ArgoCD would prune everything") {
+    fs::remove_all(f.source / "manifests");
+    WriteFile(f.source / "manifests/README.md", "nothing here\n");
+    f.Commit("empty");
+  }
+  SECTION("a Kustomize source, which the gate does not render") {
+    WriteFile(f.source / "manifests/kustomization.yaml", "resources: [b-config.yaml]\n");
+    f.Commit("kustomize");
+  }
+  auto outcomes = f.Sync();
+  INFO(Describe(outcomes));
+  CHECK(outcomes[0].verdict == Verdict::kError);
+  CHECK(ExitCodeOf(outcomes) == 2);
+  CHECK(f.BranchCommits() == 0);
+  CHECK(Slurp(fs::path(f.options.state_dir) / "demo" / "last.json").find("\"verdict\": \"error\"") != std::string::npos);
+}
+
 TEST_CASE("sync: two syncs racing on one branch both land, neither lost", "[sync]") {
   Fixture f;
   // A second source repository and Application writing to the same branch.
