@@ -41,8 +41,8 @@ echo "helm lint + helm template loop: ${loop}s, $(rate "$loop") charts/s ($ok re
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
 run_check() {
-  SYNCGATE_CACHE_DIR="$cache" "$BIN" check -j "$JOBS" --helm "$HELM" --fail-on never \
-    --no-require-render --format json "${repos[@]}" 2>/dev/null |
+  SYNCGATE_CACHE_DIR="$cache" "$BIN" check "${repos[@]}" -j "$JOBS" --helm "$HELM" \
+    --fail-on never --no-require-render --format json 2>/dev/null |
     python3 -c 'import json,sys; s=json.load(sys.stdin)["summary"]; print(s["rendered"], s["skipped"], s["findings"])'
 }
 t0=$(now); cold_out=$(run_check); t1=$(now)
