@@ -264,7 +264,11 @@ Expected<PublishResult> Publish(GitRepository& target, GitRepository& cache, con
       if (!head_tree) return Unexpected(head_tree.error());
       if (*head_tree == *tree) return PublishResult{Verdict::kUnchanged, *head};
       Expected<std::string> head_message = target.CommitMessage(*head);
-      const std::string theirs = head_message ? Trailer(*head_message, "Syncgate-Source-Commit") : "";
+      // Another sync of the same Application and repository that gated a newer commit wins.
+      const bool same_source = head_message &&
+                               Trailer(*head_message, "Syncgate-Application") == Trailer(message, "Syncgate-Application") &&
+                               Trailer(*head_message, "Syncgate-Source-Repo") == Trailer(message, "Syncgate-Source-Repo");
+      const std::string theirs = same_source ? Trailer(*head_message, "Syncgate-Source-Commit") : "";
       if (!theirs.empty() && theirs != source_commit) {
         Expected<bool> newer = cache.IsDescendant(theirs, source_commit);
         if (newer && *newer) return PublishResult{Verdict::kSuperseded, *head};
@@ -387,7 +391,12 @@ class Syncer {
     if (!head) return Unexpected(head.error());
     std::string last = LastPassedCommit(state_dir_, app.name);
     if (last.empty() && !head->empty()) {
-      if (Expected<std::string> message = target->CommitMessage(*head)) last = Trailer(*message, "Syncgate-Source-Commit");
+      // Only a commit of this Application from this repository says what was gated for it.
+      Expected<std::string> message = target->CommitMessage(*head);
+      if (message && Trailer(*message, "Syncgate-Application") == app.name &&
+          Trailer(*message, "Syncgate-Source-Repo") == o.repo_url) {
+        last = Trailer(*message, "Syncgate-Source-Commit");
+      }
     }
     if (!last.empty() && !options_.allow_rewrite) {
       Expected<bool> descends = cache->IsDescendant(o.commit, last);
