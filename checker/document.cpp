@@ -628,3 +628,46 @@ const ParseError* Document::EmbeddedError(const Node& scalar_in, std::string_vie
 }
 
 }  // namespace syncgate
+
+namespace syncgate {
+
+size_t ParseEventsOnly(std::string_view text) {
+  // The ceiling for this design: yaml-cpp's event parser with a handler that does nothing.
+  struct CountingHandler : YAML::EventHandler {
+    size_t events = 0;
+    void OnDocumentStart(const YAML::Mark&) override { ++events; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {
+      ++events;
+    }
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+      ++events;
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
+      ++events;
+    }
+    void OnMapEnd() override {}
+  } handler;
+  struct ViewBuf : std::streambuf {
+    explicit ViewBuf(std::string_view v) {
+      char* p = const_cast<char*>(v.data());
+      setg(p, p, p + v.size());
+    }
+  } buf(text);
+  std::istream in(&buf);
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(handler)) {
+    }
+  } catch (const YAML::Exception&) {
+  }
+  return handler.events;
+}
+
+}  // namespace syncgate

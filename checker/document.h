@@ -229,6 +229,10 @@ struct LoadResult {
 /// Checks UTF-8 validity and NUL bytes first (a binary file is not YAML).
 LoadResult LoadYaml(const std::shared_ptr<const SourceFile>& source);
 
+/// Runs only yaml-cpp's event parser over `text` (no tree) and returns the number of events:
+/// the speed ceiling the benchmark compares the full check against.
+size_t ParseEventsOnly(std::string_view text);
+
 /// Escapes one reference token for a JSON pointer (`~` → `~0`, `/` → `~1`).
 std::string EscapePointerToken(std::string_view token);
 /// Appends "/token" (escaped) to a pointer.

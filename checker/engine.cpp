@@ -204,7 +204,11 @@ Status Engine::Prepare() {
   for (const auto& [id, setting] : config_.rules()) {
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
       Position pos;
-      if (const Document* doc = config_.document()) pos = doc->PositionOf(JoinPointer("/rules", id));
+      if (const Document* doc = config_.document()) {
+        const Node* rules = doc->Find("/rules");
+        const Node* key = rules ? rules->KeyNode(id) : nullptr;
+        pos = key ? key->pos : doc->PositionOf("/rules");
+      }
       return Unexpected(fmt::format("{}:{}:{}: unknown rule '{}'{}", config_.path(), pos.line,
                                     pos.column, id, DidYouMean(id, ids)));
     }

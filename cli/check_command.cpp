@@ -185,9 +185,13 @@ int RunCheck(const CheckOptions& opts) {
   }
   for (const std::string& error : result.errors) std::cerr << "syncgate: error: " << error << "\n";
   if (!result.errors.empty()) return kExitError;
-  if (nothing_found) {
-    std::cerr << "syncgate: nothing to check: no files found in the given paths (a run that "
-                 "checks nothing cannot pass)\n";
+  bool checked_text = false;
+  for (const auto& file : result.workspace->files()) {
+    checked_text |= file->input.kind == FileKind::kText || file->input.kind == FileKind::kTemplate;
+  }
+  if (nothing_found || (result.summary.documents == 0 && !checked_text && result.findings.empty())) {
+    std::cerr << "syncgate: nothing to check: no YAML documents or text files found in the given "
+                 "paths (a run that checks nothing cannot pass)\n";
     return kExitError;
   }
   for (const Finding& f : result.findings) {
@@ -207,7 +211,8 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("paths", opts->paths, "Files or folders to check; '-' reads stdin");
   cmd->add_option("--format", opts->formats,
                   "Output format, optionally to a file: text (default), json, sarif, junit, "
-                  "gitlab, markdown; e.g. --format sarif=out.sarif. Repeatable");
+                  "gitlab, markdown; e.g. --format sarif=out.sarif. Repeatable")
+      ->allow_extra_args(false);  // one value per --format, so a path after it stays a path
   cmd->add_option("--fail-on", opts->fail_on,
                   "Lowest severity that fails the run: error (default), warning, info, never");
   cmd->add_option("--config", opts->config_path,
@@ -227,11 +232,14 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("--kube-version", opts->settings.kube_version,
                   "Target Kubernetes version X.Y for schemas and deprecated APIs (default 1.31)");
   cmd->add_option("--schema-location", opts->settings.schema_locations,
-                  "kubeconform-style schema location: a folder or URL template. Repeatable");
+                  "kubeconform-style schema location: a folder or URL template. Repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--sealed-cert", opts->settings.sealed_certs,
-                  "Sealed Secrets controller certificate (PEM). Repeatable");
+                  "Sealed Secrets controller certificate (PEM). Repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--sealed-key", opts->settings.sealed_keys,
-                  "Sealed Secrets controller private key (PEM or kubernetes.io/tls Secrets). Repeatable");
+                  "Sealed Secrets controller private key (PEM or kubernetes.io/tls Secrets). Repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--namespace", opts->settings.default_namespace,
                   "Namespace for objects that name none");
   cmd->add_option("--helm", opts->settings.helm_binary, "The helm binary (default: helm on PATH)");

@@ -128,7 +128,8 @@ void AddChecklistCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("paths", opts->paths, "Files or folders to check (default: .)");
   cmd->add_option("--format", opts->formats,
                   "markdown (default), html or json, optionally to a file: --format "
-                  "html=checklist.html. Repeatable");
+                  "html=checklist.html. Repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--config", opts->config_path,
                   "Configuration file (default: .syncgate.yaml found upward from the first path)");
   cmd->add_option("--env", opts->environment,
@@ -140,7 +141,8 @@ void AddChecklistCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("--kube-version", opts->settings.kube_version,
                   "Target Kubernetes version X.Y for schemas and deprecated APIs");
   cmd->add_option("--schema-location", opts->settings.schema_locations,
-                  "kubeconform-style schema location: a folder or URL template. Repeatable");
+                  "kubeconform-style schema location: a folder or URL template. Repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--helm", opts->settings.helm_binary, "The helm binary (default: helm on PATH)");
   cmd->callback([opts, &result] { result.exit_code = RunChecklist(*opts); });
 }

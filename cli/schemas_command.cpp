@@ -153,7 +153,8 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
   fetch->add_option("paths", opts->paths, "Files or folders whose kinds to fetch (default: .)");
   fetch->add_option("--kube-version", opts->kube_version, "Kubernetes version X.Y (default 1.31)");
   fetch->add_option("--schema-location", opts->locations,
-                    "URL template (default: kubeconform's default location). Repeatable");
+                    "URL template (default: kubeconform's default location). Repeatable")
+      ->allow_extra_args(false);
   fetch->add_option("--cache", opts->cache_dir,
                     "Cache folder (default: $SYNCGATE_CACHE_DIR or ~/.cache/syncgate/schemas)");
   fetch->add_option("--timeout", opts->timeout, "Seconds per download (default 30)");
@@ -165,7 +166,8 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
   validate->add_option("paths", vopts->paths, "Files or folders")->required();
   validate->add_option("--kube-version", vopts->kube_version, "Kubernetes version X.Y (default 1.31)");
   validate->add_option("--schema-location", vopts->locations,
-                       "Folder or template (local only: no network). Repeatable");
+                       "Folder or template (local only: no network). Repeatable")
+      ->allow_extra_args(false);
   validate->add_option("--repeat", vopts->repeat, "Validate everything N times (benchmarks)")
       ->check(CLI::PositiveNumber);
   validate->callback([vopts, &result] { result.exit_code = RunValidate(*vopts); });

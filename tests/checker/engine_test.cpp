@@ -55,7 +55,11 @@ TEST_CASE("the ignore annotation suppresses findings of its object only", "[engi
             "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n"
             "spec:\n  template:\n    spec:\n      containers:\n        - {name: b, image: nginx}\n");
   RunResult r = testing::Check({(dir / "d.yaml").string()});
-  CHECK(Rules(r) == std::vector<std::string>{"workload-image-mutable-tag@21"});
+  std::vector<std::string> mutable_tag;
+  for (const std::string& f : Rules(r)) {
+    if (f.rfind("workload-image-mutable-tag@", 0) == 0) mutable_tag.push_back(f);
+  }
+  CHECK(mutable_tag == std::vector<std::string>{"workload-image-mutable-tag@21"});
   CHECK(r.summary.suppressed == 1);
 }
 

@@ -52,8 +52,12 @@ TEST_CASE("the JSON report follows the contract", "[cli][json]") {
   CHECK(report["summary"]["documents"] == 1);
   CHECK(report["summary"]["rendered"].is_number());
   CHECK(report["summary"]["skipped"] == 0);
-  CHECK(report["summary"]["by_severity"]["error"] == 1);
-  auto& f = report["findings"][0];
+  CHECK(report["summary"]["by_severity"]["error"] >= 1);
+  nlohmann::json f;
+  for (auto& item : report["findings"]) {
+    if (item["rule"] == "workload-image-mutable-tag") f = item;
+  }
+  REQUIRE(f.is_object());
   CHECK(f["rule"] == "workload-image-mutable-tag");
   CHECK(f["severity"] == "error");
   CHECK(f["file"] == "app.yaml");
