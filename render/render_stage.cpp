@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "checker/scalar_types.h"
 #include "checker/text_util.h"
 #include "render/helm_renderer.h"
 
@@ -176,7 +177,10 @@ std::optional<Trace> TraceValue(const RenderPlan& plan, std::string_view rendere
     int rank = -1;
     const int similarity = KeySimilarity(key, rendered_key);
     if (value == rendered) {
-      if (value.size() < 4 && similarity == 0) return;  // "1", "true": too common to claim
+      // "1", "true", "3": too common to claim by value alone; the keys must be the same too
+      // (`privileged: true` in a template is not `lunaHsm.enabled: true` in the values).
+      const bool common = value.size() < 4 || ResolveYaml11(value) != ScalarType::kString;
+      if (common && !EqualsIgnoreCase(key, rendered_key)) return;
       rank = 0;
     } else if (value.size() >= 3 && rendered.find(value) != std::string_view::npos) {
       rank = message.find(fmt::format("'{}'", value)) != std::string_view::npos ? 1 : 2;

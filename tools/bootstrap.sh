@@ -23,5 +23,8 @@ fi
 
 build_dir=${SYNCGATE_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=${SYNCGATE_BUILD_TYPE:-RelWithDebInfo} "$@" >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^make|^Consolidate|^-- ' || true
-test -x "$build_dir/syncgate" || { echo "bootstrap: build failed" >&2; exit 2; }
+set +e
+cmake --build "$build_dir" -j"$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^make|^Consolidate|^-- '
+status=${PIPESTATUS[0]}
+set -e
+[ "$status" -eq 0 ] && [ -x "$build_dir/syncgate" ] || { echo "bootstrap: build failed" >&2; exit 2; }

@@ -4,7 +4,10 @@
 # Usage: tools/test.sh            (set SYNCGATE_SKIP_ASAN=1 to skip the sanitizer pass locally)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export SYNCGATE_EXTRA_PACKAGES="clang libclang-rt-14-dev python3 python3-cryptography unzip npm chromium"
+extra="clang libclang-rt-14-dev python3 python3-cryptography unzip chromium"
+# npm usually comes with the machine's Node.js (whose package conflicts with Debian's npm).
+command -v npm >/dev/null || extra="$extra npm"
+export SYNCGATE_EXTRA_PACKAGES="$extra"
 
 tools/bootstrap.sh -DSYNCGATE_WERROR=ON
 [ -x tools/install-helm.sh ] && tools/install-helm.sh
