@@ -3,7 +3,7 @@
 
 #include "checker/rule.h"
 #include "checker/workspace.h"
-#include "sealing/sealed_object.h"
+#include "rules/sealed/sealed_value_rule.h"
 
 namespace syncgate::rules {
 namespace {
@@ -18,38 +18,17 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     DocKind::kSealedSecret};
 
-class SealedSecretWeakValue final : public Rule {
+class SealedSecretWeakValue final : public SealedValueRule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    auto setup = sealing::SealingSetup::Get(config, settings);
-    if (!setup) return Unexpected(setup.error());
-    setup_ = *setup;
-    default_ns_ = settings.default_namespace;
-    return Ok{};
-  }
-
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
-    if (!setup_->has_keys()) return;
-    workspace.ForEachDocument(DocKind::kSealedSecret, [&](const Document& doc) {
-      const sealing::SealedObject sealed = sealing::ReadSealedSecret(doc);
-      const std::string ns = sealing::ResolveNamespace(doc, sealed, workspace, default_ns_);
-      if (ns.empty() && sealed.scope != sealing::Scope::kClusterWide) return;  // malformed says so
-      const std::string label = sealing::LabelFor(sealed.scope, ns, sealed.name);
-      const auto candidates = sealing::CandidateLabels(sealed, workspace, default_ns_);
-      for (const sealing::SealedItem& item : sealed.items) {
-        const auto verdict = setup_->Verify(item.value->Text(), label, candidates);
-        if (!verdict.weak) continue;
-        ctx.ReportIn(doc, item.pointer, fmt::format("encryptedData '{}' decrypts to {}", item.key,
-                                                    verdict.weak_reason));
-      }
+    ForEachVerdict(workspace, [&](const Document& doc, const SealedValueContext& v) {
+      if (!v.verdict.weak) return;
+      ctx.ReportIn(doc, v.item.pointer, fmt::format("encryptedData '{}' decrypts to {}",
+                                                    v.item.key, v.verdict.weak_reason));
     });
   }
-
- private:
-  std::shared_ptr<sealing::SealingSetup> setup_;
-  std::string default_ns_;
 };
 
 }  // namespace

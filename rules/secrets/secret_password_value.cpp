@@ -17,27 +17,10 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     DocKind::kAny};
 
-class SecretPasswordValue final : public Rule {
+class SecretPasswordValue final : public secrets::ScannerRule {
  public:
+  SecretPasswordValue() : ScannerRule(secrets::SecretKind::kPasswordValue) {}
   const RuleMeta& meta() const override { return kMeta; }
-
-  Status Setup(const Config& config, const RunSettings&) override {
-    Expected<secrets::Allowlist> allowlist = secrets::Allowlist::FromConfig(config);
-    if (!allowlist) return Unexpected(allowlist.error());
-    allowlist_ = std::move(*allowlist);
-    return Ok{};
-  }
-
-  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    secrets::ReportHits(secrets::SecretKind::kPasswordValue, doc, allowlist_, ctx);
-  }
-
-  void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
-    secrets::ReportHits(secrets::SecretKind::kPasswordValue, file, allowlist_, ctx);
-  }
-
- private:
-  secrets::Allowlist allowlist_;
 };
 
 }  // namespace

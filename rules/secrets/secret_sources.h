@@ -93,4 +93,27 @@ void ReportHits(SecretKind kind, const Document& doc, const Allowlist& allowlist
 void ReportHits(SecretKind kind, const FileUnit& file, const Allowlist& allowlist,
                 RuleContext& ctx);
 
+/// A secret rule that reports the scanner's hits of one kind: it reads the allowlist in Setup
+/// and checks every document and text file. Each rule file only adds its metadata.
+class ScannerRule : public Rule {
+ public:
+  explicit ScannerRule(SecretKind kind) : kind_(kind) {}
+  Status Setup(const Config& config, const RunSettings&) override {
+    Expected<Allowlist> allowlist = Allowlist::FromConfig(config);
+    if (!allowlist) return Unexpected(allowlist.error());
+    allowlist_ = std::move(*allowlist);
+    return Ok{};
+  }
+  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
+    ReportHits(kind_, doc, allowlist_, ctx);
+  }
+  void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
+    ReportHits(kind_, file, allowlist_, ctx);
+  }
+
+ private:
+  SecretKind kind_;
+  Allowlist allowlist_;
+};
+
 }  // namespace syncgate::secrets

@@ -18,27 +18,10 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     DocKind::kAny};
 
-class SecretVaultUnsealKey final : public Rule {
+class SecretVaultUnsealKey final : public secrets::ScannerRule {
  public:
+  SecretVaultUnsealKey() : ScannerRule(secrets::SecretKind::kVaultUnsealKey) {}
   const RuleMeta& meta() const override { return kMeta; }
-
-  Status Setup(const Config& config, const RunSettings&) override {
-    Expected<secrets::Allowlist> allowlist = secrets::Allowlist::FromConfig(config);
-    if (!allowlist) return Unexpected(allowlist.error());
-    allowlist_ = std::move(*allowlist);
-    return Ok{};
-  }
-
-  void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    secrets::ReportHits(secrets::SecretKind::kVaultUnsealKey, doc, allowlist_, ctx);
-  }
-
-  void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
-    secrets::ReportHits(secrets::SecretKind::kVaultUnsealKey, file, allowlist_, ctx);
-  }
-
- private:
-  secrets::Allowlist allowlist_;
 };
 
 }  // namespace

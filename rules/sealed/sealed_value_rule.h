@@ -1,0 +1,65 @@
+#pragma once
+// The shared body of the sealed-secret rules that need the controller's private key: each
+// encryptedData value is decrypted in memory once per rule and judged by the rule.
+//
+//   class MyRule final : public SealedValueRule {
+//     void CheckWorkspace(const Workspace& ws, RuleContext& ctx) const override {
+//       ForEachVerdict(ws, [&](const Document& doc, const SealedValueContext& value) { ... });
+//     }
+//   };
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "checker/rule.h"
+#include "checker/run_settings.h"
+#include "checker/workspace.h"
+#include "sealing/sealed_object.h"
+
+namespace syncgate::rules {
+
+/// One sealed value with what decrypting it showed.
+struct SealedValueContext {
+  const sealing::SealedObject& sealed;
+  const sealing::SealedItem& item;
+  const std::string& label;  // the label the controller will unseal it with
+  const sealing::ValueVerdict& verdict;
+};
+
+class SealedValueRule : public Rule {
+ public:
+  Status Setup(const Config& config, const RunSettings& settings) override {
+    auto setup = sealing::SealingSetup::Get(config, settings);
+    if (!setup) return Unexpected(setup.error());
+    setup_ = *setup;
+    default_ns_ = settings.default_namespace;
+    return Ok{};
+  }
+
+ protected:
+  /// Calls `visit` for every value of every SealedSecret when private keys were given. Values of
+  /// a SealedSecret whose namespace cannot be resolved are left to sealed-secret-malformed.
+  void ForEachVerdict(
+      const Workspace& workspace,
+      const std::function<void(const Document&, const SealedValueContext&)>& visit) const {
+    if (!setup_->has_keys()) return;
+    workspace.ForEachDocument(DocKind::kSealedSecret, [&](const Document& doc) {
+      const sealing::SealedObject sealed = sealing::ReadSealedSecret(doc);
+      const std::string ns = sealing::ResolveNamespace(doc, sealed, workspace, default_ns_);
+      if (ns.empty() && sealed.scope != sealing::Scope::kClusterWide) return;
+      const std::string label = sealing::LabelFor(sealed.scope, ns, sealed.name);
+      const auto candidates = sealing::CandidateLabels(sealed, workspace, default_ns_);
+      for (const sealing::SealedItem& item : sealed.items) {
+        const sealing::ValueVerdict verdict = setup_->Verify(item.value->Text(), label, candidates);
+        visit(doc, SealedValueContext{sealed, item, label, verdict});
+      }
+    });
+  }
+
+ private:
+  std::shared_ptr<sealing::SealingSetup> setup_;
+  std::string default_ns_;
+};
+
+}  // namespace syncgate::rules
