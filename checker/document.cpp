@@ -450,6 +450,14 @@ class DocumentBuilder : public YAML::EventHandler {
 
 namespace {
 
+/// yaml-cpp reads from a stream; a streambuf over the text's own bytes avoids copying them.
+struct ViewBuf : std::streambuf {
+  explicit ViewBuf(std::string_view v) {
+    char* p = const_cast<char*>(v.data());
+    setg(p, p, p + v.size());
+  }
+};
+
 /// Returns the offset of the first byte that is not valid UTF-8, or npos.
 size_t FindInvalidUtf8(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -507,13 +515,7 @@ LoadResult Parse(const std::shared_ptr<const SourceFile>& source, std::string_vi
                  PositionMapper mapper) {
   LoadResult result;
   DocumentBuilder builder(source, text, mapper, result);
-  // yaml-cpp reads from a stream; a view-backed streambuf avoids copying the text.
-  struct ViewBuf : std::streambuf {
-    explicit ViewBuf(std::string_view v) {
-      char* p = const_cast<char*>(v.data());
-      setg(p, p, p + v.size());
-    }
-  } buf(text);
+  ViewBuf buf(text);
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
@@ -654,12 +656,7 @@ size_t ParseEventsOnly(std::string_view text) {
     }
     void OnMapEnd() override {}
   } handler;
-  struct ViewBuf : std::streambuf {
-    explicit ViewBuf(std::string_view v) {
-      char* p = const_cast<char*>(v.data());
-      setg(p, p, p + v.size());
-    }
-  } buf(text);
+  ViewBuf buf(text);
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
