@@ -154,7 +154,7 @@ TEST_CASE("syncgate check examples/ flags the guide's Applications and charts", 
   }
 
   // The charts' templates are Go templates: their findings need the rendered output.
-  if (testing::RunShell("command -v helm").exit_code != 0) {
+  if (testing::TestHelm().empty()) {
     WARN("helm is not installed: rendered chart findings not checked");
     return;
   }
