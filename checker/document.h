@@ -183,7 +183,7 @@ class Document {
   /// (so "missing resources" lands on the container, not on line 1).
   Position PositionOf(std::string_view pointer) const;
   /// Number of nodes in the tree (aliases count once).
-  size_t node_count() const { return arena_.size(); }
+  size_t node_count() const { return node_count_; }
 
   const std::vector<DuplicateKey>& duplicate_keys() const { return duplicates_; }
 
@@ -205,8 +205,9 @@ class Document {
   Position start_;
   const Node* root_ = nullptr;
   std::vector<std::unique_ptr<Node[]>> arena_blocks_;
-  std::vector<Node*> arena_;
+  size_t block_size_ = 0;  // nodes in the last block
   size_t block_used_ = 0;
+  size_t node_count_ = 0;
   std::vector<DuplicateKey> duplicates_;
   DocKind kind_ = DocKind::kData;
   ObjectRef object_;
@@ -241,22 +242,41 @@ std::string JoinPointer(std::string_view pointer, std::string_view token);
 /// Visits every node reachable from `node` once, depth first, with its JSON pointer.
 /// Aliases are not followed (their anchor is visited where it is defined).
 /// Return false from the visitor to skip a node's children.
+/// Appends "/token" to a pointer, escaping only when the token needs it (the common case
+/// allocates nothing: this runs for every key a rule walks).
+inline void AppendPointerToken(std::string& pointer, std::string_view token) {
+  pointer += '/';
+  if (token.find_first_of("~/") == std::string_view::npos) {
+    pointer.append(token);
+  } else {
+    pointer += EscapePointerToken(token);
+  }
+}
+inline void AppendPointerIndex(std::string& pointer, size_t index) {
+  char digits[24];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + index % 10);
+    index /= 10;
+  } while (index > 0);
+  pointer += '/';
+  while (n > 0) pointer += digits[--n];
+}
+
 template <typename Visitor>
 void WalkTree(const Node& node, std::string& pointer, Visitor&& visit) {
   if (!visit(node, static_cast<const std::string&>(pointer))) return;
   if (node.kind == NodeKind::kMapping) {
     for (const MapEntry& entry : node.entries) {
       const size_t len = pointer.size();
-      pointer += '/';
-      pointer += EscapePointerToken(entry.key->value);
+      AppendPointerToken(pointer, entry.key->value);
       WalkTree(*entry.value, pointer, visit);
       pointer.resize(len);
     }
   } else if (node.kind == NodeKind::kSequence) {
     for (size_t i = 0; i < node.items.size(); ++i) {
       const size_t len = pointer.size();
-      pointer += '/';
-      pointer += std::to_string(i);
+      AppendPointerIndex(pointer, i);
       WalkTree(*node.items[i], pointer, visit);
       pointer.resize(len);
     }
