@@ -115,6 +115,20 @@ std::string_view DocKindName(DocKind kind) {
   return "document";
 }
 
+std::string UnescapePointerToken(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size()) {
+      out += token[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      out += token[i];
+    }
+  }
+  return out;
+}
+
 std::string EscapePointerToken(std::string_view token) {
   std::string out;
   out.reserve(token.size());
@@ -202,15 +216,7 @@ const Node* Document::Find(std::string_view pointer) const {
   while (true) {
     const size_t slash = pointer.find('/', pos);
     std::string_view raw = pointer.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
-    std::string token;
-    for (size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '~' && i + 1 < raw.size()) {
-        token += raw[i + 1] == '1' ? '/' : '~';
-        ++i;
-      } else {
-        token += raw[i];
-      }
-    }
+    const std::string token = UnescapePointerToken(raw);
     const Node& current = node->Resolved();
     const Node* next = nullptr;
     if (current.kind == NodeKind::kMapping) {

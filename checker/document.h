@@ -234,6 +234,8 @@ LoadResult LoadYaml(const std::shared_ptr<const SourceFile>& source);
 /// the speed ceiling the benchmark compares the full check against.
 size_t ParseEventsOnly(std::string_view text);
 
+/// Unescapes one reference token of a JSON pointer (`~1` → `/`, `~0` → `~`).
+std::string UnescapePointerToken(std::string_view token);
 /// Escapes one reference token for a JSON pointer (`~` → `~0`, `/` → `~1`).
 std::string EscapePointerToken(std::string_view token);
 /// Appends "/token" (escaped) to a pointer.

@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
+#include <re2/re2.h>
+
+#include "checker/text_util.h"
 
 namespace syncgate::render {
 namespace {
@@ -91,6 +94,38 @@ std::string MergeValuesToYaml(const std::vector<const Node*>& layers) {
   EmitMerged(present, out, 0);
   out += '\n';
   return out;
+}
+
+std::string ParameterPointer(std::string_view name) {
+  if (name.find_first_of("[]\\") != std::string_view::npos) return "";
+  std::string pointer;
+  for (std::string_view part : Split(name, '.')) {
+    if (part.empty()) return "";
+    AppendPointerToken(pointer, part);
+  }
+  return pointer;
+}
+
+std::string ParametersToYaml(const std::vector<SetParameter>& parameters) {
+  static const RE2 kInteger(R"([-+]?[0-9]{1,18})");
+  nlohmann::json values = nlohmann::json::object();
+  for (const SetParameter& p : parameters) {
+    if (ParameterPointer(p.name).empty()) continue;
+    nlohmann::json value = p.value;
+    if (!p.force_string) {
+      if (p.value == "true" || p.value == "false") value = p.value == "true";
+      else if (p.value == "null") value = nullptr;
+      else if (RE2::FullMatch(p.value, kInteger)) value = std::stoll(p.value);
+    }
+    // A later parameter replaces an earlier one; a scalar on the way becomes a map, as in strvals.
+    nlohmann::json* at = &values;
+    for (std::string_view key : Split(p.name, '.')) {
+      if (!at->is_object()) *at = nlohmann::json::object();
+      at = &(*at)[std::string(key)];
+    }
+    *at = std::move(value);
+  }
+  return values.dump() + "\n";  // JSON is YAML flow style
 }
 
 }  // namespace syncgate::render

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "checker/document.h"
+#include "render/renderer.h"
 
 namespace syncgate::render {
 
@@ -19,5 +20,13 @@ std::string ValuesToYaml(const Node& node);
 /// Helm's coalescing of values layers (lowest precedence first): maps merge key by key, any other
 /// value replaces, and null deletes the key.
 std::string MergeValuesToYaml(const std::vector<const Node*>& layers);
+
+/// The JSON pointer ArgoCD's `parameters` name sets ("/image/tag" for "image.tag"); empty for
+/// names with list indexes or escaped dots (`a[0]`, `a\\.b`), which only helm itself interprets.
+std::string ParameterPointer(std::string_view name);
+
+/// ArgoCD `parameters` (helm `--set`) as values text: true/false/null and integers typed as
+/// strvals types them, everything else (and forceString) a string; later parameters win.
+std::string ParametersToYaml(const std::vector<SetParameter>& parameters);
 
 }  // namespace syncgate::render

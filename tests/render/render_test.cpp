@@ -189,6 +189,55 @@ TEST_CASE("the stub renderer: empty output and a crash", "[helm]") {
   unsetenv("STUB_HELM_MODE");
 }
 
+TEST_CASE("a values schema violation is positioned in the values file", "[helm]") {
+  const std::string fixture = "tests/rules/helm-values-schema/fires";
+  auto at = [](const std::vector<Finding>& findings, const std::string& file, int line) {
+    return std::find_if(findings.begin(), findings.end(), [&](const Finding& f) {
+      return f.file == file && f.line == line;
+    });
+  };
+  // Static: the model of charts and values sets needs no helm.
+  const RunResult result = CheckRendered({fixture}, WithHelm("/nonexistent/helm"));
+  INFO(Listing(result));
+  const std::vector<Finding> schema = FindingsOf(result, "helm-values-schema");
+  CHECK(schema.size() == 6);
+  auto replicas = at(schema, fixture + "/webshop/values-prod.yaml", 2);
+  REQUIRE(replicas != schema.end());
+  CHECK(replicas->column == 15);
+  CHECK(replicas->message == "replicaCount: expected integer, got string, per " + fixture +
+                                 "/webshop/values.schema.json (values set webshop/values-prod.yaml)");
+  // The subchart's schema, on what the parent passes under its name.
+  auto cache = at(schema, fixture + "/webshop/values-dev.yaml", 3);
+  REQUIRE(cache != schema.end());
+  CHECK(cache->message.find("subchart cache: maxMemoryMb: expected integer") == 0);
+  // ArgoCD's precedence: the parameter wins over inline values and values files.
+  auto parameter = at(schema, fixture + "/application.yaml", 19);
+  REQUIRE(parameter != schema.end());
+  CHECK(parameter->message.find("(values set webshop/app:webshop)") != std::string::npos);
+
+  SECTION("with helm, the refused renders are not reported twice") {
+    REQUIRE_HELM(helm);
+    const RunResult rendered = CheckRendered({fixture}, WithHelm(helm));
+    INFO(Listing(rendered));
+    CHECK(FindingsOf(rendered, "helm-values-schema").size() == 6);
+    CHECK(FindingsOf(rendered, "helm-render-failed").empty());
+    CHECK(rendered.summary.rendered == 1);  // values.yaml alone is valid
+  }
+  SECTION("when helm refuses values this validation accepts, helm's words are reported") {
+    const std::string stub = (testing::SourceDir() / "tests/render/stub-helm.sh").string();
+    setenv("STUB_HELM_MODE", "schema", 1);
+    const RunResult refused = CheckRendered({"tests/rules/helm-values-schema/passes"}, WithHelm(stub));
+    unsetenv("STUB_HELM_MODE");
+    INFO(Listing(refused));
+    const std::vector<Finding> findings = FindingsOf(refused, "helm-values-schema");
+    CHECK(findings.size() == 4);  // values.yaml, values-dev.yaml, values-prod.yaml, the Application
+    for (const Finding& f : findings) {
+      CHECK(f.message.find("helm refuses the values of webshop/") == 0);
+      CHECK(f.message.find("replicaCount: Must be less than or equal to 9") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("without helm charts are checked statically, skipped, and --require-render fails",
           "[helm]") {
   const std::string target = (testing::SourceDir() / kData / "trace").string();
