@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "checker/scalar_types.h"
+#include "checker/text_util.h"
 
 namespace syncgate {
 
@@ -113,6 +114,27 @@ std::string_view DocKindName(DocKind kind) {
     case DocKind::kAny: return "any";
   }
   return "document";
+}
+
+const Node* FindBelow(const Node* root, std::string_view pointer) {
+  const Node* node = root;
+  if (!node || pointer.empty()) return node;
+  for (std::string_view raw : Split(pointer.substr(1), '/')) {
+    const std::string token = UnescapePointerToken(raw);
+    const Node& current = node->Resolved();
+    if (current.IsMap()) {
+      node = current.Get(token);
+    } else if (current.IsSeq()) {
+      size_t index = 0;
+      auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+      const bool valid = ec == std::errc() && end == token.data() + token.size();
+      node = valid && index < current.items.size() ? current.items[index] : nullptr;
+    } else {
+      node = nullptr;
+    }
+    if (!node) return nullptr;
+  }
+  return node;
 }
 
 std::string UnescapePointerToken(std::string_view token) {

@@ -234,6 +234,9 @@ LoadResult LoadYaml(const std::shared_ptr<const SourceFile>& source);
 /// the speed ceiling the benchmark compares the full check against.
 size_t ParseEventsOnly(std::string_view text);
 
+/// RFC 6901 lookup below `root` through mappings and sequences (not into embedded YAML, unlike
+/// Document::Find); null when absent.
+const Node* FindBelow(const Node* root, std::string_view pointer);
 /// Unescapes one reference token of a JSON pointer (`~1` → `/`, `~0` → `~`).
 std::string UnescapePointerToken(std::string_view token);
 /// Escapes one reference token for a JSON pointer (`~` → `~0`, `/` → `~1`).

@@ -448,6 +448,18 @@ Expected<std::string> GitRepository::ReadRef(const std::string& ref) const {
   return OidHex(*git_object_id(object.get()));
 }
 
+Expected<std::vector<std::string>> GitRepository::RefsMatching(const std::string& glob) const {
+  std::vector<std::string> refs;
+  auto collect = [](const char* name, void* payload) {
+    static_cast<std::vector<std::string>*>(payload)->emplace_back(name);
+    return 0;
+  };
+  const int rc = git_reference_foreach_glob(impl_->repo, glob.c_str(), collect, &refs);
+  if (rc != 0) return Unexpected(LastError(fmt::format("listing {}", glob)));
+  std::sort(refs.begin(), refs.end());
+  return refs;
+}
+
 Expected<std::string> GitRepository::WriteTree(
     const std::vector<std::pair<std::string, std::string>>& files) {
   TreeNode root;

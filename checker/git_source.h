@@ -86,6 +86,8 @@ class GitRepository {
   Expected<bool> IsDescendant(const std::string& commit, const std::string& ancestor) const;
   /// The commit `ref` points at ("refs/heads/x"); empty when the ref does not exist.
   Expected<std::string> ReadRef(const std::string& ref) const;
+  /// The refs matching a glob ("refs/heads/env/*/q-sign"), sorted.
+  Expected<std::vector<std::string>> RefsMatching(const std::string& glob) const;
   /// Writes files (path with '/', content) as blobs and nested trees; returns the tree id.
   Expected<std::string> WriteTree(const std::vector<std::pair<std::string, std::string>>& files);
   /// The tree id of a commit.

@@ -29,6 +29,9 @@ struct RunSettings {
   /// A chart that cannot be rendered is an error (exit 2) rather than a skip (--require-render;
   /// on by default when the CI environment variable is set).
   bool require_render = false;
+  /// Render each chart only as the Applications in the checked set source it, not once per
+  /// values file (the gated sync: another environment's values set is not what it publishes).
+  bool render_applications_only = false;
   /// Anything else a subsystem needs without a dedicated field ("name" → value).
   std::map<std::string, std::string> extra;
 };

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "checker/config.h"
+#include "checker/git_source.h"
 #include "cli/commands.h"
 #include "sync/retry.h"
 #include "sync/sync_engine.h"
@@ -114,24 +115,55 @@ int RunSync(SyncCliOptions& opts) {
   return last == kExitError ? kExitError : kExitPass;
 }
 
-std::string BranchFor(const std::string& app, const std::string& branch, const std::string& env,
-                      const std::string& config_path) {
+/// The environment branch of `app`: --branch, else env/<environment>/<app> with the environment
+/// from --env, .syncgate.yaml, or the one env/*/<app> branch the target holds.
+Expected<std::string> BranchFor(const std::string& app, const std::string& branch, const std::string& env,
+                                const std::string& config_path, const std::string& target) {
   if (!branch.empty()) return branch;
   std::string environment = env;
   if (environment.empty()) {
-    environment = "default";
     const std::string path = config_path.empty() ? Config::FindUpward(".") : config_path;
     if (!path.empty()) {
       if (Expected<Config> config = Config::Load(path)) {
         for (const EnvironmentProfile& p : config->environments()) {
           for (const std::string& glob : p.applications) {
-            if (GlobMatch(glob, app) && environment == "default") environment = p.name;
+            if (GlobMatch(glob, app) && environment.empty()) environment = p.name;
           }
         }
       }
     }
   }
+  if (environment.empty()) {
+    const std::string glob = "refs/heads/" + sync::BranchName("env/{environment}/{application}", "*", app);
+    Expected<GitRepository> repo = GitRepository::OpenAt(target);
+    if (!repo) return Unexpected(repo.error());
+    Expected<std::vector<std::string>> refs = repo->RefsMatching(glob);
+    if (!refs) return Unexpected(refs.error());
+    if (refs->size() > 1) {
+      std::string names;
+      for (const std::string& r : *refs) names += "\n  " + r.substr(11);
+      return Unexpected(fmt::format("{} has a branch of {} in several environments; choose one with "
+                                    "--env or --branch:{}", target, app, names));
+    }
+    if (refs->size() == 1) return refs->front().substr(11);  // without refs/heads/
+    environment = "default";
+  }
   return sync::BranchName("env/{environment}/{application}", environment, app);
+}
+
+/// The options of history and rollback.
+struct BranchOpts {
+  std::string app, revision, target, branch, env, config;
+  int limit = 20;
+};
+
+/// BranchFor for history and rollback; prints the error and sets exit 2 when there is none.
+std::optional<std::string> BranchOrFail(const BranchOpts& opts, CommandResult& result) {
+  Expected<std::string> branch = BranchFor(opts.app, opts.branch, opts.env, opts.config, opts.target);
+  if (branch) return *branch;
+  std::cerr << "syncgate: " << branch.error().message << "\n";
+  result.exit_code = kExitError;
+  return std::nullopt;
 }
 
 // ---- cmp generate
@@ -276,20 +308,18 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
   cmd->add_option("--interval", opts->interval, "Poll interval with --watch (default 3m, as ArgoCD)");
   cmd->callback([opts, &result] { result.exit_code = RunSync(*opts); });
 
-  struct BranchOpts {
-    std::string app, revision, target, branch, env, config;
-    int limit = 20;
-  };
   auto history = std::make_shared<BranchOpts>();
   CLI::App* hist = app.add_subcommand("history", "List the published revisions of an Application's environment branch");
   hist->add_option("app", history->app, "Application name")->required();
   hist->add_option("--target", history->target, "Repository of the environment branches")->required();
   hist->add_option("--branch", history->branch, "The branch (default env/<environment>/<app>)");
-  hist->add_option("--env", history->env, "Environment (default: from .syncgate.yaml, else default)");
+  hist->add_option("--env", history->env, "Environment (default: from .syncgate.yaml, else the one env/*/APP branch of --target)");
   hist->add_option("--config", history->config, "Configuration file");
   hist->add_option("-n,--limit", history->limit, "At most this many revisions");
   hist->callback([history, &result] {
-    const std::string branch = BranchFor(history->app, history->branch, history->env, history->config);
+    const std::optional<std::string> found = BranchOrFail(*history, result);
+    if (!found) return;
+    const std::string& branch = *found;
     Expected<std::vector<sync::PublishedRevision>> revs = sync::History(history->target, branch, history->limit);
     if (!revs) {
       std::cerr << "syncgate: " << revs.error().message << "\n";
@@ -309,10 +339,12 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
   roll->add_option("revision", rollback->revision, "A commit of the branch (see syncgate history)")->required();
   roll->add_option("--target", rollback->target, "Repository of the environment branches")->required();
   roll->add_option("--branch", rollback->branch, "The branch (default env/<environment>/<app>)");
-  roll->add_option("--env", rollback->env, "Environment (default: from .syncgate.yaml, else default)");
+  roll->add_option("--env", rollback->env, "Environment (default: from .syncgate.yaml, else the one env/*/APP branch of --target)");
   roll->add_option("--config", rollback->config, "Configuration file");
   roll->callback([rollback, &result] {
-    const std::string branch = BranchFor(rollback->app, rollback->branch, rollback->env, rollback->config);
+    const std::optional<std::string> found = BranchOrFail(*rollback, result);
+    if (!found) return;
+    const std::string& branch = *found;
     Expected<std::string> commit = sync::Rollback(rollback->target, branch, rollback->revision);
     if (!commit) {
       std::cerr << "syncgate: " << commit.error().message << "\n";

@@ -238,7 +238,9 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
     }
   }
   for (const auto& chart : model.charts) {
-    if (!chart->library && !chart->subchart) AddValueSetPlans(*chart, files, settings, model.plans);
+    if (!chart->library && !chart->subchart && !settings.render_applications_only) {
+      AddValueSetPlans(*chart, files, settings, model.plans);
+    }
   }
   workspace.ForEachDocument(DocKind::kApplication, [&](const Document& app) {
     if (app.parent()) return;

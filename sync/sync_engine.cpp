@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "checker/text_util.h"
 #include "checker/workspace.h"
 #include "render/render_stage.h"
+#include "render/values_text.h"
 #include "reporters/reporter.h"
 #include "rules/registry.h"
 #include "sync/retry.h"
@@ -300,6 +302,38 @@ std::string DirectoryManifest(const std::vector<SourceFileInput>& sources, const
   return out;
 }
 
+/// "9 findings at or above --fail-on: 4 committed secrets (secret-vault-unseal-key x3,
+/// secret-vault-token); argocd-insecure-repo-url, ...": secrets first, they are why most refusals
+/// matter.
+std::string RefusalReason(const std::vector<Finding>& blocking) {
+  std::vector<std::pair<std::string, int>> secrets;
+  std::vector<std::pair<std::string, int>> others;
+  int secret_count = 0;
+  for (const Finding& f : blocking) {
+    const bool secret = StartsWith(f.rule, "secret-");
+    secret_count += secret;
+    auto& list = secret ? secrets : others;
+    auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == f.rule; });
+    if (it == list.end()) {
+      list.emplace_back(f.rule, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  auto join = [](const std::vector<std::pair<std::string, int>>& list) {
+    std::string out;
+    for (const auto& [rule, n] : list) out += (out.empty() ? "" : ", ") + (n > 1 ? fmt::format("{} x{}", rule, n) : rule);
+    return out;
+  };
+  std::string reason = fmt::format("{} finding{} at or above --fail-on: ", blocking.size(),
+                                   blocking.size() == 1 ? "" : "s");
+  if (secret_count > 0) {
+    reason += fmt::format("{} committed secret{} ({})", secret_count, secret_count == 1 ? "" : "s", join(secrets));
+    if (!others.empty()) reason += "; ";
+  }
+  return reason + join(others);
+}
+
 class Syncer {
  public:
   explicit Syncer(const SyncOptions& options) : options_(options) {
@@ -457,8 +491,7 @@ class Syncer {
     }
     if (!o.blocking.empty()) {
       o.verdict = Verdict::kRefused;
-      o.reason = fmt::format("{} finding{} at or above --fail-on", o.blocking.size(),
-                             o.blocking.size() == 1 ? "" : "s");
+      o.reason = RefusalReason(o.blocking);
       return Ok{};
     }
 
@@ -549,6 +582,61 @@ std::string Trailer(std::string_view message, std::string_view key) {
   return value;
 }
 
+namespace {
+
+/// The findings that stop this Application: its own document, its chart's files and its render,
+/// and a committed secret anywhere. Findings about another Application in the same file, or in a
+/// values file this Application does not use (another environment's), are reported but do not
+/// block it: they are gated when that Application is.
+void Block(GateCheck& out, const InputFile& app_file, const std::string& app_name,
+           const render::ChartInfo* chart, const render::RenderPlan* plan, const SyncOptions& options) {
+  auto used_values = [&](const std::string& file) {
+    return plan && std::any_of(plan->layers.begin(), plan->layers.end(),
+                               [&](const render::ValuesLayer& l) { return l.file == file; });
+  };
+  // A value a higher-precedence layer of this Application replaces never reaches its render
+  // (values.yaml's `tag: latest` under the Application's own tag).
+  auto overridden = [&](const Finding& f) {
+    if (!plan || f.pointer.empty()) return false;
+    size_t layer = plan->layers.size();
+    for (size_t i = 0; i < plan->layers.size(); ++i) {
+      if (plan->layers[i].file == f.file && FindBelow(plan->layers[i].root, f.pointer)) layer = i;
+    }
+    for (size_t i = layer + 1; i < plan->layers.size(); ++i) {
+      const render::ValuesLayer& higher = plan->layers[i];
+      if (FindBelow(higher.root, f.pointer)) return true;
+      for (const auto& p : higher.parameters) {
+        const std::string pointer = render::ParameterPointer(p.name);
+        if (!pointer.empty() && (pointer == f.pointer || StartsWith(f.pointer, pointer + "/"))) return true;
+      }
+    }
+    return false;
+  };
+  std::set<std::string, std::less<>> values_files;
+  if (chart && out.result.workspace) {
+    for (const auto& unit : out.result.workspace->files()) {
+      if (unit->input.kind == FileKind::kValues && unit->input.chart_root == chart->root) {
+        values_files.insert(unit->input.display_path);
+      }
+    }
+  }
+  for (const Finding& f : out.result.findings) {
+    if (!MeetsThreshold(f.severity, options.fail_on)) continue;
+    if (f.file == app_file.display_path && !f.object.name.empty() && f.object.kind == "Application" &&
+        f.object.name != app_name) {
+      continue;
+    }
+    const bool other_values = !f.rendered && values_files.count(f.file) && !used_values(f.file);
+    if ((other_values || (!f.rendered && values_files.count(f.file) && overridden(f))) &&
+        !StartsWith(f.rule, "secret-")) {
+      continue;  // a committed secret blocks whichever Application it is in the repository of
+    }
+    out.blocking.push_back(f);
+  }
+}
+
+}  // namespace
+
 GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& app_name,
                                  const std::vector<SourceFileInput>& sources,
                                  const std::string& source_display_root, bool directory_recurse,
@@ -571,6 +659,7 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   engine_options.settings = options.settings;
   // A check that could not run counts as failed: a chart that cannot be rendered is an error.
   engine_options.settings.require_render = true;
+  engine_options.settings.render_applications_only = true;
   RuleList rules = options.make_rules ? options.make_rules() : MakeBuiltinRules();
   if (!options.make_rules) {
     if (Status packs = AppendRulePacks(config, rules); !packs) {
@@ -593,17 +682,10 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   }
   out.result = engine.Run(std::move(inputs));
   const RunResult& result = out.result;
-  // Only this Application's findings in its file (another Application there is gated on its own).
-  for (const Finding& f : result.findings) {
-    if (f.file == app_file.display_path && !f.object.name.empty() && f.object.kind == "Application" &&
-        f.object.name != app_name) {
-      continue;
-    }
-    if (MeetsThreshold(f.severity, options.fail_on)) out.blocking.push_back(f);
-  }
   if (!result.errors.empty()) {
     out.failed_to_run = true;
     out.reason = result.errors.front();
+    Block(out, app_file, app_name, nullptr, {}, options);
     return out;
   }
   const render::RenderState* state = result.workspace ? result.workspace->FindExtension<render::RenderState>() : nullptr;
@@ -614,6 +696,7 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
     }
   }
   if (!chart) {
+    Block(out, app_file, app_name, nullptr, {}, options);
     for (const SourceFileInput& s : sources) {
       if (s.display_path == source_display_root + "/kustomization.yaml" ||
           s.display_path == source_display_root + "/kustomization.yml") {
@@ -627,9 +710,14 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   } else {
     const std::string label = chart->name + "/app:" + app_name;
     const render::RenderOutcome* outcome = nullptr;
+    const render::RenderPlan* plan = nullptr;
     for (size_t i = 0; i < state->model.plans.size(); ++i) {
-      if (state->model.plans[i].label == label) outcome = &state->outcomes[i];
+      if (state->model.plans[i].label == label) {
+        outcome = &state->outcomes[i];
+        plan = &state->model.plans[i];
+      }
     }
+    Block(out, app_file, app_name, chart, plan, options);
     if (!outcome) {
       out.failed_to_run = true;
       out.reason = fmt::format("the chart at {} was not rendered for {}", source_display_root, app_name);

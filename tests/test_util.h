@@ -25,6 +25,14 @@ RunResult CheckRendered(const std::vector<std::string>& paths, const std::string
 /// The helm CheckRendered uses; empty when there is none (tests then skip).
 std::string TestHelm();
 
+/// Declares `helm` as the real helm binary, or warns and leaves the test when there is none.
+#define REQUIRE_HELM(helm)                                                                  \
+  const std::string helm = ::syncgate::testing::TestHelm();                                 \
+  if (helm.empty()) {                                                                       \
+    WARN("helm not found: run tools/install-helm.sh (installs v3.17.2 into .tools/bin)");  \
+    return;                                                                                 \
+  }
+
 /// Writes `text` to `path`, creating folders.
 void WriteFile(const std::filesystem::path& path, const std::string& text);
 

@@ -32,26 +32,6 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     DocKind::kNone};
 
-/// The node at an RFC 6901 pointer below `root`, following maps and sequences; null if absent.
-const Node* NodeAtPointer(const Node* root, std::string_view pointer) {
-  const Node* node = root;
-  if (!node || pointer.empty()) return node;
-  for (std::string_view raw : Split(pointer.substr(1), '/')) {
-    const std::string token = UnescapePointerToken(raw);
-    const Node& current = node->Resolved();
-    if (current.IsMap()) {
-      node = current.Get(token);
-    } else if (current.IsSeq()) {
-      const size_t index = token.empty() ? current.items.size() : std::strtoul(token.c_str(), nullptr, 10);
-      node = index < current.items.size() ? current.items[index] : nullptr;
-    } else {
-      node = nullptr;
-    }
-    if (!node) return nullptr;
-  }
-  return node;
-}
-
 /// A values layer as the schema sees it: a tree of values, and where each key is written.
 struct Layer {
   std::string file;
@@ -69,12 +49,12 @@ std::pair<std::string, Position> Locate(const std::vector<Layer>& layers, std::s
       for (const auto& [param, pos] : layer->parameters) {
         if (param == pointer || StartsWith(param, pointer + "/")) return {layer->file, pos};
       }
-      const Node* node = NodeAtPointer(layer->root, pointer);
+      const Node* node = FindBelow(layer->root, pointer);
       if (!node) continue;
       if (at_key && !pointer.empty()) {
         // An unknown key: point at the key itself, not at its value.
         const size_t slash = pointer.rfind('/');
-        const Node* parent = NodeAtPointer(layer->root, pointer.substr(0, slash));
+        const Node* parent = FindBelow(layer->root, pointer.substr(0, slash));
         const std::string key = pointer.substr(slash + 1);
         if (parent && parent->IsMap()) {
           if (const Node* key_node = parent->Resolved().KeyNode(key)) return {layer->file, key_node->pos};
@@ -175,7 +155,7 @@ class HelmValuesSchema final : public Rule {
     }
     const std::string prefix = JoinPointer("", key);
     for (const Layer& parent : parent_layers) {
-      Layer scoped{parent.file, parent.root ? NodeAtPointer(parent.root, prefix) : nullptr, {}};
+      Layer scoped{parent.file, parent.root ? FindBelow(parent.root, prefix) : nullptr, {}};
       for (const auto& [pointer, pos] : parent.parameters) {
         if (StartsWith(pointer, prefix + "/")) scoped.parameters.emplace_back(pointer.substr(prefix.size()), pos);
       }
@@ -246,7 +226,7 @@ class HelmValuesSchema final : public Rule {
         const Node* alias = dep->Get("alias");
         const std::string key = alias && alias->IsScalar() ? std::string(alias->Text()) : sub.name;
         if (const Node* condition = dep->Get("condition"); condition && condition->IsScalar()) {
-          const Node* flag = NodeAtPointer(&merged, render::ParameterPointer(std::string(Split(condition->Text(), ',').front())));
+          const Node* flag = FindBelow(&merged, render::ParameterPointer(std::string(Split(condition->Text(), ',').front())));
           if (flag && flag->IsScalar() && flag->Text() == "false") continue;
         }
         keys.push_back(key);

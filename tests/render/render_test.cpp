@@ -20,20 +20,6 @@ namespace fs = std::filesystem;
 
 const std::string kData = "tests/render/data";
 
-/// The real helm: .tools/bin/helm, else helm on PATH; empty when neither exists.
-std::string RealHelm() {
-  const fs::path local = testing::SourceDir() / ".tools" / "bin" / "helm";
-  if (fs::exists(local)) return local.string();
-  return render::FindHelm("");
-}
-
-#define REQUIRE_HELM(helm)                                                                  \
-  const std::string helm = RealHelm();                                                      \
-  if (helm.empty()) {                                                                       \
-    WARN("helm not found: run tools/install-helm.sh (installs v3.17.2 into .tools/bin)");  \
-    return;                                                                                 \
-  }
-
 /// Runs every rule over `paths` with rendering, like `syncgate check`.
 RunResult CheckRendered(const std::vector<std::string>& paths, RunSettings settings,
                         int jobs = 2) {
@@ -278,13 +264,21 @@ TEST_CASE("syncgate check examples/ renders every chart per values set and Appli
   const auto* state = result.workspace->FindExtension<render::RenderState>();
   REQUIRE(state != nullptr);
   std::vector<std::string> labels;
-  for (const auto& plan : state->model.plans) labels.push_back(plan.label);
+  for (const auto& plan : state->model.plans) labels.push_back(plan.chart->root + " " + plan.label);
   std::sort(labels.begin(), labels.end());
   CHECK(labels == std::vector<std::string>{
-                      "keycloak-pqc/app:q-sign", "keycloak-pqc/values-dev.yaml",
-                      "keycloak-pqc/values-prod.yaml", "keycloak-pqc/values.yaml",
-                      "q-app/app:q-app", "q-app/values-staging.yaml", "q-app/values.yaml",
-                      "q-kms/app:q-kms", "q-kms/values.yaml"});
+                      "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/app:q-sign",
+                      "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/values-prod.yaml",
+                      "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/values.yaml",
+                      "examples/q-app/k8s/helm/q-app q-app/app:q-app",
+                      "examples/q-app/k8s/helm/q-app q-app/values-staging.yaml",
+                      "examples/q-app/k8s/helm/q-app q-app/values.yaml",
+                      "examples/q-kms/helm/q-kms q-kms/app:q-kms",
+                      "examples/q-kms/helm/q-kms q-kms/values.yaml",
+                      "examples/q-sign/helm/keycloak-pqc keycloak-pqc/app:q-sign",
+                      "examples/q-sign/helm/keycloak-pqc keycloak-pqc/values-dev.yaml",
+                      "examples/q-sign/helm/keycloak-pqc keycloak-pqc/values-prod.yaml",
+                      "examples/q-sign/helm/keycloak-pqc keycloak-pqc/values.yaml"});
   CHECK(result.summary.rendered == static_cast<int>(labels.size()));
   // The default `latest` tag: at its values line, rendered from the Deployment template.
   bool found = false;

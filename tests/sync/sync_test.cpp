@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/text_util.h"
 #include "rules/registry.h"
 #include "sync/plan.h"
 #include "sync/retry.h"
@@ -301,6 +302,103 @@ TEST_CASE("sync: a source that cannot be rendered or renders nothing publishes n
   CHECK(ExitCodeOf(outcomes) == 2);
   CHECK(f.BranchCommits() == 0);
   CHECK(Slurp(fs::path(f.options.state_dir) / "demo" / "last.json").find("\"verdict\": \"error\"") != std::string::npos);
+}
+
+TEST_CASE("sync: a chart is judged as its Application renders it", "[sync][helm]") {
+  REQUIRE_HELM(helm);
+  Fixture f;
+  f.options.settings.helm_binary = helm;
+  WriteFile(f.source / "chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+  WriteFile(f.source / "chart/values.yaml", "image:\n  repository: nginx\n  tag: latest\n");
+  WriteFile(f.source / "chart/values-dev.yaml", "image:\n  tag: develop\n");
+  WriteFile(f.source / "chart/templates/config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n"
+            "  image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n");
+  f.Commit("chart");
+  std::string app = Application("demo");
+  app.replace(app.find("path: manifests"), 15,
+              "path: chart\n    helm:\n      valueFiles: [values.yaml]\n      values: |\n"
+              "        image:\n          tag: \"1.27.1\"");
+  WriteFile(f.apps / "demo.yaml", app);
+  SECTION("values.yaml's `latest` (overridden) and values-dev.yaml's `develop` (not used) do not block") {
+    auto outcomes = f.Sync();
+    INFO(Describe(outcomes));
+    REQUIRE(outcomes[0].verdict == Verdict::kPublished);
+    CHECK(outcomes[0].blocking.empty());
+    CHECK(outcomes[0].findings > 0);  // they are still reported
+    CHECK(f.Published().find("nginx:1.27.1") != std::string::npos);
+  }
+  SECTION("a secret committed in another environment's values still blocks") {
+    WriteFile(f.source / "chart/values-dev.yaml", "image:\n  tag: develop\ndb:\n  password: Xq7-corr3ct-h0rse-b4ttery\n");
+    f.Commit("dev password");
+    auto outcomes = f.Sync();
+    INFO(Describe(outcomes));
+    CHECK(outcomes[0].verdict == Verdict::kRefused);
+    CHECK(outcomes[0].reason.find("1 committed secret (secret-password-value)") != std::string::npos);
+    CHECK(f.BranchCommits() == 0);
+  }
+}
+
+TEST_CASE("sync: the examples publish the gated q-sign and refuse q-kms for its Vault keys", "[sync][helm]") {
+  REQUIRE_HELM(helm);
+  TempDir dir;
+  const fs::path root = testing::SourceDir();
+  auto repos = RunShell(fmt::format("'{}/tools/example-repos.sh' '{}'", root.string(), dir.path().string()));
+  INFO(repos.err);
+  REQUIRE(repos.exit_code == 0);
+  SyncOptions options;
+  std::vector<std::string> lines;
+  for (std::string_view line : Split(repos.out, '\n')) lines.emplace_back(Trim(line));
+  for (size_t i = 0; i + 1 < lines.size(); ++i) {
+    if (lines[i] != "--repo-map") continue;
+    const size_t eq = lines[i + 1].find('=');
+    options.repo_map[lines[i + 1].substr(0, eq)] = lines[i + 1].substr(eq + 1);
+  }
+  REQUIRE(options.repo_map.size() == 3);
+  const fs::path target = dir / "gitops-env.git";
+  options.target = target.string();
+  options.cache_dir = (dir / "cache").string();
+  options.state_dir = (dir / "state").string();
+  options.settings.helm_binary = helm;
+  options.sleep = [](std::chrono::milliseconds) {};
+  const std::vector<SyncOutcome> outcomes = SyncApplications(
+      {(root / "examples/gated/q-sign/argocd").string(), (root / "examples/q-kms/argocd").string()}, options);
+  INFO(Describe(outcomes));
+  REQUIRE(outcomes.size() == 2);
+  const SyncOutcome& sign = outcomes[0].application == "q-sign" ? outcomes[0] : outcomes[1];
+  const SyncOutcome& kms = outcomes[0].application == "q-sign" ? outcomes[1] : outcomes[0];
+  REQUIRE(sign.application == "q-sign");
+  REQUIRE(kms.application == "q-kms");
+
+  CHECK(sign.verdict == Verdict::kPublished);
+  CHECK(sign.branch == "env/production/q-sign");
+  CHECK(sign.revision == "v1.0.2");
+  const std::string manifest = RunShell(fmt::format("git -C '{}' show env/production/q-sign:manifest.yaml",
+                                                    target.string())).out;
+  CHECK(manifest.find("kind: SealedSecret") != std::string::npos);
+  CHECK(manifest.find("kind: Deployment") != std::string::npos);
+  CHECK(manifest.find("\nkind: Secret\n") == std::string::npos);
+
+  CHECK(kms.verdict == Verdict::kRefused);
+  CHECK(kms.reason.find("4 committed secrets (secret-vault-unseal-key x3, secret-vault-token)") != std::string::npos);
+  std::vector<std::string> secrets;
+  for (const Finding& b : kms.blocking) {
+    if (StartsWith(b.rule, "secret-vault")) secrets.push_back(fmt::format("{}:{}", b.line, b.column));
+  }
+  CHECK(secrets == std::vector<std::string>{"26:19", "27:19", "28:19", "29:22"});
+  CHECK(RunShell(fmt::format("git -C '{}' rev-parse --verify -q env/production/q-kms", target.string())).exit_code != 0);
+  CHECK(ExitCodeOf(outcomes) == 1);
+  // The record says why, without the keys.
+  const std::string record = Slurp(dir / "state" / "q-kms" / "last.json");
+  CHECK(record.find("secret-vault-unseal-key") != std::string::npos);
+  const std::string app = Slurp(root / "examples/q-kms/argocd/q-kms-application.yaml");
+  for (const char* key : {"key1: ", "rootToken: "}) {
+    const size_t at = app.find(key) + std::string_view(key).size();
+    std::string secret = app.substr(at, app.find('\n', at) - at);
+    std::erase(secret, '"');
+    REQUIRE(secret.size() > 20);
+    CHECK(record.find(secret.substr(0, 12)) == std::string::npos);
+  }
 }
 
 TEST_CASE("sync: two syncs racing on one branch both land, neither lost", "[sync]") {
