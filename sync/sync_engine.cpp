@@ -404,6 +404,14 @@ class Syncer {
     Status fetched = WithRetry(*policy, [&] { return cache->Fetch(remote->url, token ? token : ""); }, sleep);
     if (!fetched) return Unexpected(fetched.error());
     Expected<std::string> commit = cache->ResolveFetched(o.revision);
+    if (!commit && !remote->prefix.empty()) {
+      // The URL stands for a folder of a larger repository (.syncgate.yaml `repositories:`):
+      // that repository's refs are not the real one's tags and branches.
+      return Unexpected(fmt::format("{} (the repoURL is mapped to the folder {} of {}, which does "
+                                    "not have the real repository's tags: map it to a clone with "
+                                    "--repo-map URL=PATH, as examples/sync-demo.sh does)",
+                                    commit.error().message, remote->prefix, remote->url));
+    }
     if (!commit) return Unexpected(commit.error());
     o.commit = *commit;
     o.timings["fetch"] = MsSince(fetch_start);
