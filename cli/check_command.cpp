@@ -21,19 +21,15 @@
 namespace syncgate::cli {
 namespace {
 
-struct CheckOptions {
+struct CheckOptions : RunOptions {
   std::vector<std::string> paths;
   std::vector<std::string> formats;
   std::string fail_on = "error";
-  std::string config_path;
-  std::string environment;
-  int jobs = 0;
   bool no_color = false;
   bool require_render_set = false;
   GitCheckOptions git;  // --staged, --diff, --new-only
   std::string baseline;        // --baseline: hide the findings it holds
   std::string write_baseline;  // --write-baseline: record this run's findings
-  RunSettings settings;
 };
 
 /// "sarif=out.sarif" → {"sarif", "out.sarif"}; "text" → {"text", ""} (stdout).
@@ -215,12 +211,7 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
       ->allow_extra_args(false);  // one value per --format, so a path after it stays a path
   cmd->add_option("--fail-on", opts->fail_on,
                   "Lowest severity that fails the run: error (default), warning, info, never");
-  cmd->add_option("--config", opts->config_path,
-                  "Configuration file (default: .syncgate.yaml found upward from the first path)");
-  cmd->add_option("--env", opts->environment,
-                  "Environment for subjects no profile in .syncgate.yaml claims");
-  cmd->add_option("-j,--jobs", opts->jobs, "Worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  AddRunOptions(*cmd, *opts);
   cmd->add_flag("--no-color", opts->no_color, "Never colour the text output");
   cmd->add_flag("--staged", opts->git.staged,
                 "Check what is about to be committed (the git index), not the work tree");
@@ -229,20 +220,6 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
                   "default), with their charts and Applications, as they are at HEAD");
   cmd->add_flag("--new-only", opts->git.new_only,
                 "With --diff or --staged: report only findings the base revision did not have");
-  cmd->add_option("--kube-version", opts->settings.kube_version,
-                  "Target Kubernetes version X.Y for schemas and deprecated APIs (default 1.31)");
-  cmd->add_option("--schema-location", opts->settings.schema_locations,
-                  "kubeconform-style schema location: a folder or URL template. Repeatable")
-      ->allow_extra_args(false);
-  cmd->add_option("--sealed-cert", opts->settings.sealed_certs,
-                  "Sealed Secrets controller certificate (PEM). Repeatable")
-      ->allow_extra_args(false);
-  cmd->add_option("--sealed-key", opts->settings.sealed_keys,
-                  "Sealed Secrets controller private key (PEM or kubernetes.io/tls Secrets). Repeatable")
-      ->allow_extra_args(false);
-  cmd->add_option("--namespace", opts->settings.default_namespace,
-                  "Namespace for objects that name none");
-  cmd->add_option("--helm", opts->settings.helm_binary, "The helm binary (default: helm on PATH)");
   cmd->add_option("--baseline", opts->baseline,
                   "Report only findings that are not in this baseline file");
   cmd->add_option("--write-baseline", opts->write_baseline,

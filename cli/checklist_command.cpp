@@ -19,14 +19,10 @@
 namespace syncgate::cli {
 namespace {
 
-struct ChecklistOptions {
+struct ChecklistOptions : RunOptions {
   std::vector<std::string> paths;
   std::vector<std::string> formats;
-  std::string config_path;
-  std::string environment;
   std::string threshold = "warning";
-  int jobs = 0;
-  RunSettings settings;
 };
 
 using Writer = void (*)(const reporters::Checklist&, const RunResult&, std::ostream&);
@@ -130,20 +126,9 @@ void AddChecklistCommand(CLI::App& app, CommandResult& result) {
                   "markdown (default), html or json, optionally to a file: --format "
                   "html=checklist.html. Repeatable")
       ->allow_extra_args(false);
-  cmd->add_option("--config", opts->config_path,
-                  "Configuration file (default: .syncgate.yaml found upward from the first path)");
-  cmd->add_option("--env", opts->environment,
-                  "Environment for subjects no profile in .syncgate.yaml claims");
   cmd->add_option("--fail-on", opts->threshold,
                   "Lowest severity of a finding that fails its item: warning (default), error, info");
-  cmd->add_option("-j,--jobs", opts->jobs, "Worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--kube-version", opts->settings.kube_version,
-                  "Target Kubernetes version X.Y for schemas and deprecated APIs");
-  cmd->add_option("--schema-location", opts->settings.schema_locations,
-                  "kubeconform-style schema location: a folder or URL template. Repeatable")
-      ->allow_extra_args(false);
-  cmd->add_option("--helm", opts->settings.helm_binary, "The helm binary (default: helm on PATH)");
+  AddRunOptions(*cmd, *opts);
   cmd->callback([opts, &result] { result.exit_code = RunChecklist(*opts); });
 }
 

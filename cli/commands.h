@@ -2,7 +2,11 @@
 // The subcommands. Each file in cli/ registers one with CLI11 and returns the exit code through
 // the callback it sets: 0 pass, 1 findings at or above --fail-on, 2 the tool could not do its job.
 
+#include <string>
+
 #include <CLI/CLI.hpp>
+
+#include "checker/run_settings.h"
 
 namespace syncgate::cli {
 
@@ -12,6 +16,17 @@ enum ExitCode : int { kExitPass = 0, kExitFindings = 1, kExitError = 2 };
 struct CommandResult {
   int exit_code = kExitPass;
 };
+
+/// What every command that runs the checks shares (check, checklist): the configuration, the
+/// environment, parallelism, and what the run needs to know about the cluster and its tools.
+struct RunOptions {
+  std::string config_path;  // --config
+  std::string environment;  // --env
+  int jobs = 0;             // -j: all cores
+  RunSettings settings;     // --kube-version, --schema-location, --sealed-*, --namespace, --helm
+};
+/// Adds the RunOptions flags to `cmd`, with the same names and help everywhere.
+void AddRunOptions(CLI::App& cmd, RunOptions& opts);
 
 void AddCheckCommand(CLI::App& app, CommandResult& result);
 void AddChecklistCommand(CLI::App& app, CommandResult& result);

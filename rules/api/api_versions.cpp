@@ -3,6 +3,11 @@
 #include <charconv>
 #include <iterator>
 
+#include <fmt/format.h>
+
+#include "checker/run_settings.h"
+#include "checker/schema_store.h"
+
 namespace syncgate::rules {
 namespace {
 
@@ -108,6 +113,25 @@ bool KubeVersionAtLeast(std::string_view version, std::string_view threshold) {
   const auto v = ParseKubeVersion(version);
   const auto t = ParseKubeVersion(threshold);
   return v && t && *v >= *t;
+}
+
+Status ApiChangeRule::Setup(const Config& config, const RunSettings& settings) {
+  kube_version_ = EffectiveKubeVersion(config, settings);
+  if (!ParseKubeVersion(kube_version_)) {
+    return Unexpected(fmt::format("--kube-version '{}' is not a version X.Y", kube_version_));
+  }
+  return Ok{};
+}
+
+void ApiChangeRule::CheckDocument(const Document& doc, RuleContext& ctx) const {
+  if (const ApiChange* change = FindApiChange(doc.object().api_version, doc.object().kind)) {
+    CheckChange(*change, ctx);
+  }
+}
+
+std::string ApiChangeRule::Instead(const ApiChange& change) {
+  return change.replacement.empty() ? std::string(change.note)
+                                    : fmt::format("use apiVersion: {}", change.replacement);
 }
 
 }  // namespace syncgate::rules

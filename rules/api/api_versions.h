@@ -6,7 +6,10 @@
 //   }
 
 #include <optional>
+#include <string>
 #include <string_view>
+
+#include "checker/rule.h"
 
 namespace syncgate::rules {
 
@@ -26,5 +29,23 @@ const ApiChange* FindApiChange(std::string_view api_version, std::string_view ki
 std::optional<std::pair<int, int>> ParseKubeVersion(std::string_view text);
 /// Whether `version` >= `threshold` (both "X.Y"); false when either does not parse.
 bool KubeVersionAtLeast(std::string_view version, std::string_view threshold);
+
+/// What api-deprecated and api-removed share: the target Kubernetes version (--kube-version or
+/// `kube_version:`), validated once, and the lookup of each object's apiVersion.
+class ApiChangeRule : public Rule {
+ public:
+  Status Setup(const Config& config, const RunSettings& settings) override;
+  void CheckDocument(const Document& doc, RuleContext& ctx) const final;
+
+ protected:
+  /// Called for objects whose apiVersion has a deprecation or removal on record.
+  virtual void CheckChange(const ApiChange& change, RuleContext& ctx) const = 0;
+  /// "use apiVersion: X", or the note when there is no drop-in replacement.
+  static std::string Instead(const ApiChange& change);
+  const std::string& kube_version() const { return kube_version_; }
+
+ private:
+  std::string kube_version_;
+};
 
 }  // namespace syncgate::rules

@@ -19,25 +19,17 @@ constexpr RuleMeta kMeta{
     Severity::kInfo,
     kAnyObject};
 
-class SchemaMissing final : public Rule {
+class SchemaMissing final : public SchemaRule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    validation_ = SchemaValidation::Shared(config, settings);
-    return Ok{};
-  }
-
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    const SchemaCheck& check = validation_->Check(doc, ctx.workspace());
+    const SchemaCheck& check = Validate(doc, ctx);
     if (check.outcome != SchemaOutcome::kMissing) return;
     ctx.Report("/kind", fmt::format("no schema for {} (not shipped with syncgate, no CRD in the "
                                     "checked files, not in any --schema-location): not validated",
                                     check.what));
   }
-
- private:
-  std::shared_ptr<SchemaValidation> validation_;
 };
 
 }  // namespace

@@ -18,17 +18,12 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     kAnyObject | DocKind::kChart | DocKind::kConfig};
 
-class SchemaUnknownField final : public Rule {
+class SchemaUnknownField final : public SchemaRule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    validation_ = SchemaValidation::Shared(config, settings);
-    return Ok{};
-  }
-
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    const SchemaCheck& check = validation_->Check(doc, ctx.workspace());
+    const SchemaCheck& check = Validate(doc, ctx);
     if (check.outcome != SchemaOutcome::kValidated) return;
     for (const SchemaError& e : check.errors) {
       if (e.kind != SchemaErrorKind::kUnknownField) continue;
@@ -39,9 +34,6 @@ class SchemaUnknownField final : public Rule {
                  ReportExtra{.at = ObjectPosition(doc, e.pointer)});
     }
   }
-
- private:
-  std::shared_ptr<SchemaValidation> validation_;
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checker/json_schema.h"
+#include "checker/rule.h"
 #include "checker/schema_store.h"
 
 namespace syncgate::rules {
@@ -53,6 +54,25 @@ class SchemaValidation {
   std::shared_ptr<SchemaStore> store_;
   std::mutex mutex_;
   std::unordered_map<const Document*, std::shared_ptr<Slot>> slots_;
+};
+
+/// What the three schema rules share: the run's validation, set up once, and each document's
+/// result (computed by whichever rule asks first).
+class SchemaRule : public Rule {
+ public:
+  Status Setup(const Config& config, const RunSettings& settings) override {
+    validation_ = SchemaValidation::Shared(config, settings);
+    return Ok{};
+  }
+
+ protected:
+  const SchemaCheck& Validate(const Document& doc, const RuleContext& ctx) const {
+    return validation_->Check(doc, ctx.workspace());
+  }
+  SchemaValidation& validation() const { return *validation_; }
+
+ private:
+  std::shared_ptr<SchemaValidation> validation_;
 };
 
 /// "spec.template.spec.containers[0].image" for "/spec/template/spec/containers/0/image".

@@ -21,17 +21,12 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     kAnyObject | DocKind::kChart | DocKind::kConfig};
 
-class SchemaViolation final : public Rule {
+class SchemaViolation final : public SchemaRule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    validation_ = SchemaValidation::Shared(config, settings);
-    return Ok{};
-  }
-
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    const SchemaCheck& check = validation_->Check(doc, ctx.workspace());
+    const SchemaCheck& check = Validate(doc, ctx);
     switch (check.outcome) {
       case SchemaOutcome::kNotApplicable: return;
       case SchemaOutcome::kMissing: ctx.Count("schema-missing"); return;
@@ -58,7 +53,7 @@ class SchemaViolation final : public Rule {
     LoadResult loaded = LoadYaml(file.source);
     if (loaded.error || loaded.documents.empty()) return;  // yaml-syntax's business
     const Document& lock = *loaded.documents.front();
-    SchemaLookup lookup = validation_->store().Embedded("chart-lock.json");
+    SchemaLookup lookup = validation().store().Embedded("chart-lock.json");
     if (!lookup.schema) return;
     ctx.Count("schema-validated");
     for (const SchemaError& e : lookup.schema->Validate(lock)) {
@@ -67,9 +62,6 @@ class SchemaViolation final : public Rule {
                  ReportExtra{.at = ObjectPosition(lock, e.pointer)});
     }
   }
-
- private:
-  std::shared_ptr<SchemaValidation> validation_;
 };
 
 }  // namespace

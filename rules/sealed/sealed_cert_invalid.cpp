@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
+#include "rules/sealed/sealed_value_rule.h"
 #include "checker/workspace.h"
 #include "sealing/sealed_object.h"
 
@@ -22,23 +23,16 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     DocKind::kNone};
 
-class SealedCertInvalid final : public Rule {
+class SealedCertInvalid final : public SealingRule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    auto setup = sealing::SealingSetup::Get(config, settings);
-    if (!setup) return Unexpected(setup.error());
-    setup_ = *setup;
-    return Ok{};
-  }
-
   /// The certificate file itself is in the checked set: report on it, one finding per problem.
   void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
-    for (const auto& source : setup_->cert_sources()) {
+    for (const auto& source : setup().cert_sources()) {
       if (!SameFile(source.resolved, file.input.fs_path)) continue;
       int nth = 0;
-      for (const auto& cert : setup_->keyring().certificates()) {
+      for (const auto& cert : setup().keyring().certificates()) {
         if (cert.source != source.resolved) continue;
         const Position at{LineOfCertificate(*file.source, nth++), 1};
         for (const std::string& problem : sealing::CertificateProblems(cert, std::time(nullptr))) {
@@ -50,11 +44,11 @@ class SealedCertInvalid final : public Rule {
 
   /// Otherwise on the `.syncgate.yaml` entry naming it, or on the SealedSecrets checked with it.
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
-    for (const auto& source : setup_->cert_sources()) {
+    for (const auto& source : setup().cert_sources()) {
       bool in_set = false;
       for (const auto& file : workspace.files()) in_set |= SameFile(source.resolved, file->input.fs_path);
       if (in_set) continue;
-      for (const auto& cert : setup_->keyring().certificates()) {
+      for (const auto& cert : setup().keyring().certificates()) {
         if (cert.source != source.resolved) continue;
         for (const std::string& problem : sealing::CertificateProblems(cert, std::time(nullptr))) {
           const std::string message = fmt::format("{}: {}", source.path, problem);
@@ -85,7 +79,6 @@ class SealedCertInvalid final : public Rule {
     return 1;
   }
 
-  std::shared_ptr<sealing::SealingSetup> setup_;
 };
 
 }  // namespace

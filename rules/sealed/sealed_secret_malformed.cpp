@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
+#include "rules/sealed/sealed_value_rule.h"
 #include "checker/workspace.h"
 #include "sealing/sealed_object.h"
 
@@ -21,41 +22,29 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     DocKind::kSealedSecret};
 
-class SealedSecretMalformed final : public Rule {
+class SealedSecretMalformed final : public SealingRule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
-
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    auto setup = sealing::SealingSetup::Get(config, settings);
-    if (!setup) return Unexpected(setup.error());
-    setup_ = *setup;
-    default_ns_ = settings.default_namespace;
-    return Ok{};
-  }
 
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
     workspace.ForEachDocument(DocKind::kSealedSecret, [&](const Document& doc) {
       const sealing::SealedObject sealed = sealing::ReadSealedSecret(doc);
       for (const sealing::ObjectProblem& p : sealed.problems) ctx.ReportIn(doc, p.pointer, p.message);
       if (sealed.scope != sealing::Scope::kClusterWide &&
-          sealing::ResolveNamespace(doc, sealed, workspace, default_ns_).empty()) {
+          sealing::ResolveNamespace(doc, sealed, workspace, default_namespace()).empty()) {
         ctx.ReportIn(doc, doc.Find("/metadata/name") ? "/metadata/name" : "/metadata",
                      fmt::format("a {} SealedSecret needs a namespace: none in its metadata, no "
                                  "Application in the checked set deploys this file, and no "
                                  "--namespace was given", sealing::ScopeName(sealed.scope)));
       }
       for (const sealing::SealedItem& item : sealed.items) {
-        const auto result = sealing::CheckStructure(item.value->Text(), setup_->keyring());
+        const auto result = sealing::CheckStructure(item.value->Text(), setup().keyring());
         if (result.status == sealing::StructureStatus::kMalformed) {
           ctx.ReportIn(doc, item.pointer, fmt::format("encryptedData '{}': {}", item.key, result.reason));
         }
       }
     });
   }
-
- private:
-  std::shared_ptr<sealing::SealingSetup> setup_;
-  std::string default_ns_;
 };
 
 }  // namespace

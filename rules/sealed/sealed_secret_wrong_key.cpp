@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
+#include "rules/sealed/sealed_value_rule.h"
 #include "sealing/sealed_object.h"
 
 namespace syncgate::rules {
@@ -19,29 +20,19 @@ constexpr RuleMeta kMeta{
     Severity::kError,
     DocKind::kSealedSecret};
 
-class SealedSecretWrongKey final : public Rule {
+class SealedSecretWrongKey final : public SealingRule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    auto setup = sealing::SealingSetup::Get(config, settings);
-    if (!setup) return Unexpected(setup.error());
-    setup_ = *setup;
-    return Ok{};
-  }
-
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    if (setup_->keyring().BlockSizes().empty()) return;  // nothing to compare with
+    if (setup().keyring().BlockSizes().empty()) return;  // nothing to compare with
     for (const sealing::SealedItem& item : sealing::ReadSealedSecret(doc).items) {
-      const auto result = sealing::CheckStructure(item.value->Text(), setup_->keyring());
+      const auto result = sealing::CheckStructure(item.value->Text(), setup().keyring());
       if (result.status == sealing::StructureStatus::kWrongKey) {
         ctx.Report(item.pointer, fmt::format("encryptedData '{}': {}", item.key, result.reason));
       }
     }
   }
-
- private:
-  std::shared_ptr<sealing::SealingSetup> setup_;
 };
 
 }  // namespace

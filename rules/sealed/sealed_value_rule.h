@@ -1,6 +1,8 @@
 #pragma once
-// The shared body of the sealed-secret rules that need the controller's private key: each
-// encryptedData value is decrypted in memory once per rule and judged by the rule.
+// What the sealed rules share. SealingRule: the run's certificates and keys (--sealed-cert,
+// --sealed-key, `sealed_secrets:`), loaded once. SealedValueRule, for the rules that need the
+// controller's private key: each encryptedData value is decrypted in memory once per rule and
+// judged by the rule.
 //
 //   class MyRule final : public SealedValueRule {
 //     void CheckWorkspace(const Workspace& ws, RuleContext& ctx) const override {
@@ -27,7 +29,7 @@ struct SealedValueContext {
   const sealing::ValueVerdict& verdict;
 };
 
-class SealedValueRule : public Rule {
+class SealingRule : public Rule {
  public:
   Status Setup(const Config& config, const RunSettings& settings) override {
     auto setup = sealing::SealingSetup::Get(config, settings);
@@ -38,28 +40,35 @@ class SealedValueRule : public Rule {
   }
 
  protected:
+  const sealing::SealingSetup& setup() const { return *setup_; }
+  /// --namespace: for SealedSecrets that name none.
+  const std::string& default_namespace() const { return default_ns_; }
+
+ private:
+  std::shared_ptr<sealing::SealingSetup> setup_;
+  std::string default_ns_;
+};
+
+class SealedValueRule : public SealingRule {
+ protected:
   /// Calls `visit` for every value of every SealedSecret when private keys were given. Values of
   /// a SealedSecret whose namespace cannot be resolved are left to sealed-secret-malformed.
   void ForEachVerdict(
       const Workspace& workspace,
       const std::function<void(const Document&, const SealedValueContext&)>& visit) const {
-    if (!setup_->has_keys()) return;
+    if (!setup().has_keys()) return;
     workspace.ForEachDocument(DocKind::kSealedSecret, [&](const Document& doc) {
       const sealing::SealedObject sealed = sealing::ReadSealedSecret(doc);
-      const std::string ns = sealing::ResolveNamespace(doc, sealed, workspace, default_ns_);
+      const std::string ns = sealing::ResolveNamespace(doc, sealed, workspace, default_namespace());
       if (ns.empty() && sealed.scope != sealing::Scope::kClusterWide) return;
       const std::string label = sealing::LabelFor(sealed.scope, ns, sealed.name);
-      const auto candidates = sealing::CandidateLabels(sealed, workspace, default_ns_);
+      const auto candidates = sealing::CandidateLabels(sealed, workspace, default_namespace());
       for (const sealing::SealedItem& item : sealed.items) {
-        const sealing::ValueVerdict verdict = setup_->Verify(item.value->Text(), label, candidates);
+        const sealing::ValueVerdict verdict = setup().Verify(item.value->Text(), label, candidates);
         visit(doc, SealedValueContext{sealed, item, label, verdict});
       }
     });
   }
-
- private:
-  std::shared_ptr<sealing::SealingSetup> setup_;
-  std::string default_ns_;
 };
 
 }  // namespace syncgate::rules
