@@ -213,16 +213,22 @@ SchemaLookup SchemaStore::Embedded(std::string_view file_name) {
 }
 
 void SchemaStore::AddCrds(const Workspace& workspace) {
+  std::shared_ptr<std::once_flag> once;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (std::find(scanned_.begin(), scanned_.end(), &workspace) != scanned_.end()) return;
-    scanned_.push_back(&workspace);
+    auto& slot = scanned_[&workspace];
+    if (!slot) slot = std::make_shared<std::once_flag>();
+    once = slot;
   }
-  workspace.ForEachDocument(DocKind::kManifest, [&](const Document& doc) {
-    if (doc.object().kind == "CustomResourceDefinition" &&
-        StartsWith(doc.object().api_version, "apiextensions.k8s.io/")) {
-      AddCrd(doc);
-    }
+  // Not "mark as scanned, then scan": a second thread would validate a custom resource before
+  // its CRD is registered and call its schema missing. call_once makes it wait.
+  std::call_once(*once, [&] {
+    workspace.ForEachDocument(DocKind::kManifest, [&](const Document& doc) {
+      if (doc.object().kind == "CustomResourceDefinition" &&
+          StartsWith(doc.object().api_version, "apiextensions.k8s.io/")) {
+        AddCrd(doc);
+      }
+    });
   });
 }
 

@@ -87,7 +87,8 @@ class SchemaStore {
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Entry>> entries_;  // "apiVersion/kind" → lazily compiled
   std::map<std::string, std::shared_ptr<Crd>> crds_;       // "group/version/Kind" → schema node
-  std::vector<const Workspace*> scanned_;
+  /// Per workspace: its CRDs are registered once, and every caller waits until they are.
+  std::map<const Workspace*, std::shared_ptr<std::once_flag>> scanned_;
   std::map<std::string, std::string> versions_;            // location → resolved "vX.Y.Z"
 };
 
