@@ -49,6 +49,7 @@ std::pair<std::string, Position> Locate(const std::vector<Layer>& layers, std::s
       for (const auto& [param, pos] : layer->parameters) {
         if (param == pointer || StartsWith(param, pointer + "/")) return {layer->file, pos};
       }
+      if (!layer->parameters.empty()) continue;  // its tree is generated: no positions of its own
       const Node* node = FindBelow(layer->root, pointer);
       if (!node) continue;
       if (at_key && !pointer.empty()) {
