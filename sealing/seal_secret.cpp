@@ -11,29 +11,45 @@ namespace {
 
 constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// An ordered YAML tree for output: mappings keep the order we build them in.
+struct OutEntry;
+
+/// An ordered YAML tree for output: mappings keep the order we build them in. (The members that
+/// touch `map` are defined after OutEntry: clang wants the entry type complete there.)
 struct Out {
   enum class Kind { kScalar, kRaw, kMap, kSeq } kind = Kind::kMap;
   std::string text;  // kScalar: quoted when needed; kRaw: written as is (true, 3)
-  std::vector<std::pair<std::string, Out>> map;
+  std::vector<OutEntry> map;
   std::vector<Out> seq;
 
-  static Out Scalar(std::string_view s) { return Out{Kind::kScalar, std::string(s), {}, {}}; }
-  Out& Set(std::string_view key, Out value) {
-    for (auto& [k, v] : map) {
-      if (k == key) return v = std::move(value);
-    }
-    map.emplace_back(std::string(key), std::move(value));
-    return map.back().second;
-  }
-  Out* Find(std::string_view key) {
-    for (auto& [k, v] : map) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-  bool Empty() const { return kind == Kind::kMap ? map.empty() : kind == Kind::kSeq && seq.empty(); }
+  static Out Scalar(std::string_view s);
+  Out& Set(std::string_view key, Out value);
+  Out* Find(std::string_view key);
+  bool Empty() const;
 };
+
+struct OutEntry {
+  std::string key;
+  Out value;
+};
+
+Out Out::Scalar(std::string_view s) { return Out{Kind::kScalar, std::string(s), {}, {}}; }
+
+Out& Out::Set(std::string_view key, Out value) {
+  for (auto& [k, v] : map) {
+    if (k == key) return v = std::move(value);
+  }
+  map.push_back(OutEntry{std::string(key), std::move(value)});
+  return map.back().value;
+}
+
+Out* Out::Find(std::string_view key) {
+  for (auto& [k, v] : map) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+bool Out::Empty() const { return kind == Kind::kMap ? map.empty() : kind == Kind::kSeq && seq.empty(); }
 
 Out FromNode(const Node& node) {
   const Node& n = node.Resolved();
