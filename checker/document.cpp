@@ -548,7 +548,18 @@ LoadResult Parse(const std::shared_ptr<const SourceFile>& source, std::string_vi
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
+    // Each document after the first starts on a line of its own, so a stream holds at most one
+    // more document than it has lines. yaml-cpp 0.7 can stop advancing on some malformed input
+    // (",!" yields empty documents forever: found by bench/fuzz.sh); stop it there.
+    const size_t max_documents = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 2;
     while (parser.HandleNextDocument(builder)) {
+      if (result.documents.size() > max_documents) {
+        const Position at = result.documents.back()->start();
+        result.documents.clear();
+        result.error = ParseError{at, "the YAML parser stops making progress here (more documents "
+                                      "than lines): the syntax near this point is malformed"};
+        break;
+      }
     }
   } catch (const YAML::DeepRecursion& e) {
     result.error = ParseError{mapper.Map(e.mark),
@@ -689,7 +700,8 @@ size_t ParseEventsOnly(std::string_view text) {
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
-    while (parser.HandleNextDocument(handler)) {
+    const size_t max_documents = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 2;
+    for (size_t documents = 0; parser.HandleNextDocument(handler) && documents <= max_documents; ++documents) {
     }
   } catch (const YAML::Exception&) {
   }

@@ -28,6 +28,19 @@ TEST_CASE("broken YAML is a positioned yaml-syntax finding", "[bad-input]") {
   CHECK_THAT(out.out, Catch::Contains("broken.yaml:3:2: error:") && Catch::Contains("[yaml-syntax]"));
 }
 
+TEST_CASE("input on which the YAML parser stops advancing ends with a finding", "[bad-input]") {
+  // ",!" made yaml-cpp 0.7 return empty documents forever (found by bench/fuzz.sh): the check
+  // ran until memory was exhausted. It must end at once (a short timeout: the broken loop eats
+  // memory fast, and an address-space limit would stop the ASan build from starting at all).
+  TempDir dir;
+  WriteFile(dir / "stuck.yaml", ",!");
+  auto out = testing::RunShell("timeout 10 '" + std::string(SYNCGATE_BINARY) + "' check --no-color '" +
+                               (dir / "stuck.yaml").string() + "'");
+  CHECK(out.exit_code == 1);
+  CHECK_THAT(out.out, Catch::Contains("stuck.yaml:1:1: error: the YAML parser stops making progress") &&
+                          Catch::Contains("[yaml-syntax]"));
+}
+
 TEST_CASE("a tab-indented file names the tab", "[bad-input]") {
   TempDir dir;
   WriteFile(dir / "tabs.yaml", "spec:\n\treplicas: 2\n");
