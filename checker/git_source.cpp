@@ -48,6 +48,12 @@ using OwnedDiff = Owned<git_diff, git_diff_free>;
 using OwnedIndex = Owned<git_index, git_index_free>;
 using OwnedBlob = Owned<git_blob, git_blob_free>;
 using OwnedConfig = Owned<git_config, git_config_free>;
+using OwnedRemote = Owned<git_remote, git_remote_free>;
+using OwnedReference = Owned<git_reference, git_reference_free>;
+using OwnedCommit = Owned<git_commit, git_commit_free>;
+using OwnedSignature = Owned<git_signature, git_signature_free>;
+using OwnedTreeBuilder = Owned<git_treebuilder, git_treebuilder_free>;
+using OwnedWalk = Owned<git_revwalk, git_revwalk_free>;
 
 bool IsRegularMode(uint32_t mode) {
   return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
@@ -261,13 +267,6 @@ Expected<std::string> GitRepository::ReadBlob(const std::string& blob) const {
 // ---- For sync/.
 
 namespace {
-
-using OwnedRemote = Owned<git_remote, git_remote_free>;
-using OwnedReference = Owned<git_reference, git_reference_free>;
-using OwnedCommit = Owned<git_commit, git_commit_free>;
-using OwnedSignature = Owned<git_signature, git_signature_free>;
-using OwnedTreeBuilder = Owned<git_treebuilder, git_treebuilder_free>;
-using OwnedWalk = Owned<git_revwalk, git_revwalk_free>;
 
 Expected<git_oid> ParseOid(const std::string& hex) {
   git_oid oid;

@@ -20,6 +20,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// The shared slot for `key` in a map of lazily computed values, created on first use; the caller
+/// fills it outside the lock (call_once on the slot's flag).
+template <typename Map, typename Key>
+typename Map::mapped_type SlotOf(std::mutex& mutex, Map& map, const Key& key) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = map[key];
+  if (!slot) slot = std::make_shared<typename Map::mapped_type::element_type>();
+  return slot;
+}
+
 constexpr std::string_view kFolderLayout =
     "{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/"
     "{{.ResourceKind}}{{.KindSuffix}}.json";
@@ -193,13 +203,7 @@ SchemaLookup SchemaStore::FromLocation(const std::string& location, const std::s
 
 SchemaLookup SchemaStore::Embedded(std::string_view file_name) {
   const std::string key = "embedded:" + std::string(file_name);
-  std::shared_ptr<Entry> entry;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto& slot = entries_[key];
-    if (!slot) slot = std::make_shared<Entry>();
-    entry = slot;
-  }
+  const std::shared_ptr<Entry> entry = SlotOf(mutex_, entries_, key);
   std::call_once(entry->once, [&] {
     for (const auto& [name, text] : EmbeddedSchemas()) {
       if (name != file_name) continue;
@@ -213,13 +217,7 @@ SchemaLookup SchemaStore::Embedded(std::string_view file_name) {
 }
 
 void SchemaStore::AddCrds(const Workspace& workspace) {
-  std::shared_ptr<std::once_flag> once;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto& slot = scanned_[&workspace];
-    if (!slot) slot = std::make_shared<std::once_flag>();
-    once = slot;
-  }
+  const std::shared_ptr<std::once_flag> once = SlotOf(mutex_, scanned_, &workspace);
   // Not "mark as scanned, then scan": a second thread would validate a custom resource before
   // its CRD is registered and call its schema missing. call_once makes it wait.
   std::call_once(*once, [&] {
@@ -275,13 +273,7 @@ SchemaLookup SchemaStore::FromLocations(std::string_view api_version, std::strin
 SchemaLookup SchemaStore::Resolve(const std::string& api_version, const std::string& kind,
                                   bool locations_only) {
   const std::string key = (locations_only ? "loc:" : "obj:") + api_version + "/" + kind;
-  std::shared_ptr<Entry> entry;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto& slot = entries_[key];
-    if (!slot) slot = std::make_shared<Entry>();
-    entry = slot;
-  }
+  const std::shared_ptr<Entry> entry = SlotOf(mutex_, entries_, key);
   std::call_once(entry->once, [&] {
     if (!locations_only) {
       // 1. Ours.

@@ -3,18 +3,15 @@
 
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "checker/baseline.h"
 #include "checker/config.h"
 #include "checker/engine.h"
-#include "checker/rule_pack.h"
 #include "checker/workspace.h"
 #include "cli/commands.h"
 #include "cli/git_check.h"
-#include "render/render_stage.h"
 #include "reporters/reporter.h"
 #include "rules/registry.h"
 
@@ -87,36 +84,14 @@ int RunCheck(const CheckOptions& opts) {
   if (config_path.empty() && paths.front() != "-") {
     config_path = Config::FindUpward(git ? git->ConfigStart() : paths.front());
   }
-  Config config;
-  if (!config_path.empty()) {
-    Expected<Config> loaded = Config::Load(config_path);
-    if (!loaded) {
-      std::cerr << "syncgate: configuration error: " << loaded.error().message << "\n";
-      return kExitError;
-    }
-    config = std::move(*loaded);
-  }
+  const std::optional<Config> config = LoadConfigOrReport(config_path);
+  if (!config) return kExitError;
+  RunSettings settings = opts.settings;
+  if (std::getenv("CI") && !opts.require_render_set) settings.require_render = true;
+  const std::unique_ptr<Engine> engine = MakeCheckEngine(*config, opts, settings);
+  if (!engine) return kExitError;
 
-  EngineOptions engine_options;
-  engine_options.jobs = opts.jobs;
-  engine_options.environment = opts.environment;
-  engine_options.settings = opts.settings;
-  if (std::getenv("CI") && !opts.require_render_set) engine_options.settings.require_render = true;
-  RuleList rules = MakeBuiltinRules();
-  if (Status packs = AppendRulePacks(config, rules); !packs) {
-    std::cerr << "syncgate: configuration error: " << packs.error().message << "\n";
-    return kExitError;
-  }
-  Engine engine(config, std::move(rules), engine_options);
-  // Charts are rendered (helm template) once per values set and Application; see render/.
-  render::AddRendering(engine, config, engine_options.settings,
-                       opts.jobs > 0 ? opts.jobs : static_cast<int>(std::thread::hardware_concurrency()));
-  if (Status prepared = engine.Prepare(); !prepared) {
-    std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
-    return kExitError;
-  }
-
-  Expected<Discovery> inputs = git ? git->Inputs(config) : DiscoverInputs(paths, config);
+  Expected<Discovery> inputs = git ? git->Inputs(*config) : DiscoverInputs(paths, *config);
   if (!inputs) {
     std::cerr << "syncgate: " << inputs.error().message << "\n";
     return kExitError;
@@ -126,19 +101,19 @@ int RunCheck(const CheckOptions& opts) {
     return kExitPass;
   }
   const bool nothing_found = inputs->files.empty();
-  RunResult result = engine.Run(std::move(*inputs));
+  RunResult result = engine->Run(std::move(*inputs));
   if (git && opts.git.new_only) {
-    Expected<Discovery> before = git->BaseInputs(config);
+    Expected<Discovery> before = git->BaseInputs(*config);
     if (!before) {
       std::cerr << "syncgate: " << before.error().message << "\n";
       return kExitError;
     }
-    if (const int known = KeepNewFindings(result, engine.Run(std::move(*before))); known > 0) {
+    if (const int known = KeepNewFindings(result, engine->Run(std::move(*before))); known > 0) {
       std::cerr << fmt::format("syncgate: {} finding{} that the base revision already had not "
                                "shown (--new-only)\n", known, known == 1 ? "" : "s");
     }
   }
-  FilterFingerprints(result, AllowlistedFingerprints(config));
+  FilterFingerprints(result, AllowlistedFingerprints(*config));
   if (!opts.write_baseline.empty()) {
     if (Status written = Baseline::FromResult(result).Write(opts.write_baseline); !written) {
       std::cerr << "syncgate: " << written.error().message << "\n";

@@ -10,11 +10,6 @@
 #include "cli/commands.h"
 #include "reporters/checklist.h"
 #include "rules/registry.h"
-// Rendering joins the run when the render stage is built in (render/ is optional at this layer).
-#if __has_include("render/render_stage.h")
-#include "render/render_stage.h"
-#define SYNCGATE_CHECKLIST_RENDERS 1
-#endif
 
 namespace syncgate::cli {
 namespace {
@@ -56,44 +51,31 @@ int RunChecklist(const ChecklistOptions& opts) {
 
   const std::vector<std::string> paths =
       opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
-  const std::string config_path =
-      opts.config_path.empty() ? Config::FindUpward(paths.front()) : opts.config_path;
-  Config config;
-  if (!config_path.empty()) {
-    Expected<Config> loaded = Config::Load(config_path);
-    if (!loaded) {
-      std::cerr << "syncgate: configuration error: " << loaded.error().message << "\n";
-      return kExitError;
-    }
-    config = std::move(*loaded);
-  }
-  Expected<std::vector<reporters::ChecklistItem>> items = reporters::LoadChecklist(config);
+  const std::optional<Config> config = LoadConfigOrReport(
+      opts.config_path.empty() ? Config::FindUpward(paths.front()) : opts.config_path);
+  if (!config) return kExitError;
+  Expected<std::vector<reporters::ChecklistItem>> items = reporters::LoadChecklist(*config);
   if (!items) {
     std::cerr << "syncgate: configuration error: " << items.error().message << "\n";
     return kExitError;
   }
-
+  // The same run as `syncgate check` (rule packs and rendering included), so that every item is
+  // answered by what check would report. A chart that cannot render leaves its item "not
+  // checked" (never passed) rather than failing the whole checklist.
+  const std::unique_ptr<Engine> engine = MakeCheckEngine(*config, opts, opts.settings);
+  if (!engine) return kExitError;
+  // Every rule of the binary, enabled or not (a disabled one is "did not run", not unknown),
+  // and the rule packs' rules the engine runs.
   std::vector<std::string> known_rules;
   for (const auto& rule : MakeBuiltinRules()) known_rules.emplace_back(rule->meta().id);
   for (const RuleMeta& meta : EngineRuleMetas()) known_rules.emplace_back(meta.id);
-  EngineOptions engine_options;
-  engine_options.jobs = opts.jobs;
-  engine_options.environment = opts.environment;
-  engine_options.settings = opts.settings;
-  Engine engine(config, MakeBuiltinRules(), engine_options);
-  if (Status prepared = engine.Prepare(); !prepared) {
-    std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
-    return kExitError;
-  }
-#ifdef SYNCGATE_CHECKLIST_RENDERS
-  render::AddRendering(engine, config, engine_options.settings, engine_options.jobs);
-#endif
-  Discovery inputs = DiscoverInputs(paths, config);
+  for (const auto& rule : engine->rules()) known_rules.emplace_back(rule->meta().id);
+  Discovery inputs = DiscoverInputs(paths, *config);
   if (inputs.files.empty() && inputs.errors.empty()) {
     std::cerr << "syncgate: nothing to check: no files found in the given paths\n";
     return kExitError;
   }
-  const RunResult result = engine.Run(std::move(inputs));
+  const RunResult result = engine->Run(std::move(inputs));
   const reporters::Checklist checklist =
       reporters::AnswerChecklist(*items, result, known_rules, *threshold);
 

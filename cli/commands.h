@@ -2,10 +2,14 @@
 // The subcommands. Each file in cli/ registers one with CLI11 and returns the exit code through
 // the callback it sets: 0 pass, 1 findings at or above --fail-on, 2 the tool could not do its job.
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "checker/config.h"
+#include "checker/engine.h"
 #include "checker/run_settings.h"
 
 namespace syncgate::cli {
@@ -27,6 +31,16 @@ struct RunOptions {
 };
 /// Adds the RunOptions flags to `cmd`, with the same names and help everywhere.
 void AddRunOptions(CLI::App& cmd, RunOptions& opts);
+
+/// The configuration at `path` (defaults when empty); nullopt after printing the error.
+std::optional<Config> LoadConfigOrReport(const std::string& path);
+
+/// The engine every checking command runs: built-in rules and the configuration's rule packs,
+/// charts rendered per values set and Application, prepared. `settings` are the run's (with
+/// defaults such as require_render under CI applied); `config` must outlive the engine. Null
+/// after printing the configuration error.
+std::unique_ptr<Engine> MakeCheckEngine(const Config& config, const RunOptions& opts,
+                                        const RunSettings& settings);
 
 void AddCheckCommand(CLI::App& app, CommandResult& result);
 void AddChecklistCommand(CLI::App& app, CommandResult& result);

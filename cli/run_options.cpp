@@ -1,5 +1,12 @@
-// The flags every checking command shares, so that `check` and `checklist` read them alike.
+// What every checking command shares, so that `check` and `checklist` read the same flags and
+// run the same rules the same way.
+#include <iostream>
+#include <thread>
+
+#include "checker/rule_pack.h"
 #include "cli/commands.h"
+#include "render/render_stage.h"
+#include "rules/registry.h"
 
 namespace syncgate::cli {
 
@@ -24,6 +31,38 @@ void AddRunOptions(CLI::App& cmd, RunOptions& opts) {
   cmd.add_option("--namespace", opts.settings.default_namespace,
                  "Namespace for objects that name none");
   cmd.add_option("--helm", opts.settings.helm_binary, "The helm binary (default: helm on PATH)");
+}
+
+std::optional<Config> LoadConfigOrReport(const std::string& path) {
+  if (path.empty()) return Config{};
+  Expected<Config> loaded = Config::Load(path);
+  if (!loaded) {
+    std::cerr << "syncgate: configuration error: " << loaded.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*loaded);
+}
+
+std::unique_ptr<Engine> MakeCheckEngine(const Config& config, const RunOptions& opts,
+                                        const RunSettings& settings) {
+  EngineOptions engine_options;
+  engine_options.jobs = opts.jobs;
+  engine_options.environment = opts.environment;
+  engine_options.settings = settings;
+  RuleList rules = MakeBuiltinRules();
+  if (Status packs = AppendRulePacks(config, rules); !packs) {
+    std::cerr << "syncgate: configuration error: " << packs.error().message << "\n";
+    return nullptr;
+  }
+  auto engine = std::make_unique<Engine>(config, std::move(rules), engine_options);
+  // Charts are rendered (helm template) once per values set and Application; see render/.
+  render::AddRendering(*engine, config, settings,
+                       opts.jobs > 0 ? opts.jobs : static_cast<int>(std::thread::hardware_concurrency()));
+  if (Status prepared = engine->Prepare(); !prepared) {
+    std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
+    return nullptr;
+  }
+  return engine;
 }
 
 }  // namespace syncgate::cli
