@@ -21,10 +21,6 @@ const SourceFile* RunResult::Source(std::string_view path) const {
   return it == sources.end() ? nullptr : it->second.get();
 }
 
-bool MeetsThreshold(Severity severity, std::optional<Severity> fail_on) {
-  return fail_on && static_cast<int>(severity) >= static_cast<int>(*fail_on);
-}
-
 const std::vector<RuleMeta>& EngineRuleMetas() {
   static const std::vector<RuleMeta> kMetas = {
       {kInternalError, "A check crashed or could not run",
@@ -232,7 +228,7 @@ Status Engine::Prepare() {
       return Unexpected(fmt::format("{}:{}:{}: options of {}: {}", config_.path(), pos.line,
                                     pos.column, meta.id, status.error().message));
     }
-    if (Status status = rule->Setup(config_, options_.settings); !status) {
+    if (Status status = rule->Setup(RunScope{config_, options_.settings, services_}); !status) {
       return Unexpected(fmt::format("{}: {}", meta.id, status.error().message));
     }
     severity_.push_back(severity);

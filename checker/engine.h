@@ -94,9 +94,7 @@ class Engine {
   EngineOptions options_;
   std::vector<WorkspaceStage> stages_;
   std::vector<FindingMapper> mappers_;
+  RunServices services_;  // shared by this engine's rules, for as long as the engine lives
 };
-
-/// Whether `severity` is at or above the `--fail-on` threshold ("never" passes everything).
-bool MeetsThreshold(Severity severity, std::optional<Severity> fail_on);
 
 }  // namespace syncgate

@@ -27,6 +27,17 @@ std::optional<Severity> ParseSeverity(std::string_view text) {
   return std::nullopt;
 }
 
+Expected<std::optional<Severity>> ParseFailOn(std::string_view text) {
+  if (text == "never") return std::optional<Severity>();
+  if (std::optional<Severity> severity = ParseSeverity(text)) return severity;
+  return Unexpected("--fail-on must be error, warning, info or never, not '" + std::string(text) +
+                    "'");
+}
+
+bool MeetsThreshold(Severity severity, std::optional<Severity> fail_on) {
+  return fail_on && static_cast<int>(severity) >= static_cast<int>(*fail_on);
+}
+
 bool FindingLess(const Finding& a, const Finding& b) {
   return std::tie(a.file, a.line, a.column, a.rule, a.message, a.pointer) <
          std::tie(b.file, b.line, b.column, b.rule, b.message, b.pointer);

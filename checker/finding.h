@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "checker/document.h"
+#include "checker/expected.h"
 
 namespace syncgate {
 
@@ -18,6 +19,11 @@ enum class Severity { kInfo = 0, kWarning = 1, kError = 2 };
 std::string_view SeverityName(Severity severity);
 /// Parses "error" / "warning" / "info" (case-insensitive).
 std::optional<Severity> ParseSeverity(std::string_view text);
+/// Parses a `--fail-on` value, the same for every command: error, warning, info, or never
+/// (nullopt: nothing fails the run). The error is the message to print.
+Expected<std::optional<Severity>> ParseFailOn(std::string_view text);
+/// Whether `severity` is at or above the `--fail-on` threshold ("never" passes everything).
+bool MeetsThreshold(Severity severity, std::optional<Severity> fail_on);
 
 /// Where a finding in rendered output came from (filled by the Helm renderer).
 struct RenderedOrigin {

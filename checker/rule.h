@@ -20,6 +20,7 @@
 #include "checker/document.h"
 #include "checker/expected.h"
 #include "checker/finding.h"
+#include "checker/run_services.h"
 
 namespace syncgate {
 
@@ -96,10 +97,11 @@ class Rule {
     return Ok{};
   }
   /// Called once per run after Configure, before any check: load what the rule needs from the
-  /// run's settings and configuration (schemas, keys). An error stops the run (exit 2).
-  virtual Status Setup(const Config& config, const RunSettings& settings) {
-    (void)config;
-    (void)settings;
+  /// run's configuration and resolved settings, and take what rules share from the run's
+  /// services (a schema store, a keyring), never from process-wide state. An error stops the
+  /// run (exit 2).
+  virtual Status Setup(const RunScope& run) {
+    (void)run;
     return Ok{};
   }
   /// Runs on each document whose kind is in meta().applies_to.

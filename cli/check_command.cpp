@@ -13,7 +13,6 @@
 #include "cli/commands.h"
 #include "cli/git_check.h"
 #include "reporters/reporter.h"
-#include "rules/registry.h"
 
 namespace syncgate::cli {
 namespace {
@@ -23,7 +22,6 @@ struct CheckOptions : RunOptions {
   std::vector<std::string> formats;
   std::string fail_on = "error";
   bool no_color = false;
-  bool require_render_set = false;
   GitCheckOptions git;  // --staged, --diff, --new-only
   std::string baseline;        // --baseline: hide the findings it holds
   std::string write_baseline;  // --write-baseline: record this run's findings
@@ -36,20 +34,12 @@ std::pair<std::string, std::string> SplitFormat(const std::string& spec) {
   return {spec.substr(0, eq), spec.substr(eq + 1)};
 }
 
-int RunCheck(const CheckOptions& opts) {
-  // --fail-on
-  std::optional<Severity> fail_on;
-  if (opts.fail_on != "never") {
-    fail_on = ParseSeverity(opts.fail_on);
-    if (!fail_on) {
-      std::cerr << fmt::format("syncgate: --fail-on must be error, warning, info or never, not '{}'\n",
-                               opts.fail_on);
-      return kExitError;
-    }
-  }
-  // --format: validate every spec before doing any work.
-  std::vector<std::pair<std::string, std::string>> formats;
-  for (const std::string& spec : opts.formats) formats.push_back(SplitFormat(spec));
+using FormatSpecs = std::vector<std::pair<std::string, std::string>>;
+
+/// Every --format spec, validated before any work is done; text to stdout when none is given.
+std::optional<FormatSpecs> ParseFormats(const std::vector<std::string>& specs) {
+  FormatSpecs formats;
+  for (const std::string& spec : specs) formats.push_back(SplitFormat(spec));
   if (formats.empty()) formats.push_back({"text", ""});
   for (const auto& [name, file] : formats) {
     bool known = false;
@@ -58,80 +48,50 @@ int RunCheck(const CheckOptions& opts) {
       std::string names;
       for (const auto& f : reporters::ReportFormats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
       std::cerr << fmt::format("syncgate: unknown --format '{}' (known: {})\n", name, names);
-      return kExitError;
+      return std::nullopt;
     }
   }
+  return formats;
+}
 
-  const std::vector<std::string> paths = opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
-  std::string config_path = opts.config_path;
-  // --staged / --diff: select what changed first; nothing YAML-related exits before any rule loads.
-  std::unique_ptr<GitCheck> git;
-  if (opts.git.staged || !opts.git.diff.empty()) {
-    Expected<std::unique_ptr<GitCheck>> selected = GitCheck::Select(opts.git, opts.paths);
-    if (!selected) {
-      std::cerr << "syncgate: " << selected.error().message << "\n";
-      return kExitError;
-    }
-    git = std::move(*selected);
-    if (git->nothing_to_check()) {
-      std::cerr << "syncgate: " << git->Describe() << ": nothing to check\n";
-      return kExitPass;
-    }
-  } else if (opts.git.new_only) {
-    std::cerr << "syncgate: --new-only needs --diff BASE[..HEAD] or --staged\n";
-    return kExitError;
-  }
-  if (config_path.empty() && paths.front() != "-") {
-    config_path = Config::FindUpward(git ? git->ConfigStart() : paths.front());
-  }
-  const std::optional<Config> config = LoadConfigOrReport(config_path);
-  if (!config) return kExitError;
-  RunSettings settings = opts.settings;
-  if (std::getenv("CI") && !opts.require_render_set) settings.require_render = true;
-  const std::unique_ptr<Engine> engine = MakeCheckEngine(*config, opts, settings);
-  if (!engine) return kExitError;
-
-  Expected<Discovery> inputs = git ? git->Inputs(*config) : DiscoverInputs(paths, *config);
-  if (!inputs) {
-    std::cerr << "syncgate: " << inputs.error().message << "\n";
-    return kExitError;
-  }
-  if (git && inputs->files.empty()) {
-    std::cerr << "syncgate: " << git->Describe() << ": every file is excluded by configuration\n";
-    return kExitPass;
-  }
-  const bool nothing_found = inputs->files.empty();
-  RunResult result = engine->Run(std::move(*inputs));
+/// --new-only, the configuration's allowlist, --write-baseline and --baseline, in that order.
+/// False after printing why the tool could not do it.
+bool FilterKnownFindings(const CheckOptions& opts, GitCheck* git, CheckRun& run, RunResult& result) {
   if (git && opts.git.new_only) {
-    Expected<Discovery> before = git->BaseInputs(*config);
+    Expected<Discovery> before = git->BaseInputs(run.config());
     if (!before) {
       std::cerr << "syncgate: " << before.error().message << "\n";
-      return kExitError;
+      return false;
     }
-    if (const int known = KeepNewFindings(result, engine->Run(std::move(*before))); known > 0) {
+    if (const int known = KeepNewFindings(result, run.Run(std::move(*before))); known > 0) {
       std::cerr << fmt::format("syncgate: {} finding{} that the base revision already had not "
                                "shown (--new-only)\n", known, known == 1 ? "" : "s");
     }
   }
-  FilterFingerprints(result, AllowlistedFingerprints(*config));
+  FilterFingerprints(result, AllowlistedFingerprints(run.config()));
   if (!opts.write_baseline.empty()) {
     if (Status written = Baseline::FromResult(result).Write(opts.write_baseline); !written) {
       std::cerr << "syncgate: " << written.error().message << "\n";
-      return kExitError;
+      return false;
     }
   }
   if (!opts.baseline.empty()) {
     Expected<Baseline> baseline = Baseline::Load(opts.baseline);
     if (!baseline) {
       std::cerr << "syncgate: " << baseline.error().message << "\n";
-      return kExitError;
+      return false;
     }
     if (const int hidden = baseline->Filter(result); hidden > 0) {
       std::cerr << fmt::format("syncgate: {} finding{} in the baseline {} not shown\n", hidden,
                                hidden == 1 ? "" : "s", opts.baseline);
     }
   }
+  return true;
+}
 
+/// Every report, to stdout or its file. False after printing which file could not be written.
+bool WriteReports(const CheckOptions& opts, const FormatSpecs& formats, const RunResult& result,
+                  std::optional<Severity> fail_on) {
   reporters::ReportOptions report_options;
   report_options.color = !opts.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   report_options.fail_on = fail_on;
@@ -145,10 +105,15 @@ int RunCheck(const CheckOptions& opts) {
     file_options.color = false;
     if (!out || !reporters::WriteReport(name, result, out, file_options) || !out.flush()) {
       std::cerr << fmt::format("syncgate: cannot write the {} report to {}\n", name, file);
-      return kExitError;
+      return false;
     }
   }
+  return true;
+}
 
+/// The exit code of a finished run, after saying on stderr what was skipped or went wrong.
+int ExitCodeOf(const CheckOptions& opts, const RunResult& result, bool nothing_found,
+               std::optional<Severity> fail_on) {
   for (const SkippedFile& skip : result.skipped) {
     if (!skip.is_error && skip.reason != "excluded by configuration") {
       std::cerr << fmt::format("syncgate: skipped {}: {}\n", skip.display_path, skip.reason);
@@ -171,6 +136,58 @@ int RunCheck(const CheckOptions& opts) {
     return kExitFindings;
   }
   return kExitPass;
+}
+
+int RunCheck(const CheckOptions& opts) {
+  // 1. Flags that need no input: --fail-on, --format.
+  const Expected<std::optional<Severity>> fail_on = ParseFailOn(opts.fail_on);
+  if (!fail_on) {
+    std::cerr << "syncgate: " << fail_on.error().message << "\n";
+    return kExitError;
+  }
+  const std::optional<FormatSpecs> formats = ParseFormats(opts.formats);
+  if (!formats) return kExitError;
+
+  // 2. --staged / --diff: select what changed first; nothing YAML-related exits before any rule
+  // loads.
+  const std::vector<std::string> paths = opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
+  std::unique_ptr<GitCheck> git;
+  if (opts.git.staged || !opts.git.diff.empty()) {
+    Expected<std::unique_ptr<GitCheck>> selected = GitCheck::Select(opts.git, opts.paths);
+    if (!selected) {
+      std::cerr << "syncgate: " << selected.error().message << "\n";
+      return kExitError;
+    }
+    git = std::move(*selected);
+    if (git->nothing_to_check()) {
+      std::cerr << "syncgate: " << git->Describe() << ": nothing to check\n";
+      return kExitPass;
+    }
+  } else if (opts.git.new_only) {
+    std::cerr << "syncgate: --new-only needs --diff BASE[..HEAD] or --staged\n";
+    return kExitError;
+  }
+
+  // 3. The run, and what it checks.
+  const std::string config_start = paths.front() == "-" ? "" : git ? git->ConfigStart() : paths.front();
+  const std::unique_ptr<CheckRun> run = MakeCheckRun(opts, config_start, opts.settings);
+  if (!run) return kExitError;
+  Expected<Discovery> inputs = git ? git->Inputs(run->config()) : run->Discover(paths);
+  if (!inputs) {
+    std::cerr << "syncgate: " << inputs.error().message << "\n";
+    return kExitError;
+  }
+  if (git && inputs->files.empty()) {
+    std::cerr << "syncgate: " << git->Describe() << ": every file is excluded by configuration\n";
+    return kExitPass;
+  }
+  const bool nothing_found = inputs->files.empty();
+
+  // 4. Check, hide what is known, report.
+  RunResult result = run->Run(std::move(*inputs));
+  if (!FilterKnownFindings(opts, git.get(), *run, result)) return kExitError;
+  if (!WriteReports(opts, *formats, result, *fail_on)) return kExitError;
+  return ExitCodeOf(opts, result, nothing_found, *fail_on);
 }
 
 }  // namespace
@@ -199,9 +216,9 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
                   "Report only findings that are not in this baseline file");
   cmd->add_option("--write-baseline", opts->write_baseline,
                   "Write every finding of this run to a baseline file (no secrets in it)");
-  cmd->add_flag("--require-render,!--no-require-render", opts->settings.require_render,
-                "A chart that cannot be rendered is an error (default on when CI is set)")
-      ->each([opts](const std::string&) { opts->require_render_set = true; });
+  cmd->add_flag_function("--require-render,!--no-require-render",
+                         [opts](std::int64_t count) { opts->settings.require_render = count > 0; },
+                         "A chart that cannot be rendered is an error (default on when CI is set)");
   cmd->callback([opts, &result] { result.exit_code = RunCheck(*opts); });
 }
 

@@ -30,8 +30,9 @@ Writer FindWriter(std::string_view name) {
 }
 
 int RunChecklist(const ChecklistOptions& opts) {
-  const std::optional<Severity> threshold = ParseSeverity(opts.threshold);
-  if (!threshold) {
+  // A checklist needs a threshold to answer its items by: "never" would answer nothing.
+  const Expected<std::optional<Severity>> threshold = ParseFailOn(opts.threshold);
+  if (!threshold || !*threshold) {
     std::cerr << fmt::format("syncgate: --fail-on must be error, warning or info, not '{}'\n",
                              opts.threshold);
     return kExitError;
@@ -51,33 +52,32 @@ int RunChecklist(const ChecklistOptions& opts) {
 
   const std::vector<std::string> paths =
       opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
-  const std::optional<Config> config = LoadConfigOrReport(
-      opts.config_path.empty() ? Config::FindUpward(paths.front()) : opts.config_path);
-  if (!config) return kExitError;
-  Expected<std::vector<reporters::ChecklistItem>> items = reporters::LoadChecklist(*config);
+  // The same run as `syncgate check` (rule packs and rendering included), so that every item is
+  // answered by what check would report. A chart that cannot render leaves its item "not
+  // checked" (never passed) rather than failing the whole checklist, in CI too.
+  RunSettings settings = opts.settings;
+  settings.require_render = false;
+  const std::unique_ptr<CheckRun> run = MakeCheckRun(opts, paths.front(), settings);
+  if (!run) return kExitError;
+  Expected<std::vector<reporters::ChecklistItem>> items = reporters::LoadChecklist(run->config());
   if (!items) {
     std::cerr << "syncgate: configuration error: " << items.error().message << "\n";
     return kExitError;
   }
-  // The same run as `syncgate check` (rule packs and rendering included), so that every item is
-  // answered by what check would report. A chart that cannot render leaves its item "not
-  // checked" (never passed) rather than failing the whole checklist.
-  const std::unique_ptr<Engine> engine = MakeCheckEngine(*config, opts, opts.settings);
-  if (!engine) return kExitError;
   // Every rule of the binary, enabled or not (a disabled one is "did not run", not unknown),
   // and the rule packs' rules the engine runs.
   std::vector<std::string> known_rules;
   for (const auto& rule : MakeBuiltinRules()) known_rules.emplace_back(rule->meta().id);
   for (const RuleMeta& meta : EngineRuleMetas()) known_rules.emplace_back(meta.id);
-  for (const auto& rule : engine->rules()) known_rules.emplace_back(rule->meta().id);
-  Discovery inputs = DiscoverInputs(paths, *config);
+  for (const auto& rule : run->rules()) known_rules.emplace_back(rule->meta().id);
+  Discovery inputs = run->Discover(paths);
   if (inputs.files.empty() && inputs.errors.empty()) {
     std::cerr << "syncgate: nothing to check: no files found in the given paths\n";
     return kExitError;
   }
-  const RunResult result = engine->Run(std::move(inputs));
+  const RunResult result = run->Run(std::move(inputs));
   const reporters::Checklist checklist =
-      reporters::AnswerChecklist(*items, result, known_rules, *threshold);
+      reporters::AnswerChecklist(*items, result, known_rules, **threshold);
 
   for (const auto& [writer, file] : outputs) {
     if (file.empty() || file == "-") {

@@ -11,6 +11,7 @@
 #include "checker/config.h"
 #include "checker/engine.h"
 #include "checker/run_settings.h"
+#include "run/check_run.h"
 
 namespace syncgate::cli {
 
@@ -32,15 +33,11 @@ struct RunOptions {
 /// Adds the RunOptions flags to `cmd`, with the same names and help everywhere.
 void AddRunOptions(CLI::App& cmd, RunOptions& opts);
 
-/// The configuration at `path` (defaults when empty); nullopt after printing the error.
-std::optional<Config> LoadConfigOrReport(const std::string& path);
-
-/// The engine every checking command runs: built-in rules and the configuration's rule packs,
-/// charts rendered per values set and Application, prepared. `settings` are the run's (with
-/// defaults such as require_render under CI applied); `config` must outlive the engine. Null
-/// after printing the configuration error.
-std::unique_ptr<Engine> MakeCheckEngine(const Config& config, const RunOptions& opts,
-                                        const RunSettings& settings);
+/// The run every checking command makes from its flags (run/check_run.h), with the
+/// configuration found upward from `config_search_start` unless --config names one. Null after
+/// printing the configuration error.
+std::unique_ptr<CheckRun> MakeCheckRun(const RunOptions& opts, const std::string& config_search_start,
+                                       const RunSettings& settings);
 
 void AddCheckCommand(CLI::App& app, CommandResult& result);
 void AddChecklistCommand(CLI::App& app, CommandResult& result);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "checker/engine.h"
-#include "checker/git_inputs.h"
+#include "sources/git_inputs.h"
 
 namespace syncgate::cli {
 

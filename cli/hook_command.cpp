@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/git_source.h"
+#include "sources/git_source.h"
 #include "cli/commands.h"
 
 namespace syncgate::cli {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/config.h"
-#include "checker/rule_pack.h"
+#include "rule_packs/rule_pack.h"
 #include "cli/commands.h"
 #include "reporters/rule_docs.h"
 #include "rules/registry.h"

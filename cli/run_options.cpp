@@ -1,12 +1,10 @@
 // What every checking command shares, so that `check` and `checklist` read the same flags and
 // run the same rules the same way.
 #include <iostream>
-#include <thread>
 
-#include "checker/rule_pack.h"
+#include <fmt/format.h>
+
 #include "cli/commands.h"
-#include "render/render_stage.h"
-#include "rules/registry.h"
 
 namespace syncgate::cli {
 
@@ -18,7 +16,8 @@ void AddRunOptions(CLI::App& cmd, RunOptions& opts) {
   cmd.add_option("-j,--jobs", opts.jobs, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd.add_option("--kube-version", opts.settings.kube_version,
-                 "Target Kubernetes version X.Y for schemas and deprecated APIs (default 1.31)");
+                 fmt::format("Target Kubernetes version X.Y for rendering, schemas and deprecated APIs "
+                             "(default: kube_version in .syncgate.yaml, else {})", kDefaultKubeVersion));
   cmd.add_option("--schema-location", opts.settings.schema_locations,
                  "kubeconform-style schema location: a folder or URL template. Repeatable")
       ->allow_extra_args(false);
@@ -33,36 +32,20 @@ void AddRunOptions(CLI::App& cmd, RunOptions& opts) {
   cmd.add_option("--helm", opts.settings.helm_binary, "The helm binary (default: helm on PATH)");
 }
 
-std::optional<Config> LoadConfigOrReport(const std::string& path) {
-  if (path.empty()) return Config{};
-  Expected<Config> loaded = Config::Load(path);
-  if (!loaded) {
-    std::cerr << "syncgate: configuration error: " << loaded.error().message << "\n";
-    return std::nullopt;
-  }
-  return std::move(*loaded);
-}
-
-std::unique_ptr<Engine> MakeCheckEngine(const Config& config, const RunOptions& opts,
-                                        const RunSettings& settings) {
-  EngineOptions engine_options;
-  engine_options.jobs = opts.jobs;
-  engine_options.environment = opts.environment;
-  engine_options.settings = settings;
-  RuleList rules = MakeBuiltinRules();
-  if (Status packs = AppendRulePacks(config, rules); !packs) {
-    std::cerr << "syncgate: configuration error: " << packs.error().message << "\n";
+std::unique_ptr<CheckRun> MakeCheckRun(const RunOptions& opts, const std::string& config_search_start,
+                                       const RunSettings& settings) {
+  RunRequest request;
+  request.config_path = opts.config_path;
+  request.config_search_start = config_search_start;
+  request.environment = opts.environment;
+  request.jobs = opts.jobs;
+  request.settings = settings;
+  Expected<std::unique_ptr<CheckRun>> run = CheckRun::Create(std::move(request));
+  if (!run) {
+    std::cerr << "syncgate: configuration error: " << run.error().message << "\n";
     return nullptr;
   }
-  auto engine = std::make_unique<Engine>(config, std::move(rules), engine_options);
-  // Charts are rendered (helm template) once per values set and Application; see render/.
-  render::AddRendering(*engine, config, settings,
-                       opts.jobs > 0 ? opts.jobs : static_cast<int>(std::thread::hardware_concurrency()));
-  if (Status prepared = engine->Prepare(); !prepared) {
-    std::cerr << "syncgate: configuration error: " << prepared.error().message << "\n";
-    return nullptr;
-  }
-  return engine;
+  return std::move(*run);
 }
 
 }  // namespace syncgate::cli

@@ -8,7 +8,8 @@
 #include <fmt/format.h>
 
 #include "checker/config.h"
-#include "checker/schema_store.h"
+#include "checker/run_settings.h"
+#include "validation/schema_store.h"
 #include "checker/workspace.h"
 #include "cli/commands.h"
 
@@ -24,7 +25,7 @@ constexpr const char* kDefaultLocation =
 struct FetchOptions {
   std::vector<std::string> paths;
   std::vector<std::string> locations;
-  std::string kube_version = "1.31";
+  std::string kube_version{kDefaultKubeVersion};
   std::string cache_dir;
   long timeout = 30;
 };
@@ -87,7 +88,7 @@ int RunFetch(const FetchOptions& opts) {
 struct ValidateOptions {
   std::vector<std::string> paths;
   std::vector<std::string> locations;
-  std::string kube_version = "1.31";
+  std::string kube_version{kDefaultKubeVersion};
   int repeat = 1;
 };
 
@@ -151,12 +152,12 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
   CLI::App* fetch = schemas->add_subcommand(
       "fetch", "Download the schemas of every kind used in PATHs into the cache (for offline CI)");
   fetch->add_option("paths", opts->paths, "Files or folders whose kinds to fetch (default: .)");
-  fetch->add_option("--kube-version", opts->kube_version, "Kubernetes version X.Y (default 1.31)");
+  fetch->add_option("--kube-version", opts->kube_version, fmt::format("Kubernetes version X.Y (default {})", kDefaultKubeVersion));
   fetch->add_option("--schema-location", opts->locations,
                     "URL template (default: kubeconform's default location). Repeatable")
       ->allow_extra_args(false);
   fetch->add_option("--cache", opts->cache_dir,
-                    "Cache folder (default: $SYNCGATE_CACHE_DIR or ~/.cache/syncgate/schemas)");
+                    "Cache folder (default: $SYNCGATE_CACHE_DIR/schemas or ~/.cache/syncgate/schemas)");
   fetch->add_option("--timeout", opts->timeout, "Seconds per download (default 30)");
   fetch->callback([opts, &result] { result.exit_code = RunFetch(*opts); });
 
@@ -164,7 +165,7 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
   CLI::App* validate = schemas->add_subcommand(
       "validate", "Validate objects against their schemas only (no rules), with timings");
   validate->add_option("paths", vopts->paths, "Files or folders")->required();
-  validate->add_option("--kube-version", vopts->kube_version, "Kubernetes version X.Y (default 1.31)");
+  validate->add_option("--kube-version", vopts->kube_version, fmt::format("Kubernetes version X.Y (default {})", kDefaultKubeVersion));
   validate->add_option("--schema-location", vopts->locations,
                        "Folder or template (local only: no network). Repeatable")
       ->allow_extra_args(false);

@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "checker/config.h"
-#include "checker/git_source.h"
+#include "sources/git_source.h"
 #include "cli/commands.h"
 #include "sync/retry.h"
 #include "sync/sync_engine.h"
@@ -38,15 +38,6 @@ struct SyncCliOptions {
   sync::SyncOptions sync;
 };
 
-bool ParseFailOn(const std::string& text, std::optional<Severity>& out) {
-  if (text == "never") {
-    out.reset();
-    return true;
-  }
-  out = ParseSeverity(text);
-  return out.has_value();
-}
-
 int RunSyncOnce(SyncCliOptions& opts) {
   std::vector<sync::SyncOutcome> outcomes = sync::SyncApplications(opts.paths, opts.sync);
   for (const sync::SyncOutcome& o : outcomes) {
@@ -67,10 +58,12 @@ int RunSyncOnce(SyncCliOptions& opts) {
 }
 
 int RunSync(SyncCliOptions& opts) {
-  if (!ParseFailOn(opts.fail_on, opts.sync.fail_on)) {
-    std::cerr << fmt::format("syncgate: --fail-on must be error, warning, info or never, not '{}'\n", opts.fail_on);
+  const Expected<std::optional<Severity>> fail_on = ParseFailOn(opts.fail_on);
+  if (!fail_on) {
+    std::cerr << "syncgate: " << fail_on.error().message << "\n";
     return kExitError;
   }
+  opts.sync.fail_on = *fail_on;
   if (opts.publish != "branch") {
     std::cerr << fmt::format("syncgate: --publish '{}' is not supported (branch; use `syncgate cmp "
                              "generate` for the ArgoCD plugin mode)\n", opts.publish);
@@ -186,9 +179,9 @@ std::string YamlQuote(const std::string& text) {
 /// renders and checks that folder and prints manifests only on pass. Errors go to stderr,
 /// which ArgoCD shows in its UI: short, and redacted.
 int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_path_opt) {
-  std::optional<Severity> fail_on;
-  if (!ParseFailOn(fail_on_text, fail_on)) {
-    std::cerr << "syncgate: bad --fail-on\n";
+  const Expected<std::optional<Severity>> fail_on = ParseFailOn(fail_on_text);
+  if (!fail_on) {
+    std::cerr << "syncgate: " << fail_on.error().message << "\n";
     return kExitError;
   }
   const std::string app = Env("ARGOCD_APP_NAME");
@@ -241,7 +234,7 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
     return kExitError;
   }
   sync::SyncOptions options;
-  options.fail_on = fail_on;
+  options.fail_on = *fail_on;
   options.settings.default_namespace = Env("ARGOCD_APP_NAMESPACE");
   if (const std::string kv = Env("KUBE_VERSION"); !kv.empty()) {
     // KUBE_VERSION is "1.31" or "1.31.2": the schemas want X.Y.

@@ -236,19 +236,6 @@ std::string FindHelm(const std::string& explicit_binary) {
   return "";
 }
 
-std::string DefaultCacheDir() {
-  if (const char* dir = std::getenv("SYNCGATE_CACHE_DIR"); dir && *dir) {
-    return (fs::path(dir) / "render").string();
-  }
-  if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir && *dir) {
-    return (fs::path(dir) / "syncgate" / "render").string();
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return (fs::path(home) / ".cache" / "syncgate" / "render").string();
-  }
-  return "";
-}
-
 std::unique_ptr<Renderer> MakeHelmRenderer(HelmOptions options) {
   return std::make_unique<HelmRenderer>(std::move(options));
 }

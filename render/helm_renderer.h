@@ -2,7 +2,7 @@
 // The Renderer that runs a real `helm template` as a subprocess (no shell), several charts at
 // once, with results cached by the hash of the chart's files, the values and the helm binary.
 //
-//   HelmOptions options{.binary = FindHelm(settings.helm_binary), .cache_dir = DefaultCacheDir()};
+//   HelmOptions options{.binary = FindHelm(settings.helm_binary), .cache_dir = settings.render_cache_dir};
 //   auto renderer = MakeHelmRenderer(options);
 
 #include <memory>
@@ -21,10 +21,6 @@ struct HelmOptions {
 /// The helm to use: `explicit_binary` when given, else `helm` on PATH, else the project-local
 /// `.tools/bin/helm` (what tools/install-helm.sh installs); empty when none exists.
 std::string FindHelm(const std::string& explicit_binary);
-
-/// `$SYNCGATE_CACHE_DIR/render`, else `$XDG_CACHE_HOME/syncgate/render`, else
-/// `~/.cache/syncgate/render`; empty when none can be made.
-std::string DefaultCacheDir();
 
 std::unique_ptr<Renderer> MakeHelmRenderer(HelmOptions options);
 

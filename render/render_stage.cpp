@@ -46,13 +46,6 @@ bool HasObjects(const FileUnit& unit) {
                      [](const auto& doc) { return !doc->root().IsNull(); });
 }
 
-std::string CacheDir(const RunSettings& settings) {
-  if (auto it = settings.extra.find("render-cache"); it != settings.extra.end()) {
-    return it->second == "off" ? "" : it->second;
-  }
-  return DefaultCacheDir();
-}
-
 void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
                     Workspace& workspace, RunResult& result) {
   RenderState& state = workspace.Extension<RenderState>();
@@ -76,15 +69,15 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
       // A user error reported by helm-dependency-missing, not a failure of the tool.
       not_rendered(i, fmt::format("dependencies missing from charts/: {} (run helm dependency build)", names), false);
     } else if (!plans[i].skip_reason.empty()) {
-      not_rendered(i, plans[i].skip_reason, settings.require_render);
+      not_rendered(i, plans[i].skip_reason, settings.require_render.value_or(false));
     } else {
       todo.push_back(i);
     }
   }
   if (!todo.empty()) {
-    auto renderer = MakeHelmRenderer({FindHelm(settings.helm_binary), CacheDir(settings)});
+    auto renderer = MakeHelmRenderer({FindHelm(settings.helm_binary), settings.render_cache_dir});
     if (Status ok = renderer->Available(); !ok) {
-      for (size_t i : todo) not_rendered(i, ok.error().message, settings.require_render);
+      for (size_t i : todo) not_rendered(i, ok.error().message, settings.require_render.value_or(false));
       todo.clear();
     }
     state.renderer = renderer->Describe();
@@ -98,7 +91,7 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
       RenderResult& r = rendered[k];
       outcome.status = r.status;
       if (r.status == RenderStatus::kUnavailable) {
-        not_rendered(i, r.error, settings.require_render);
+        not_rendered(i, r.error, settings.require_render.value_or(false));
         continue;
       }
       outcome.attempted = true;

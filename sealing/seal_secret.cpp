@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "sealing/sealed_object.h"
+#include "model/sealed_secret.h"
 
 namespace syncgate::sealing {
 namespace {

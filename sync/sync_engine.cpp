@@ -15,14 +15,14 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/config.h"
-#include "checker/git_source.h"
-#include "checker/rule_pack.h"
+#include "sources/git_source.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
+#include "checker/cache_dir.h"
 #include "render/render_stage.h"
 #include "render/values_text.h"
 #include "reporters/reporter.h"
-#include "rules/registry.h"
+#include "run/check_run.h"
 #include "sync/retry.h"
 
 namespace syncgate::sync {
@@ -36,12 +36,6 @@ double MsSince(Clock::time_point start) {
 
 std::string Scalar(const Node* node) { return node && node->IsScalar() ? std::string(node->Text()) : ""; }
 
-std::string HomeCache() {
-  if (const char* dir = std::getenv("SYNCGATE_CACHE_DIR"); dir && *dir) return std::string(dir) + "/git";
-  if (const char* dir = std::getenv("XDG_CACHE_HOME"); dir && *dir) return std::string(dir) + "/syncgate/git";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/syncgate/git";
-  return ".syncgate-cache/git";
-}
 
 }  // namespace
 
@@ -337,7 +331,7 @@ std::string RefusalReason(const std::vector<Finding>& blocking) {
 class Syncer {
  public:
   explicit Syncer(const SyncOptions& options) : options_(options) {
-    cache_dir_ = options.cache_dir.empty() ? HomeCache() : options.cache_dir;
+    cache_dir_ = options.cache_dir.empty() ? CacheDir("git") : options.cache_dir;
     state_dir_ = options.state_dir.empty() ? cache_dir_ + "/state" : options.state_dir;
   }
 
@@ -661,34 +655,24 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   }
   Discovery inputs = ClassifyInputs(std::move(files), config);
 
-  EngineOptions engine_options;
-  engine_options.jobs = options.jobs;
-  engine_options.environment = options.environment;
-  engine_options.settings = options.settings;
+  RunRequest request;
+  request.config = config;
+  request.environment = options.environment;
+  request.jobs = options.jobs;
+  request.settings = options.settings;
   // A check that could not run counts as failed: a chart that cannot be rendered is an error.
-  engine_options.settings.require_render = true;
-  engine_options.settings.render_applications_only = true;
-  RuleList rules = options.make_rules ? options.make_rules() : MakeBuiltinRules();
-  if (!options.make_rules) {
-    if (Status packs = AppendRulePacks(config, rules); !packs) {
-      out.failed_to_run = true;
-      out.reason = "configuration error: " + packs.error().message;
-      return out;
-    }
-  }
-  Engine engine(config, std::move(rules), engine_options);
-  const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Stages run in the order added: the two around the render stage time `helm template`.
-  auto render_start = std::make_shared<Clock::time_point>();
-  engine.AddStage([render_start](Workspace&, RunResult&) { *render_start = Clock::now(); });
-  render::AddRendering(engine, config, engine_options.settings, jobs);
-  engine.AddStage([render_start, &out](Workspace&, RunResult&) { out.render_ms = MsSince(*render_start); });
-  if (Status prepared = engine.Prepare(); !prepared) {
+  request.settings.require_render = true;
+  // What the Application deploys is its own render, not every values set of the chart.
+  request.settings.render_applications_only = true;
+  request.rules = options.make_rules;
+  Expected<std::unique_ptr<CheckRun>> run = CheckRun::Create(std::move(request));
+  if (!run) {
     out.failed_to_run = true;
-    out.reason = "configuration error: " + prepared.error().message;
+    out.reason = "configuration error: " + run.error().message;
     return out;
   }
-  out.result = engine.Run(std::move(inputs));
+  out.result = (*run)->Run(std::move(inputs));
+  out.render_ms = (*run)->render_ms();
   const RunResult& result = out.result;
   if (!result.errors.empty()) {
     out.failed_to_run = true;

@@ -9,8 +9,6 @@
 #include <sstream>
 
 #include "render/helm_renderer.h"
-#include "render/render_stage.h"
-#include "rules/registry.h"
 
 namespace syncgate::testing {
 namespace fs = std::filesystem;
@@ -23,21 +21,20 @@ fs::path SharedData() {
   return fs::is_directory(data, ec) ? data.lexically_normal() : fs::path();
 }
 
+RunResult CheckWith(RunRequest request, const std::vector<std::string>& paths) {
+  if (request.config_path.empty() && !paths.empty()) request.config_search_start = paths.front();
+  if (!request.settings.require_render) request.settings.require_render = false;
+  Expected<std::unique_ptr<CheckRun>> run = CheckRun::Create(std::move(request));
+  if (!run) throw std::runtime_error("configuration: " + run.error().message);
+  return (*run)->Run((*run)->Discover(paths));
+}
+
 RunResult Check(const std::vector<std::string>& paths, const std::string& config_path, int jobs) {
-  std::string path = config_path.empty() && !paths.empty() ? Config::FindUpward(paths.front())
-                                                           : config_path;
-  Config config;
-  if (!path.empty()) {
-    Expected<Config> loaded = Config::Load(path);
-    if (!loaded) throw std::runtime_error("config: " + loaded.error().message);
-    config = std::move(*loaded);
-  }
-  // The engine keeps a reference to the config: keep it alive with the result.
-  static thread_local std::vector<std::unique_ptr<Config>> configs;
-  configs.push_back(std::make_unique<Config>(std::move(config)));
-  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{jobs, "", {}});
-  if (Status ok = engine.Prepare(); !ok) throw std::runtime_error(ok.error().message);
-  return engine.Run(DiscoverInputs(paths, *configs.back()));
+  RunRequest request;
+  request.config_path = config_path;
+  request.jobs = jobs;
+  request.render = false;
+  return CheckWith(std::move(request), paths);
 }
 
 std::string TestHelm() {
@@ -47,20 +44,11 @@ std::string TestHelm() {
 }
 
 RunResult CheckRendered(const std::vector<std::string>& paths, const std::string& helm) {
-  static thread_local std::vector<std::unique_ptr<Config>> configs;
-  configs.push_back(std::make_unique<Config>());
-  if (std::string path = Config::FindUpward(paths.front()); !path.empty()) {
-    Expected<Config> loaded = Config::Load(path);
-    if (!loaded) throw std::runtime_error("config: " + loaded.error().message);
-    *configs.back() = std::move(*loaded);
-  }
-  RunSettings settings;
-  settings.helm_binary = helm.empty() ? TestHelm() : helm;
-  settings.extra["render-cache"] = "off";
-  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{1, "", settings});
-  render::AddRendering(engine, *configs.back(), settings, 2);
-  if (Status ok = engine.Prepare(); !ok) throw std::runtime_error(ok.error().message);
-  return engine.Run(DiscoverInputs(paths, *configs.back()));
+  RunRequest request;
+  request.jobs = 1;
+  request.settings.helm_binary = helm.empty() ? TestHelm() : helm;
+  request.settings.render_cache = false;
+  return CheckWith(std::move(request), paths);
 }
 
 void WriteFile(const fs::path& path, const std::string& text) {

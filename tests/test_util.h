@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checker/engine.h"
+#include "run/check_run.h"
 
 namespace syncgate::testing {
 
@@ -15,8 +16,13 @@ std::filesystem::path SourceDir();
 /// `../shared/data` next to the repository, or empty when absent.
 std::filesystem::path SharedData();
 
+/// Makes the run `request` describes (run/check_run.h, as every command does) and checks `paths`
+/// with it. A configuration error throws. Unless the request says otherwise, a chart that cannot
+/// be rendered is skipped (the tests run with CI set).
+RunResult CheckWith(RunRequest request, const std::vector<std::string>& paths);
+
 /// Runs every built-in rule over `paths` with the config found upward from the first path
-/// (or `config_path`).
+/// (or `config_path`), without rendering charts.
 RunResult Check(const std::vector<std::string>& paths, const std::string& config_path = "",
                 int jobs = 1);
 /// Like Check, with the charts rendered by the real helm as `syncgate check` does (render/),

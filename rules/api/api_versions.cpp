@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/run_settings.h"
-#include "checker/schema_store.h"
+#include "validation/schema_store.h"
 
 namespace syncgate::rules {
 namespace {
@@ -115,8 +115,8 @@ bool KubeVersionAtLeast(std::string_view version, std::string_view threshold) {
   return v && t && *v >= *t;
 }
 
-Status ApiChangeRule::Setup(const Config& config, const RunSettings& settings) {
-  kube_version_ = EffectiveKubeVersion(config, settings);
+Status ApiChangeRule::Setup(const RunScope& run) {
+  kube_version_ = run.settings.kube_version;
   if (!ParseKubeVersion(kube_version_)) {
     return Unexpected(fmt::format("--kube-version '{}' is not a version X.Y", kube_version_));
   }

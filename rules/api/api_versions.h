@@ -34,7 +34,7 @@ bool KubeVersionAtLeast(std::string_view version, std::string_view threshold);
 /// `kube_version:`), validated once, and the lookup of each object's apiVersion.
 class ApiChangeRule : public Rule {
  public:
-  Status Setup(const Config& config, const RunSettings& settings) override;
+  Status Setup(const RunScope& run) override;
   void CheckDocument(const Document& doc, RuleContext& ctx) const final;
 
  protected:

@@ -1,6 +1,6 @@
 // argocd-default-project: an Application in the `default` AppProject.
 #include "checker/rule.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {

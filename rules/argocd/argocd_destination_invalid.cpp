@@ -1,6 +1,6 @@
 // argocd-destination-invalid: a destination with both or neither of server and name.
 #include "checker/rule.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {

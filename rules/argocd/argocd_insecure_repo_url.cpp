@@ -3,7 +3,7 @@
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {

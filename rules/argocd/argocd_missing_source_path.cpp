@@ -9,7 +9,7 @@
 #include "checker/config.h"
 #include "checker/rule.h"
 #include "checker/text_util.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {
@@ -49,7 +49,8 @@ class ArgocdMissingSourcePath final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
-  Status Setup(const Config& config, const RunSettings&) override {
+  Status Setup(const RunScope& run) override {
+    const Config& config = run.config;
     const fs::path root = config.root().empty() ? fs::path(".") : fs::path(config.root());
     if (const Document* doc = config.document()) {
       if (const Node* repos = doc->root().Get("repositories")) {

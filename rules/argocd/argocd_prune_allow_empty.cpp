@@ -1,6 +1,6 @@
 // argocd-prune-allow-empty: automated prune that may delete everything.
 #include "checker/rule.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {

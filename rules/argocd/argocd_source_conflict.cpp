@@ -1,6 +1,6 @@
 // argocd-source-conflict: an Application with both `source` and `sources` (one is ignored).
 #include "checker/rule.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#include "checker/json_schema.h"
+#include "validation/json_schema.h"
 #include "checker/rule.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"

@@ -1,6 +1,6 @@
 // metadata-default-namespace: an object or Application destination in the `default` namespace.
 #include "checker/rule.h"
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 namespace syncgate::rules {
 namespace {

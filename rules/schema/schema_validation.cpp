@@ -20,16 +20,10 @@ std::string UnescapeToken(std::string_view token) {
 
 }  // namespace
 
-std::shared_ptr<SchemaValidation> SchemaValidation::Shared(const Config& config,
-                                                           const RunSettings& settings) {
-  std::shared_ptr<SchemaStore> store = SharedSchemaStore(config, settings);
-  static std::mutex mutex;
-  static std::map<const SchemaStore*, std::weak_ptr<SchemaValidation>> validations;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (auto found = validations[store.get()].lock()) return found;
-  auto validation = std::make_shared<SchemaValidation>(store);
-  validations[store.get()] = validation;
-  return validation;
+std::shared_ptr<SchemaValidation> SchemaValidation::Shared(const RunScope& run) {
+  return run.services.Get<SchemaValidation>("schema-validation", [&] {
+    return std::make_shared<SchemaValidation>(SharedSchemaStore(run));
+  });
 }
 
 const SchemaCheck& SchemaValidation::Check(const Document& doc, const Workspace* workspace) {

@@ -2,7 +2,7 @@
 // The schema check of one document, shared by schema-violation, schema-unknown-field and
 // schema-missing: each document is validated once per run whichever of them runs.
 //
-//   auto validation = SchemaValidation::Shared(config, settings);   // in Rule::Setup
+//   auto validation = SchemaValidation::Shared(run);   // in Rule::Setup
 //   const SchemaCheck& check = validation->Check(doc, ctx.workspace());
 //   if (check.outcome == SchemaOutcome::kValidated) for (auto& e : check.errors) ...
 
@@ -12,9 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "checker/json_schema.h"
+#include "validation/json_schema.h"
 #include "checker/rule.h"
-#include "checker/schema_store.h"
+#include "validation/schema_store.h"
 
 namespace syncgate::rules {
 
@@ -37,7 +37,7 @@ class SchemaValidation {
  public:
   explicit SchemaValidation(std::shared_ptr<SchemaStore> store) : store_(std::move(store)) {}
   /// The validation of a run (one per configuration and settings).
-  static std::shared_ptr<SchemaValidation> Shared(const Config& config, const RunSettings& settings);
+  static std::shared_ptr<SchemaValidation> Shared(const RunScope& run);
 
   /// Validates `doc` (the first call computes, later calls return the same result). Registers
   /// the workspace's CRDs first. Thread-safe.
@@ -60,8 +60,8 @@ class SchemaValidation {
 /// result (computed by whichever rule asks first).
 class SchemaRule : public Rule {
  public:
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    validation_ = SchemaValidation::Shared(config, settings);
+  Status Setup(const RunScope& run) override {
+    validation_ = SchemaValidation::Shared(run);
     return Ok{};
   }
 

@@ -4,7 +4,7 @@
 #include "checker/rule.h"
 #include "rules/sealed/sealed_value_rule.h"
 #include "checker/workspace.h"
-#include "sealing/sealed_object.h"
+#include "model/sealed_secret.h"
 
 namespace syncgate::rules {
 namespace {

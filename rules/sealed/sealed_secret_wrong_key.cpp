@@ -3,7 +3,7 @@
 
 #include "checker/rule.h"
 #include "rules/sealed/sealed_value_rule.h"
-#include "sealing/sealed_object.h"
+#include "model/sealed_secret.h"
 
 namespace syncgate::rules {
 namespace {

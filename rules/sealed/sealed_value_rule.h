@@ -17,7 +17,7 @@
 #include "checker/rule.h"
 #include "checker/run_settings.h"
 #include "checker/workspace.h"
-#include "sealing/sealed_object.h"
+#include "model/sealed_secret.h"
 
 namespace syncgate::rules {
 
@@ -31,11 +31,11 @@ struct SealedValueContext {
 
 class SealingRule : public Rule {
  public:
-  Status Setup(const Config& config, const RunSettings& settings) override {
-    auto setup = sealing::SealingSetup::Get(config, settings);
+  Status Setup(const RunScope& run) override {
+    auto setup = sealing::SealingSetup::Get(run);
     if (!setup) return Unexpected(setup.error());
     setup_ = *setup;
-    default_ns_ = settings.default_namespace;
+    default_ns_ = run.settings.default_namespace;
     return Ok{};
   }
 

@@ -4,7 +4,7 @@
 #include "checker/rule.h"
 #include "checker/workspace.h"
 #include "rules/workload/label_selector.h"
-#include "rules/workload/pod_templates.h"
+#include "model/pod_spec.h"
 
 namespace syncgate::rules {
 namespace {

@@ -7,7 +7,7 @@
 #include "checker/embedded.h"
 #include "checker/rule.h"
 #include "checker/text_util.h"
-#include "rules/workload/pod_templates.h"
+#include "model/pod_spec.h"
 
 namespace syncgate::rules {
 namespace {

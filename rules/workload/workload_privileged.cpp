@@ -3,7 +3,7 @@
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
-#include "rules/workload/pod_templates.h"
+#include "model/pod_spec.h"
 
 namespace syncgate::rules {
 namespace {

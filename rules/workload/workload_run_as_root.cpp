@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
-#include "rules/workload/pod_templates.h"
+#include "model/pod_spec.h"
 
 namespace syncgate::rules {
 namespace {

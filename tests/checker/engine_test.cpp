@@ -99,12 +99,15 @@ TEST_CASE("config errors name the file, line and column", "[engine][config]") {
 TEST_CASE("a rule that throws becomes an internal-error finding and exit 2", "[engine]") {
   TempDir dir;
   WriteFile(dir / "a.yaml", "a: 1\n");
-  Config config;
-  RuleList rules;
-  rules.push_back(std::make_unique<ThrowingRule>());
-  Engine engine(config, std::move(rules), EngineOptions{1, "", {}});
-  REQUIRE(engine.Prepare());
-  RunResult r = engine.Run(DiscoverInputs({(dir / "a.yaml").string()}, config));
+  RunRequest request;
+  request.jobs = 1;
+  request.render = false;
+  request.rules = [] {
+    RuleList rules;
+    rules.push_back(std::make_unique<ThrowingRule>());
+    return rules;
+  };
+  RunResult r = testing::CheckWith(std::move(request), {(dir / "a.yaml").string()});
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].rule == "internal-error");
   CHECK_THAT(r.findings[0].message, Catch::Contains("rule test-throws failed") && Catch::Contains("boom"));

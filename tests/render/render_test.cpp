@@ -23,23 +23,16 @@ const std::string kData = "tests/render/data";
 /// Runs every rule over `paths` with rendering, like `syncgate check`.
 RunResult CheckRendered(const std::vector<std::string>& paths, RunSettings settings,
                         int jobs = 2) {
-  static std::vector<std::unique_ptr<Config>> configs;  // the engine keeps a reference
-  configs.push_back(std::make_unique<Config>());
-  if (std::string path = Config::FindUpward(paths.front()); !path.empty()) {
-    Expected<Config> loaded = Config::Load(path);
-    REQUIRE(loaded);
-    *configs.back() = std::move(*loaded);
-  }
-  if (!settings.extra.count("render-cache")) settings.extra["render-cache"] = "off";
-  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{jobs, "", settings});
-  render::AddRendering(engine, *configs.back(), settings, jobs);
-  REQUIRE(engine.Prepare());
-  return engine.Run(DiscoverInputs(paths, *configs.back()));
+  RunRequest request;
+  request.jobs = jobs;
+  request.settings = std::move(settings);
+  return testing::CheckWith(std::move(request), paths);
 }
 
 RunSettings WithHelm(const std::string& helm) {
   RunSettings settings;
   settings.helm_binary = helm;
+  settings.render_cache = false;  // each test renders for itself
   return settings;
 }
 
@@ -307,7 +300,7 @@ TEST_CASE("every chart of the corpus renders or says why not", "[helm][corpus]")
   for (const std::string repo : {"prometheus-community+helm-charts", "argoproj+argo-helm"}) {
     const std::string path = (data / "corpus" / repo / "charts").string();
     RunSettings settings = WithHelm(helm);
-    settings.extra["render-cache"] = render::DefaultCacheDir();
+    settings.render_cache = true;  // the corpus renders once per machine, then from the cache
     const RunResult result = CheckRendered({path}, settings);
     const auto* state = result.workspace->FindExtension<render::RenderState>();
     REQUIRE(state != nullptr);

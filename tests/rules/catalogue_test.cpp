@@ -45,13 +45,12 @@ std::optional<Severity> SeverityOf(const RunResult& result, const std::string& r
 }
 
 RunResult Run(const testing::TempDir& dir, const std::string& env) {
-  static std::vector<std::unique_ptr<Config>> configs;
-  Expected<Config> config = Config::Load((dir / ".syncgate.yaml").string());
-  REQUIRE(config);
-  configs.push_back(std::make_unique<Config>(std::move(*config)));
-  Engine engine(*configs.back(), MakeBuiltinRules(), EngineOptions{1, env, {}});
-  REQUIRE(engine.Prepare());
-  return engine.Run(DiscoverInputs({dir.path().string()}, *configs.back()));
+  RunRequest request;
+  request.config_path = (dir / ".syncgate.yaml").string();
+  request.environment = env;
+  request.jobs = 1;
+  request.render = false;
+  return testing::CheckWith(std::move(request), {dir.path().string()});
 }
 
 }  // namespace

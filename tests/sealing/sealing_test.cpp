@@ -11,7 +11,7 @@
 
 #include "checker/document.h"
 #include "sealing/seal_secret.h"
-#include "sealing/sealed_object.h"
+#include "model/sealed_secret.h"
 #include "sealing/sealed_secrets.h"
 #include "tests/test_util.h"
 

@@ -9,7 +9,7 @@
 #include "checker/finding.h"
 #include "checker/text_util.h"
 #include "reporters/reporter.h"
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 #include "tests/test_util.h"
 
 namespace syncgate {

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "checker/finding.h"
-#include "rules/secrets/secret_scanner.h"
+#include "rules/secret/secret_scanner.h"
 
 namespace syncgate::secrets {
 namespace {

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "checker/finding.h"
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 namespace syncgate::secrets {
 namespace {

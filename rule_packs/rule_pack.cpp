@@ -1,4 +1,4 @@
-#include "checker/rule_pack.h"
+#include "rule_packs/rule_pack.h"
 
 #include <re2/re2.h>
 

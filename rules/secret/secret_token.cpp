@@ -1,5 +1,5 @@
 // secret-token: a known credential format: AWS, GitHub, GitLab, Slack, Google, Stripe, npm, JWT, Docker auths, URL passwords.
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {
 namespace {

@@ -22,7 +22,7 @@
 #include "checker/expected.h"
 #include "checker/rule.h"
 #include "checker/workspace.h"
-#include "rules/secrets/secret_scanner.h"
+#include "rules/secret/secret_scanner.h"
 
 namespace re2 {
 class RE2;
@@ -98,8 +98,8 @@ void ReportHits(SecretKind kind, const FileUnit& file, const Allowlist& allowlis
 class ScannerRule : public Rule {
  public:
   explicit ScannerRule(SecretKind kind) : kind_(kind) {}
-  Status Setup(const Config& config, const RunSettings&) override {
-    Expected<Allowlist> allowlist = Allowlist::FromConfig(config);
+  Status Setup(const RunScope& run) override {
+    Expected<Allowlist> allowlist = Allowlist::FromConfig(run.config);
     if (!allowlist) return Unexpected(allowlist.error());
     allowlist_ = std::move(*allowlist);
     return Ok{};

@@ -1,4 +1,4 @@
-#include "checker/git_source.h"
+#include "sources/git_source.h"
 
 #include <git2.h>
 

@@ -1,4 +1,4 @@
-#include "sealing/sealed_object.h"
+#include "model/sealed_secret.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -154,8 +154,9 @@ std::vector<std::string> CandidateLabels(const SealedObject& sealed, const Works
   return labels;
 }
 
-Expected<std::shared_ptr<SealingSetup>> SealingSetup::Get(const Config& config,
-                                                          const RunSettings& settings) {
+Expected<std::shared_ptr<SealingSetup>> SealingSetup::Get(const RunScope& run) {
+  const Config& config = run.config;
+  const RunSettings& settings = run.settings;
   std::vector<CertSource> certs;
   std::vector<std::string> keys;
   for (const std::string& path : settings.sealed_certs) certs.push_back({path, path, ""});
@@ -195,25 +196,25 @@ Expected<std::shared_ptr<SealingSetup>> SealingSetup::Get(const Config& config,
   for (const CertSource& c : certs) cache_key += "c:" + c.resolved + "@" + c.config_pointer + "\n";
   for (const std::string& k : keys) cache_key += "k:" + k + "\n";
 
-  static std::mutex cache_mutex;
-  static std::map<std::string, std::weak_ptr<SealingSetup>> cache;
-  std::lock_guard<std::mutex> lock(cache_mutex);
-  if (std::shared_ptr<SealingSetup> known = cache[cache_key].lock()) return known;
-
-  auto setup = std::make_shared<SealingSetup>();
-  for (const CertSource& c : certs) {
-    if (Status ok = setup->keyring_.LoadCertificateFile(c.resolved); !ok) {
-      return Unexpected(fmt::format("sealed secrets certificate: {}", ok.error().message));
+  // Loaded once per run and set of files: the three sealed rules share one keyring.
+  using Loaded = Expected<std::shared_ptr<SealingSetup>>;
+  return *run.services.Get<Loaded>(cache_key, [&]() -> std::shared_ptr<Loaded> {
+    auto setup = std::make_shared<SealingSetup>();
+    for (const CertSource& c : certs) {
+      if (Status ok = setup->keyring_.LoadCertificateFile(c.resolved); !ok) {
+        return std::make_shared<Loaded>(
+            Unexpected(fmt::format("sealed secrets certificate: {}", ok.error().message)));
+      }
     }
-  }
-  for (const std::string& k : keys) {
-    if (Status ok = setup->keyring_.LoadKeyFile(k); !ok) {
-      return Unexpected(fmt::format("sealed secrets key: {}", ok.error().message));
+    for (const std::string& k : keys) {
+      if (Status ok = setup->keyring_.LoadKeyFile(k); !ok) {
+        return std::make_shared<Loaded>(
+            Unexpected(fmt::format("sealed secrets key: {}", ok.error().message)));
+      }
     }
-  }
-  setup->cert_sources_ = std::move(certs);
-  cache[cache_key] = setup;
-  return setup;
+    setup->cert_sources_ = std::move(certs);
+    return std::make_shared<Loaded>(std::move(setup));
+  });
 }
 
 ValueVerdict SealingSetup::Verify(std::string_view sealed_b64, const std::string& label,

@@ -1,4 +1,4 @@
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 #include <unordered_map>
 

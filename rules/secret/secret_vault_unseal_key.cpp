@@ -1,5 +1,5 @@
 // secret-vault-unseal-key: a HashiCorp Vault unseal or recovery key share in plain text.
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {
 namespace {

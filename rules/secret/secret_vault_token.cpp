@@ -1,5 +1,5 @@
 // secret-vault-token: a HashiCorp Vault token (hvs., hvb., hvr., legacy s.) in plain text.
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {
 namespace {

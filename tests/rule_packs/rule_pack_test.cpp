@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/rule_pack.h"
+#include "rule_packs/rule_pack.h"
 #include "checker/text_util.h"
 #include "rules/registry.h"
 #include "tests/test_util.h"
@@ -46,19 +46,14 @@ std::multiset<Expect> Expectations(const fs::path& dir) {
 
 /// Runs the built-in rules plus the packs of the folder's .syncgate.yaml, like `syncgate check`.
 RunResult CheckWithPacks(const fs::path& dir) {
-  static std::vector<std::unique_ptr<Config>> configs;  // the engine keeps a reference
-  Expected<Config> config = Config::Load((dir / ".syncgate.yaml").generic_string());
-  REQUIRE(config);
-  configs.push_back(std::make_unique<Config>(std::move(*config)));
-  RuleList rules = MakeBuiltinRules();
-  Status packs = AppendRulePacks(*configs.back(), rules);
-  INFO((packs ? std::string() : packs.error().message));
-  REQUIRE(packs);
-  Engine engine(*configs.back(), std::move(rules), EngineOptions{1, "", {}});
-  Status prepared = engine.Prepare();
-  INFO((prepared ? std::string() : prepared.error().message));
-  REQUIRE(prepared);
-  return engine.Run(DiscoverInputs({dir.generic_string()}, *configs.back()));
+  RunRequest request;
+  request.config_path = (dir / ".syncgate.yaml").generic_string();
+  request.jobs = 1;
+  request.render = false;
+  Expected<std::unique_ptr<CheckRun>> run = CheckRun::Create(std::move(request));
+  INFO((run ? std::string() : run.error().message));
+  REQUIRE(run);
+  return (*run)->Run((*run)->Discover({dir.generic_string()}));
 }
 
 void RequireExactly(const fs::path& dir, const std::string& prefix) {

@@ -1,4 +1,4 @@
-#include "rules/argocd/app_spec.h"
+#include "model/application.h"
 
 #include "checker/text_util.h"
 

@@ -1,5 +1,5 @@
 // secret-password-value: a literal value under a secret-like key (password, secret, token, apiKey, credentials).
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {
 namespace {

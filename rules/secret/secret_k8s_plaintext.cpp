@@ -1,7 +1,7 @@
 // secret-k8s-plaintext: a Kubernetes Secret with literal data committed to Git.
 #include <fmt/format.h>
 
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {
 namespace {

@@ -1,4 +1,4 @@
-#include "rules/secrets/secret_scanner.h"
+#include "rules/secret/secret_scanner.h"
 
 #include <array>
 #include <bitset>

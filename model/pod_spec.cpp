@@ -1,4 +1,4 @@
-#include "rules/workload/pod_templates.h"
+#include "model/pod_spec.h"
 
 #include <string_view>
 

@@ -1,4 +1,4 @@
-#include "checker/schema_store.h"
+#include "validation/schema_store.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -9,8 +9,9 @@
 #include <fmt/format.h>
 
 #include "checker/config.h"
-#include "checker/embedded_schemas.h"
-#include "checker/http_fetch.h"
+#include "checker/cache_dir.h"
+#include "validation/embedded_schemas.h"
+#include "sources/http_fetch.h"
 #include "checker/run_settings.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
@@ -34,10 +35,6 @@ constexpr std::string_view kFolderLayout =
     "{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/"
     "{{.ResourceKind}}{{.KindSuffix}}.json";
 
-bool IsUrl(std::string_view location) {
-  return StartsWith(location, "http://") || StartsWith(location, "https://");
-}
-
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -60,15 +57,10 @@ std::optional<std::string> ReadFile(const fs::path& path) {
   return buffer.str();
 }
 
+/// CacheDir("schemas"), or a folder under the temporary directory when there is no home.
 std::string DefaultCacheDir() {
-  if (const char* dir = std::getenv("SYNCGATE_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    return (fs::path(xdg) / "syncgate" / "schemas").string();
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return (fs::path(home) / ".cache" / "syncgate" / "schemas").string();
-  }
-  return (fs::temp_directory_path() / "syncgate-schemas").string();
+  const std::string dir = CacheDir("schemas");
+  return dir.empty() ? (fs::temp_directory_path() / "syncgate-schemas").string() : dir;
 }
 
 SchemaLookup FromJsonText(const std::string& text, const std::string& source) {
@@ -78,6 +70,10 @@ SchemaLookup FromJsonText(const std::string& text, const std::string& source) {
 }
 
 }  // namespace
+
+bool IsUrl(std::string_view location) {
+  return StartsWith(location, "http://") || StartsWith(location, "https://");
+}
 
 struct SchemaStore::Entry {
   std::once_flag once;
@@ -316,47 +312,12 @@ SchemaLookup SchemaStore::Resolve(const std::string& api_version, const std::str
   return entry->result;
 }
 
-std::string EffectiveKubeVersion(const Config& config, const RunSettings& settings) {
-  if (settings.kube_version != "1.31" || !config.document()) return settings.kube_version;
-  if (const Node* version = config.document()->root().Get("kube_version")) {
-    if (version->IsScalar() && !version->Text().empty()) return std::string(version->Text());
-  }
-  return settings.kube_version;
-}
-
-std::shared_ptr<SchemaStore> SharedSchemaStore(const Config& config, const RunSettings& settings) {
-  SchemaStoreOptions options;
-  options.kube_version = EffectiveKubeVersion(config, settings);
-  options.locations = settings.schema_locations;
-  options.cache_dir = settings.schema_cache_dir;
-  if (const Document* doc = config.document()) {
-    if (const Node* schemas = doc->root().Get("schemas"); schemas && schemas->IsMap()) {
-      if (const Node* locations = schemas->Get("locations"); locations && locations->IsSeq()) {
-        for (const Node* item : locations->Resolved().items) {
-          std::string location(item->Text());
-          if (!IsUrl(location) && !fs::path(location).is_absolute()) {
-            location = (fs::path(config.root()) / location).generic_string();
-          }
-          options.locations.push_back(std::move(location));
-        }
-      }
-      if (const Node* cache = schemas->Get("cache"); cache && options.cache_dir.empty()) {
-        options.cache_dir = (fs::path(config.root()) / std::string(cache->Text())).string();
-      }
-    }
-  }
-  std::string key = fmt::format("{}\n{}\n{}", static_cast<const void*>(&config),
-                                options.kube_version, options.cache_dir);
-  for (const std::string& location : options.locations) key += "\n" + location;
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<SchemaStore>> stores;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (auto it = stores.find(key); it != stores.end()) {
-    if (auto store = it->second.lock()) return store;
-  }
-  auto store = std::make_shared<SchemaStore>(std::move(options));
-  stores[key] = store;
-  return store;
+std::shared_ptr<SchemaStore> SharedSchemaStore(const RunScope& run) {
+  return run.services.Get<SchemaStore>("schema-store", [&] {
+    return std::make_shared<SchemaStore>(SchemaStoreOptions{.kube_version = run.settings.kube_version,
+                                                            .locations = run.settings.schema_locations,
+                                                            .cache_dir = run.settings.schema_cache_dir});
+  });
 }
 
 }  // namespace syncgate

@@ -18,22 +18,21 @@
 #include <string_view>
 #include <vector>
 
-#include "checker/json_schema.h"
+#include "checker/run_services.h"
+#include "checker/run_settings.h"
+#include "validation/json_schema.h"
 
 namespace syncgate {
 
-class Config;
 class Workspace;
-struct RunSettings;
 
 struct SchemaStoreOptions {
   /// "X.Y" or "X.Y.Z": {{.NormalizedKubernetesVersion}} is "vX.Y.Z" (for X.Y: the newest X.Y.Z
   /// folder present for local paths, X.Y.0 for URLs).
-  std::string kube_version = "1.31";
+  std::string kube_version{kDefaultKubeVersion};
   /// Folders or templates, tried in order after the embedded schemas and the CRDs.
   std::vector<std::string> locations;
-  /// Where fetched schemas are kept; empty: $SYNCGATE_CACHE_DIR, $XDG_CACHE_HOME/syncgate/schemas
-  /// or ~/.cache/syncgate/schemas.
+  /// Where fetched schemas are kept; empty: CacheDir("schemas") (checker/cache_dir.h).
   std::string cache_dir;
   /// Fetch URLs that are not cached (false: only the cache is read).
   bool allow_network = true;
@@ -92,12 +91,11 @@ class SchemaStore {
   std::map<std::string, std::string> versions_;            // location → resolved "vX.Y.Z"
 };
 
-/// The store of a run, shared by the schema rules (created on first use for these settings).
-/// Reads the `.syncgate.yaml` `schemas:` section (locations relative to the config) and
-/// `kube_version` when the command line left the default.
-std::shared_ptr<SchemaStore> SharedSchemaStore(const Config& config, const RunSettings& settings);
+/// The store of a run, shared by the schema rules through the run's services (made on first
+/// use from the run's resolved settings).
+std::shared_ptr<SchemaStore> SharedSchemaStore(const RunScope& run);
 
-/// The Kubernetes version of the run: --kube-version, else `kube_version:` in .syncgate.yaml.
-std::string EffectiveKubeVersion(const Config& config, const RunSettings& settings);
+/// Whether a schema location is a URL template rather than a folder.
+bool IsUrl(std::string_view location);
 
 }  // namespace syncgate

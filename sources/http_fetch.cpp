@@ -1,4 +1,4 @@
-#include "checker/http_fetch.h"
+#include "sources/http_fetch.h"
 
 #include <curl/curl.h>
 

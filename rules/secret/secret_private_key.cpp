@@ -1,5 +1,5 @@
 // secret-private-key: a PEM private key (RSA, EC, OpenSSH, PKCS#8, PGP), also base64-wrapped or as client-key-data.
-#include "rules/secrets/secret_sources.h"
+#include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {
 namespace {

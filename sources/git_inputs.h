@@ -20,7 +20,7 @@
 
 #include "checker/config.h"
 #include "checker/expected.h"
-#include "checker/git_source.h"
+#include "sources/git_source.h"
 #include "checker/workspace.h"
 
 namespace syncgate {

@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "checker/embedded_schemas.h"
-#include "checker/json_schema.h"
-#include "checker/schema_store.h"
+#include "validation/embedded_schemas.h"
+#include "validation/json_schema.h"
+#include "validation/schema_store.h"
 #include "checker/workspace.h"
 #include "tests/test_util.h"
 

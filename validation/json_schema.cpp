@@ -1,6 +1,6 @@
 // The one file that includes valijson: an adapter over our Document nodes, schema normalisation
 // (RE2 for `pattern`, Kubernetes' OpenAPI dialect), and valijson's errors turned into pointers.
-#include "checker/json_schema.h"
+#include "validation/json_schema.h"
 
 #include <re2/re2.h>
 

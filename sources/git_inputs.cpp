@@ -1,4 +1,4 @@
-#include "checker/git_inputs.h"
+#include "sources/git_inputs.h"
 
 #include <unistd.h>
 

@@ -20,6 +20,7 @@
 
 #include "checker/config.h"
 #include "checker/document.h"
+#include "checker/run_services.h"
 #include "checker/run_settings.h"
 #include "checker/workspace.h"
 #include "sealing/sealed_secrets.h"
@@ -76,8 +77,7 @@ class SealingSetup {
  public:
   /// Loads (once per distinct set of paths) the certificates and keys named by `settings` and the
   /// config's `sealed_secrets:` section. An unreadable file is an error (exit 2).
-  static Expected<std::shared_ptr<SealingSetup>> Get(const Config& config,
-                                                     const RunSettings& settings);
+  static Expected<std::shared_ptr<SealingSetup>> Get(const RunScope& run);
 
   const Keyring& keyring() const { return keyring_; }
   bool has_certificates() const { return !keyring_.certificates().empty(); }
