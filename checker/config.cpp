@@ -106,6 +106,75 @@ Status ParseRuleSetting(const SourceFile& source, const Node& value, RuleSetting
   return Ok{};
 }
 
+/// `rules:`: rule id → setting.
+Expected<std::map<std::string, RuleSetting, std::less<>>> ParseRuleSettings(const SourceFile& source,
+                                                                           const Node& value) {
+  if (!value.IsMap()) return Unexpected(ConfigError(source, value.pos, "rules must map rule ids to settings"));
+  std::map<std::string, RuleSetting, std::less<>> rules;
+  for (const MapEntry& rule : value.Resolved().entries) {
+    RuleSetting setting;
+    if (auto status = ParseRuleSetting(source, *rule.value, setting); !status) return Unexpected(status.error());
+    rules[rule.key->value] = setting;
+  }
+  return rules;
+}
+
+/// One profile of `environments:`.
+Expected<EnvironmentProfile> ParseEnvironment(const SourceFile& source, const MapEntry& env) {
+  EnvironmentProfile profile;
+  profile.name = env.key->value;
+  if (!env.value->IsMap()) {
+    return Unexpected(ConfigError(source, env.value->pos,
+                                  "an environment is a map of namespaces, applications, "
+                                  "paths and production"));
+  }
+  for (const MapEntry& field : env.value->Resolved().entries) {
+    const std::string& f = field.key->value;
+    std::vector<std::string>* target = nullptr;
+    if (f == "namespaces") target = &profile.namespaces;
+    if (f == "applications") target = &profile.applications;
+    if (f == "paths") target = &profile.paths;
+    if (target) {
+      auto list = StringList(source, *field.value, f);
+      if (!list) return Unexpected(list.error());
+      *target = std::move(*list);
+    } else if (f == "labels") {
+      if (!field.value->IsMap()) {
+        return Unexpected(ConfigError(source, field.value->pos,
+                                      "labels must map label keys to value globs"));
+      }
+      for (const MapEntry& label : field.value->Resolved().entries) {
+        if (!label.value->IsScalar()) {
+          return Unexpected(ConfigError(source, label.value->pos, "a label value must be a string"));
+        }
+        profile.labels.emplace_back(label.key->value, std::string(label.value->Text()));
+      }
+    } else if (f == "production") {
+      profile.production = field.value->Text() == "true";
+    } else {
+      return Unexpected(ConfigError(source, field.key->pos,
+                                    fmt::format("unknown environment field '{}' (expected "
+                                                "namespaces, applications, paths, labels "
+                                                "or production)", f)));
+    }
+  }
+  return profile;
+}
+
+/// `environments:`: name → profile, in the order written.
+Expected<std::vector<EnvironmentProfile>> ParseEnvironments(const SourceFile& source, const Node& value) {
+  if (!value.IsMap()) {
+    return Unexpected(ConfigError(source, value.pos, "environments must map environment names to selectors"));
+  }
+  std::vector<EnvironmentProfile> profiles;
+  for (const MapEntry& env : value.Resolved().entries) {
+    Expected<EnvironmentProfile> profile = ParseEnvironment(source, env);
+    if (!profile) return Unexpected(profile.error());
+    profiles.push_back(std::move(*profile));
+  }
+  return profiles;
+}
+
 }  // namespace
 
 Expected<Config> Config::Load(const std::string& path) {
@@ -151,62 +220,13 @@ Expected<Config> Config::Parse(std::shared_ptr<const SourceFile> source) {
       if (!size) return Unexpected(size.error());
       config.max_file_size_ = *size;
     } else if (key == "rules") {
-      if (!value.IsMap()) {
-        return Unexpected(ConfigError(*source, value.pos, "rules must map rule ids to settings"));
-      }
-      for (const MapEntry& rule : value.Resolved().entries) {
-        RuleSetting setting;
-        if (auto status = ParseRuleSetting(*source, *rule.value, setting); !status) {
-          return Unexpected(status.error());
-        }
-        config.rules_[rule.key->value] = setting;
-      }
+      auto rules = ParseRuleSettings(*source, value);
+      if (!rules) return Unexpected(rules.error());
+      config.rules_ = std::move(*rules);
     } else if (key == "environments") {
-      if (!value.IsMap()) {
-        return Unexpected(ConfigError(*source, value.pos,
-                                      "environments must map environment names to selectors"));
-      }
-      for (const MapEntry& env : value.Resolved().entries) {
-        EnvironmentProfile profile;
-        profile.name = env.key->value;
-        if (!env.value->IsMap()) {
-          return Unexpected(ConfigError(*source, env.value->pos,
-                                        "an environment is a map of namespaces, applications, "
-                                        "paths and production"));
-        }
-        for (const MapEntry& field : env.value->Resolved().entries) {
-          const std::string& f = field.key->value;
-          std::vector<std::string>* target = nullptr;
-          if (f == "namespaces") target = &profile.namespaces;
-          if (f == "applications") target = &profile.applications;
-          if (f == "paths") target = &profile.paths;
-          if (target) {
-            auto list = StringList(*source, *field.value, f);
-            if (!list) return Unexpected(list.error());
-            *target = std::move(*list);
-          } else if (f == "labels") {
-            if (!field.value->IsMap()) {
-              return Unexpected(ConfigError(*source, field.value->pos,
-                                            "labels must map label keys to value globs"));
-            }
-            for (const MapEntry& label : field.value->Resolved().entries) {
-              if (!label.value->IsScalar()) {
-                return Unexpected(ConfigError(*source, label.value->pos,
-                                              "a label value must be a string"));
-              }
-              profile.labels.emplace_back(label.key->value, std::string(label.value->Text()));
-            }
-          } else if (f == "production") {
-            profile.production = field.value->Text() == "true";
-          } else {
-            return Unexpected(ConfigError(*source, field.key->pos,
-                                          fmt::format("unknown environment field '{}' (expected "
-                                                      "namespaces, applications, paths, labels "
-                                                      "or production)", f)));
-          }
-        }
-        config.environments_.push_back(std::move(profile));
-      }
+      auto environments = ParseEnvironments(*source, value);
+      if (!environments) return Unexpected(environments.error());
+      config.environments_ = std::move(*environments);
     } else {
       bool known = false;
       for (std::string_view section : kKnownSections) known |= section == key;

@@ -137,6 +137,19 @@ const Node* FindBelow(const Node* root, std::string_view pointer) {
   return node;
 }
 
+Position KeyPositionOf(const Document& doc, std::string_view pointer) {
+  const size_t slash = pointer.rfind('/');
+  if (slash != std::string_view::npos) {
+    const Node* parent = doc.Find(pointer.substr(0, slash));
+    if (parent && parent->IsMap()) {
+      if (const Node* key = parent->KeyNode(UnescapePointerToken(pointer.substr(slash + 1)))) {
+        return key->pos;
+      }
+    }
+  }
+  return doc.PositionOf(pointer);
+}
+
 std::string UnescapePointerToken(std::string_view token) {
   std::string out;
   out.reserve(token.size());

@@ -237,6 +237,9 @@ size_t ParseEventsOnly(std::string_view text);
 /// RFC 6901 lookup below `root` through mappings and sequences (not into embedded YAML, unlike
 /// Document::Find); null when absent.
 const Node* FindBelow(const Node* root, std::string_view pointer);
+/// The position of the key `pointer` ends in ("/spec/source" → the `source:` key), else of the
+/// node at `pointer` (or its nearest existing parent, as Document::PositionOf).
+Position KeyPositionOf(const Document& doc, std::string_view pointer);
 /// Unescapes one reference token of a JSON pointer (`~1` → `/`, `~0` → `~`).
 std::string UnescapePointerToken(std::string_view token);
 /// Escapes one reference token for a JSON pointer (`~` → `~0`, `/` → `~1`).

@@ -28,16 +28,17 @@ const std::vector<RuleMeta>& EngineRuleMetas() {
        "check, so the result is an error and the exit code is 2.",
        "Report the message to the syncgate maintainers; meanwhile fix the input it names or "
        "disable the rule in .syncgate.yaml with a reason.",
-       Severity::kError, DocKind::kNone},
+       Severity::kError, DocKind::kNone, RuleScope::kWorkspace},  // a crash can be anywhere
       {kSuppressionInvalid, "A suppression without a reason or naming an unknown rule",
        "Every suppression must say why, so that a reviewer can judge it later; a suppression "
        "of a rule id that does not exist suppresses nothing.",
        "Write `# syncgate:ignore <rule-id> -- <reason>` (or the `syncgate.io/ignore` "
        "annotation with the same form) with a real rule id.",
-       Severity::kError, DocKind::kNone},
+       Severity::kError, DocKind::kNone, RuleScope::kFile},  // the comment or annotation alone
       {kSuppressionUnused, "A suppression that matches no finding",
        "Stale suppressions hide future problems at a line that no longer has the old one.",
-       "Remove the suppression.", Severity::kWarning, DocKind::kNone},
+       "Remove the suppression.", Severity::kWarning, DocKind::kNone,
+       RuleScope::kWorkspace},  // whether anything matched depends on every rule's findings
   };
   return kMetas;
 }
@@ -140,7 +141,9 @@ class FindingCollector final : public RuleContext {
     f.pointer = doc.OuterPointer(pointer);
     f.document = doc.index();
     f.object = doc.Outermost().object();
-    const Position pos = extra.at.line > 0 ? extra.at : doc.PositionOf(pointer);
+    const Position pos = extra.at.line > 0              ? extra.at
+                         : extra.anchor == Anchor::kKey ? KeyPositionOf(doc, pointer)
+                                                        : doc.PositionOf(pointer);
     f.line = std::max(pos.line, 1);
     f.column = std::max(pos.column, 1);
     out_.push_back(std::move(f));
@@ -238,21 +241,18 @@ Status Engine::Prepare() {
   return Ok{};
 }
 
-RunResult Engine::Run(Discovery inputs) {
-  RunResult result;
-  result.workspace = std::make_shared<Workspace>();
-  Workspace& workspace = *result.workspace;
-  RunCounters counters;
-  result.errors = std::move(inputs.errors);
-  result.skipped = std::move(inputs.skipped);
+namespace {
 
-  // 1. Load every file in parallel.
+/// Step 1 of a run: reads and parses every input in parallel. Unreadable files become skips
+/// (and errors), binary text files skips.
+void LoadFiles(Discovery& inputs, const Config& config, int jobs, Workspace& workspace,
+               RunResult& result) {
   const size_t count = inputs.files.size();
   std::vector<std::unique_ptr<FileUnit>> units(count);
   std::vector<std::optional<SkippedFile>> load_skips(count);
-  ParallelFor(count, options_.jobs, [&](size_t i) {
+  ParallelFor(count, jobs, [&](size_t i) {
     InputFile& input = inputs.files[i];
-    Expected<std::string> text = ReadInput(input, config_.max_file_size());
+    Expected<std::string> text = ReadInput(input, config.max_file_size());
     if (!text) {
       load_skips[i] = SkippedFile{input.display_path, text.error().message, true};
       return;
@@ -285,35 +285,58 @@ RunResult Engine::Run(Discovery inputs) {
       result.skipped.push_back(std::move(*load_skips[i]));
     }
   }
+}
 
-  // 2. Stages that add subjects (rendering) or check the whole set (sealing).
-  for (const WorkspaceStage& stage : stages_) stage(workspace, result);
+/// The finding that stands for a rule that threw: the run cannot vouch for what it skipped.
+Finding InternalError(std::string message, std::string file) {
+  Finding f;
+  f.rule = std::string(kInternalError);
+  f.severity = Severity::kError;
+  f.message = std::move(message);
+  f.file = std::move(file);
+  f.line = 1;
+  f.column = 1;
+  return f;
+}
 
-  // 3. File and document rules, in parallel per file.
-  auto& files = workspace.files();
+/// Gives every finding its fingerprint: its identity, not its line, so that edits elsewhere in
+/// the file keep it.
+void Fingerprint(std::vector<Finding>& findings) {
+  for (Finding& f : findings) {
+    f.fingerprint = Fnv1aHex(fmt::format("{}\n{}\n{}/{}/{}/{}\n{}\n{}", f.rule, f.file,
+                                         f.object.api_version, f.object.kind, f.object.ns,
+                                         f.object.name, f.pointer, f.fingerprint));
+    if (f.pointer.empty() && f.redact_length == 0 && f.object.empty()) {
+      // Text-level findings have no pointer: the message (never a secret) identifies them.
+      f.fingerprint = Fnv1aHex(f.fingerprint + f.message);
+    }
+  }
+}
+
+}  // namespace
+
+void Engine::CheckFiles(const Workspace& workspace, RunCounters& counters,
+                        std::vector<Finding>& findings, std::vector<Suppression>& suppressions,
+                        bool& crashed) const {
+  const auto& files = workspace.files();
   std::vector<std::vector<Finding>> per_file(files.size());
-  std::vector<std::vector<Suppression>> suppressions(files.size());
-  std::atomic<bool> crashed{false};
+  std::vector<std::vector<Suppression>> per_file_suppressions(files.size());
+  std::atomic<bool> any_crash{false};
   auto run_guarded = [&](const Rule& rule, std::vector<Finding>& out, const FileUnit& file,
                          auto&& call) {
     try {
       call();
     } catch (const std::exception& e) {
-      crashed = true;
-      Finding f;
-      f.rule = std::string(kInternalError);
-      f.severity = Severity::kError;
-      f.message = fmt::format("rule {} failed on this file: {}", rule.meta().id, e.what());
-      f.file = file.input.display_path;
-      f.line = 1;
-      f.column = 1;
-      out.push_back(std::move(f));
+      any_crash = true;
+      out.push_back(InternalError(
+          fmt::format("rule {} failed on this file: {}", rule.meta().id, e.what()),
+          file.input.display_path));
     }
   };
   ParallelFor(files.size(), options_.jobs, [&](size_t i) {
     const FileUnit& file = *files[i];
     std::vector<Finding>& out = per_file[i];
-    suppressions[i] = CollectSuppressions(file);
+    per_file_suppressions[i] = CollectSuppressions(file);
     const Environment file_env = EnvironmentOf(config_, file, nullptr, options_.environment);
     std::vector<Environment> doc_envs;
     doc_envs.reserve(file.documents.size());
@@ -336,77 +359,88 @@ RunResult Engine::Run(Discovery inputs) {
       }
     }
   });
+  for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(findings));
+  for (auto& list : per_file_suppressions) {
+    std::move(list.begin(), list.end(), std::back_inserter(suppressions));
+  }
+  crashed |= any_crash;
+}
 
-  // 4. Workspace rules (cross-object), once.
-  std::vector<Finding> workspace_findings;
+void Engine::CheckWorkspace(const Workspace& workspace, RunCounters& counters,
+                            std::vector<Finding>& findings, bool& crashed) const {
   const Environment run_env = NamedEnvironment(config_, options_.environment);
   for (size_t r = 0; r < rules_.size(); ++r) {
     const Rule& rule = *rules_[r];
-    FindingCollector ctx(rule.meta(), severity_[r], workspace_findings, run_env);
+    FindingCollector ctx(rule.meta(), severity_[r], findings, run_env);
     ctx.SetRun(&workspace, &counters);
     try {
       rule.CheckWorkspace(workspace, ctx);
     } catch (const std::exception& e) {
       crashed = true;
-      Finding f;
-      f.rule = std::string(kInternalError);
-      f.message = fmt::format("rule {} failed: {}", rule.meta().id, e.what());
-      f.line = 1;
-      f.column = 1;
-      workspace_findings.push_back(std::move(f));
+      findings.push_back(InternalError(fmt::format("rule {} failed: {}", rule.meta().id, e.what()), ""));
     }
   }
+}
 
-  // 5. Suppressions, fingerprints, order, summary.
+void Engine::Finish(const Workspace& workspace, std::vector<Finding> findings,
+                    std::vector<Suppression> suppressions, RunResult& result) const {
+  // Suppressions: ids of active rules, of disabled ones (their suppressions stay valid) and of
+  // every rule the binary knows.
   std::vector<std::string_view> active_ids;
   for (const auto& rule : rules_) active_ids.push_back(rule->meta().id);
   std::vector<std::string_view> known_ids = active_ids;
   for (const auto& [id, setting] : config_.rules()) {
-    if (setting.enabled == false) known_ids.push_back(id);  // disabled: suppressions stay valid
+    if (setting.enabled == false) known_ids.push_back(id);
   }
   known_ids.insert(known_ids.end(), known_rule_ids_.begin(), known_rule_ids_.end());
-  std::vector<Finding> all;
-  for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(all));
-  std::move(workspace_findings.begin(), workspace_findings.end(), std::back_inserter(all));
-  for (const FindingMapper& mapper : mappers_) mapper(workspace, all);
-  std::vector<Suppression> all_suppressions;
-  for (auto& list : suppressions) {
-    std::move(list.begin(), list.end(), std::back_inserter(all_suppressions));
+  for (const FindingMapper& mapper : mappers_) mapper(workspace, findings);
+  for (const auto& file : workspace.files()) {
+    for (const auto& doc : file->documents) AddAnnotationSuppressions(*doc, suppressions);
   }
-  for (const auto& file : files) {
-    for (const auto& doc : file->documents) AddAnnotationSuppressions(*doc, all_suppressions);
-  }
-  ApplySuppressions(all_suppressions, known_ids, active_ids, all, result.summary.suppressed);
-
-  for (Finding& f : all) {
-    // Location by identity, not by line: edits elsewhere in the file keep the fingerprint.
-    f.fingerprint = Fnv1aHex(fmt::format("{}\n{}\n{}/{}/{}/{}\n{}\n{}", f.rule, f.file,
-                                         f.object.api_version, f.object.kind, f.object.ns,
-                                         f.object.name, f.pointer, f.fingerprint));
-    if (f.pointer.empty() && f.redact_length == 0 && f.object.empty()) {
-      // Text-level findings have no pointer: the message (never a secret) identifies them.
-      f.fingerprint = Fnv1aHex(f.fingerprint + f.message);
-    }
-  }
-  std::sort(all.begin(), all.end(), FindingLess);
-  result.findings = std::move(all);
+  ApplySuppressions(suppressions, known_ids, active_ids, findings, result.summary.suppressed);
+  Fingerprint(findings);
+  std::sort(findings.begin(), findings.end(), FindingLess);
+  result.findings = std::move(findings);
 
   RunSummary& summary = result.summary;
-  summary.files = static_cast<int>(files.size());
-  for (const auto& file : files) {
+  summary.files = static_cast<int>(workspace.files().size());
+  for (const auto& file : workspace.files()) {
     summary.documents += static_cast<int>(file->documents.size());
     result.sources.emplace(file->input.display_path, file->source);
   }
   summary.skipped = static_cast<int>(result.skipped.size());
-  summary.counters = std::move(counters.values);
   summary.findings = static_cast<int>(result.findings.size());
   for (const Finding& f : result.findings) ++summary.by_severity[static_cast<int>(f.severity)];
-  if (crashed) result.errors.push_back("a rule failed with an internal error (see internal-error findings)");
 
   for (const auto& rule : rules_) result.rules.push_back(rule->meta());
   for (const RuleMeta& meta : EngineRuleMetas()) result.rules.push_back(meta);
   std::sort(result.rules.begin(), result.rules.end(),
             [](const RuleMeta& a, const RuleMeta& b) { return a.id < b.id; });
+}
+
+RunResult Engine::Run(Discovery inputs) {
+  RunResult result;
+  result.workspace = std::make_shared<Workspace>();
+  Workspace& workspace = *result.workspace;
+  result.errors = std::move(inputs.errors);
+  result.skipped = std::move(inputs.skipped);
+  RunCounters counters;
+  bool crashed = false;
+  std::vector<Finding> findings;
+  std::vector<Suppression> suppressions;
+
+  // 1. Load every file in parallel.
+  LoadFiles(inputs, config_, options_.jobs, workspace, result);
+  // 2. Stages that add subjects (rendering) or check the whole set (sealing).
+  for (const WorkspaceStage& stage : stages_) stage(workspace, result);
+  // 3. File and document rules, in parallel per file.
+  CheckFiles(workspace, counters, findings, suppressions, crashed);
+  // 4. Workspace rules (cross-object), once.
+  CheckWorkspace(workspace, counters, findings, crashed);
+  // 5. Mappers, suppressions, fingerprints, order, summary.
+  Finish(workspace, std::move(findings), std::move(suppressions), result);
+  result.summary.counters = std::move(counters.values);
+  if (crashed) result.errors.push_back("a rule failed with an internal error (see internal-error findings)");
   return result;
 }
 

@@ -24,6 +24,9 @@
 
 namespace syncgate {
 
+struct RunCounters;
+struct Suppression;
+
 struct EngineOptions {
   int jobs = 0;             // worker threads; 0 = all cores
   std::string environment;  // --env: environment for subjects no profile claims
@@ -86,7 +89,14 @@ class Engine {
   const RuleList& rules() const { return rules_; }
 
  private:
-  struct Impl;
+  // The steps of Run, in order (loading and the stages are done in Run itself).
+  void CheckFiles(const Workspace& workspace, RunCounters& counters, std::vector<Finding>& findings,
+                  std::vector<Suppression>& suppressions, bool& crashed) const;
+  void CheckWorkspace(const Workspace& workspace, RunCounters& counters,
+                      std::vector<Finding>& findings, bool& crashed) const;
+  void Finish(const Workspace& workspace, std::vector<Finding> findings,
+              std::vector<Suppression> suppressions, RunResult& result) const;
+
   const Config& config_;
   RuleList rules_;
   std::vector<Severity> severity_;  // effective severity per rule, parallel to rules_

@@ -29,6 +29,15 @@ class Workspace;
 struct FileUnit;
 struct RunSettings;
 
+/// What a rule's findings depend on, for caching results between runs and sharding a run. The
+/// run's configuration and settings (--kube-version, --env, keys) count as inputs of every rule.
+enum class RuleScope {
+  kUndeclared,  // not stated (engine findings, rules in tests); the registry test rejects it
+  kDocument,    // one document (with the YAML embedded in it) and nothing else
+  kFile,        // one input file: its documents, its text, its comments
+  kWorkspace,   // across files: other documents, selectors, CRDs, the file system, render state
+};
+
 /// A rule's own description: `rules list`, `rules explain` and docs/rules/*.md are made from it.
 struct RuleMeta {
   std::string_view id;           // `<category>-<what-is-wrong>`, never renamed
@@ -37,6 +46,24 @@ struct RuleMeta {
   std::string_view remediation;  // what to do
   Severity severity;             // default severity
   DocKind applies_to;            // documents CheckDocument runs on
+  RuleScope scope = RuleScope::kUndeclared;  // what its findings depend on
+};
+
+/// "document", "file", "workspace" (or "undeclared").
+constexpr std::string_view RuleScopeName(RuleScope scope) {
+  switch (scope) {
+    case RuleScope::kDocument: return "document";
+    case RuleScope::kFile: return "file";
+    case RuleScope::kWorkspace: return "workspace";
+    case RuleScope::kUndeclared: break;
+  }
+  return "undeclared";
+}
+
+/// Which part of the node at a finding's pointer the finding points at.
+enum class Anchor {
+  kValue,  // the value (default): `image: nginx:latest` points at `nginx:latest`
+  kKey,    // the key in its parent mapping: "source is written as a list" points at `source:`
 };
 
 /// Extra facts a rule can attach to a finding.
@@ -51,6 +78,9 @@ struct ReportExtra {
   /// An explicit file (display path) for findings of workspace rules about a file that has no
   /// document (a chart template named in a Helm error).
   std::string_view file;
+  /// Point at the key or the value of the node at the pointer (ignored when `at` is given). A
+  /// pointer into a sequence, or to a missing node, points at the nearest existing node.
+  Anchor anchor = Anchor::kValue;
 };
 
 /// Where a rule reports to. One context per rule and subject; not shared between threads.

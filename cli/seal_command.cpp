@@ -12,7 +12,7 @@
 
 #include "checker/document.h"
 #include "cli/commands.h"
-#include "sealing/seal_secret.h"
+#include "model/seal_secret.h"
 #include "sealing/sealed_secrets.h"
 
 namespace syncgate::cli {
@@ -74,7 +74,7 @@ int RunSeal(const SealOptions& opts) {
   }
   if (sealing::CertificateUnusable(cert, now)) return Fail("refusing to seal with this certificate");
 
-  sealing::SealRequest request{*scope, opts.ns, {}};
+  model::SealRequest request{*scope, opts.ns, {}};
   if (opts.raw) {
     if (*scope != sealing::Scope::kClusterWide && opts.ns.empty()) return Fail("--raw needs --namespace unless --scope cluster-wide");
     if (*scope == sealing::Scope::kStrict && opts.name.empty()) return Fail("--raw with strict scope needs --name");
@@ -111,7 +111,7 @@ int RunSeal(const SealOptions& opts) {
       return Fail(fmt::format("{}: expected one SealedSecret document", opts.merge_into));
     }
     Expected<std::string> merged =
-        sealing::MergeIntoSealedSecret(*target.documents[0], *secrets[0], request, keyring);
+        model::MergeIntoSealedSecret(*target.documents[0], *secrets[0], request, keyring);
     if (!merged) return Fail(merged.error().message);
     if (!WriteFileAtomically(opts.merge_into, *merged)) return Fail(fmt::format("cannot write {}", opts.merge_into));
     return kExitPass;
@@ -119,7 +119,7 @@ int RunSeal(const SealOptions& opts) {
 
   std::string out;
   for (const Document* secret : secrets) {
-    Expected<std::string> sealed = sealing::SealSecret(*secret, request, keyring);
+    Expected<std::string> sealed = model::SealSecret(*secret, request, keyring);
     if (!sealed) return Fail(sealed.error().message);
     out += (out.empty() ? "" : "---\n") + *sealed;
   }

@@ -16,7 +16,7 @@
 #include "checker/config.h"
 #include "sources/git_source.h"
 #include "cli/commands.h"
-#include "sync/retry.h"
+#include "model/duration.h"
 #include "sync/sync_engine.h"
 
 namespace syncgate::cli {
@@ -88,7 +88,7 @@ int RunSync(SyncCliOptions& opts) {
   }
   if (!opts.watch) return RunSyncOnce(opts);
 
-  auto interval = sync::ParseGoDuration(opts.interval);
+  auto interval = model::ParseArgoDuration(opts.interval);
   if (!interval || interval->count() <= 0) {
     std::cerr << fmt::format("syncgate: --interval '{}' is not a duration (3m, 90s)\n", opts.interval);
     return kExitError;

@@ -1,25 +1,47 @@
 #include "model/pod_spec.h"
 
-#include <string_view>
+#include "checker/text_util.h"
 
-namespace syncgate::rules {
+namespace syncgate::model {
+namespace {
+
+/// The node at `pointer` (plain keys), key by key: never into a YAML string, as Document::Find
+/// would. Null for an empty pointer or a missing step.
+const Node* Walk(const Node& root, std::string_view pointer) {
+  if (pointer.empty()) return nullptr;
+  const Node* node = &root;
+  for (std::string_view key : Split(pointer.substr(1), '/')) node = node ? node->Get(key) : nullptr;
+  return node;
+}
+
+}  // namespace
+
+std::string_view PodSpecPointer(std::string_view kind) {
+  if (kind == "Pod") return "/spec";
+  if (kind == "CronJob") return "/spec/jobTemplate/spec/template/spec";
+  for (std::string_view k : {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+                             "ReplicationController", "Job", "Rollout"}) {
+    if (kind == k) return "/spec/template/spec";
+  }
+  return {};
+}
+
+std::string PodLabelsPointer(std::string_view kind) {
+  const std::string_view spec = PodSpecPointer(kind);
+  if (spec.empty()) return {};
+  // The pod's metadata sits beside its spec: "/spec/template/spec" → "/spec/template".
+  return std::string(spec.substr(0, spec.rfind('/'))) + "/metadata/labels";
+}
+
+const Node* PodLabels(const Document& doc) {
+  return Walk(doc.root(), PodLabelsPointer(doc.object().kind));
+}
 
 void ForEachPodSpec(const Document& doc,
                     const std::function<void(const Node&, const std::string&)>& visit) {
-  const std::string& kind = doc.object().kind;
-  const Node& root = doc.root();
-  auto try_path = [&](std::initializer_list<std::string_view> path, const char* pointer) {
-    if (const Node* spec = root.Path(path); spec && spec->IsMap()) visit(*spec, pointer);
-  };
-  if (kind == "Pod") {
-    try_path({"spec"}, "/spec");
-  } else if (kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" ||
-             kind == "ReplicaSet" || kind == "ReplicationController" || kind == "Job" ||
-             kind == "Rollout") {
-    try_path({"spec", "template", "spec"}, "/spec/template/spec");
-  } else if (kind == "CronJob") {
-    try_path({"spec", "jobTemplate", "spec", "template", "spec"},
-             "/spec/jobTemplate/spec/template/spec");
+  const std::string_view pointer = PodSpecPointer(doc.object().kind);
+  if (const Node* spec = Walk(doc.root(), pointer); spec && spec->IsMap()) {
+    visit(*spec, std::string(pointer));
   }
 }
 
@@ -39,4 +61,4 @@ void ForEachContainer(const Document& doc,
   });
 }
 
-}  // namespace syncgate::rules
+}  // namespace syncgate::model

@@ -1,18 +1,33 @@
 #pragma once
-// Pod templates and containers of every workload kind, for the workload rules.
+// Where a pod spec sits in each workload kind, and its containers: the one table the workload
+// rules, the Service selector check and the rule packs' `pod:` paths read.
 //
-//   ForEachContainer(doc, [&](const Node& container, const std::string& pointer) { ... });
+//   model::ForEachContainer(doc, [&](const Node& container, const std::string& pointer) { ... });
+//   model::PodSpecPointer("CronJob");     // "/spec/jobTemplate/spec/template/spec"
+//   model::PodLabelsPointer("Deployment");  // "/spec/template/metadata/labels"
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "checker/document.h"
 
-namespace syncgate::rules {
+namespace syncgate::model {
 
-/// Calls `visit(pod_spec, pointer)` for the pod spec of a Pod, Deployment, StatefulSet,
-/// DaemonSet, ReplicaSet, ReplicationController, Job, CronJob (its nested job template) or Argo
-/// Rollout. Nothing for other kinds.
+/// Where the pod spec of `kind` sits: `/spec` of a Pod; `/spec/template/spec` of a Deployment,
+/// StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job or Argo Rollout;
+/// `/spec/jobTemplate/spec/template/spec` of a CronJob. Empty for other kinds.
+std::string_view PodSpecPointer(std::string_view kind);
+
+/// Where the pod's labels sit (beside its spec, in the pod template's metadata); for a Pod its
+/// own `/metadata/labels`. Empty for kinds without a pod spec.
+std::string PodLabelsPointer(std::string_view kind);
+
+/// The pod's labels map of `doc` (at PodLabelsPointer), or null when absent or not a workload.
+const Node* PodLabels(const Document& doc);
+
+/// Calls `visit(pod_spec, pointer)` for the pod spec of `doc` when its kind has one and it is a
+/// map. Nothing for other kinds.
 void ForEachPodSpec(const Document& doc,
                     const std::function<void(const Node&, const std::string&)>& visit);
 
@@ -21,4 +36,4 @@ void ForEachPodSpec(const Document& doc,
 void ForEachContainer(const Document& doc,
                       const std::function<void(const Node&, const std::string&)>& visit);
 
-}  // namespace syncgate::rules
+}  // namespace syncgate::model

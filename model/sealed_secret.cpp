@@ -8,8 +8,9 @@
 
 #include "checker/finding.h"
 #include "checker/text_util.h"
+#include "model/application.h"
 
-namespace syncgate::sealing {
+namespace syncgate::model {
 namespace {
 namespace fs = std::filesystem;
 
@@ -19,7 +20,7 @@ std::string_view TextAt(const Node* node, std::initializer_list<std::string_view
 }
 
 /// The scope an annotations map asks for, and its contradictions.
-Scope ScopeOf(const Node* annotations, const std::string& pointer,
+sealing::Scope ScopeOf(const Node* annotations, const std::string& pointer,
               std::vector<ObjectProblem>& problems) {
   bool cluster = false;
   bool ns_wide = false;
@@ -41,17 +42,16 @@ Scope ScopeOf(const Node* annotations, const std::string& pointer,
                         "both cluster-wide and namespace-wide are \"true\": the controller uses "
                         "cluster-wide; keep only the scope the values were sealed with"});
   }
-  return cluster ? Scope::kClusterWide : ns_wide ? Scope::kNamespaceWide : Scope::kStrict;
+  return cluster   ? sealing::Scope::kClusterWide
+         : ns_wide ? sealing::Scope::kNamespaceWide
+                   : sealing::Scope::kStrict;
 }
 
 /// Source paths of an Application (spec.source.path and spec.sources[].path).
-std::vector<std::string> SourcePaths(const Node& app) {
+std::vector<std::string> SourcePaths(const Application& app) {
   std::vector<std::string> paths;
-  if (std::string_view p = TextAt(&app, {"spec", "source", "path"}); !p.empty()) paths.emplace_back(p);
-  if (const Node* sources = app.Path({"spec", "sources"}); sources && sources->IsSeq()) {
-    for (const Node* s : sources->Resolved().items) {
-      if (std::string_view p = TextAt(s, {"path"}); !p.empty()) paths.emplace_back(p);
-    }
+  for (const AppSource& source : app.sources) {
+    if (std::string_view p = Text(source.path); !p.empty()) paths.emplace_back(p);
   }
   return paths;
 }
@@ -79,14 +79,14 @@ SealedObject ReadSealedSecret(const Document& doc) {
   }
   if (const Node* tann = tmeta ? tmeta->Get("annotations") : nullptr) {
     std::vector<ObjectProblem> ignored;
-    const Scope template_scope = ScopeOf(tann, "", ignored);
+    const sealing::Scope template_scope = ScopeOf(tann, "", ignored);
     const bool names_scope = tann->Get(kClusterWideAnnotation) || tann->Get(kNamespaceWideAnnotation);
     if (names_scope && template_scope != out.scope) {
       out.problems.push_back({"/spec/template/metadata/annotations",
                               fmt::format("the template's scope annotation says {}, the object's "
                                           "metadata says {}: the controller unseals with the "
-                                          "object's", ScopeName(template_scope),
-                                          ScopeName(out.scope))});
+                                          "object's", sealing::ScopeName(template_scope),
+                                          sealing::ScopeName(out.scope))});
     }
   }
 
@@ -117,10 +117,11 @@ std::string ResolveNamespace(const Document& doc, const SealedObject& sealed,
   const std::string file = "/" + doc.Outermost().source().path();
   std::string best;
   size_t best_len = 0;
-  workspace.ForEachDocument(DocKind::kApplication, [&](const Document& app) {
-    const std::string_view dest = TextAt(&app.root(), {"spec", "destination", "namespace"});
+  workspace.ForEachDocument(DocKind::kApplication, [&](const Document& doc) {
+    const std::optional<Application> app = ReadApplication(doc);
+    const std::string_view dest = app ? Text(app->destination_namespace) : std::string_view();
     if (dest.empty()) return;
-    for (std::string path : SourcePaths(app.root())) {
+    for (std::string path : SourcePaths(*app)) {
       while (!path.empty() && (path.back() == '/' || path.front() == '.')) {
         path = path.back() == '/' ? path.substr(0, path.size() - 1) : path.substr(1);
         if (!path.empty() && path.front() == '/') path = path.substr(1);
@@ -143,13 +144,16 @@ std::vector<std::string> CandidateLabels(const SealedObject& sealed, const Works
   if (!default_ns.empty()) namespaces.insert(std::string(default_ns));
   workspace.ForEachDocument(kAnyObject, [&](const Document& doc) {
     if (!doc.object().ns.empty()) namespaces.insert(doc.object().ns);
-    const std::string_view dest = TextAt(&doc.root(), {"spec", "destination", "namespace"});
-    if (doc.kind() == DocKind::kApplication && !dest.empty()) namespaces.insert(std::string(dest));
+    if (doc.kind() != DocKind::kApplication) return;
+    const std::optional<Application> app = ReadApplication(doc);
+    if (const std::string_view dest = app ? Text(app->destination_namespace) : ""; !dest.empty()) {
+      namespaces.insert(std::string(dest));
+    }
   });
   std::vector<std::string> labels = {""};
   for (const std::string& ns : namespaces) {
     labels.push_back(ns);
-    if (!sealed.name.empty()) labels.push_back(LabelFor(Scope::kStrict, ns, sealed.name));
+    if (!sealed.name.empty()) labels.push_back(sealing::LabelFor(sealing::Scope::kStrict, ns, sealed.name));
   }
   return labels;
 }
@@ -224,9 +228,9 @@ ValueVerdict SealingSetup::Verify(std::string_view sealed_b64, const std::string
     std::lock_guard<std::mutex> lock(mutex_);
     if (auto it = verdicts_.find(cache_key); it != verdicts_.end()) return it->second;
   }
-  UnsealResult opened = Unseal(sealed_b64, label, keyring_, candidates);
+  sealing::UnsealResult opened = sealing::Unseal(sealed_b64, label, keyring_, candidates);
   ValueVerdict verdict{opened.status, opened.reason, opened.sealed_label, false, ""};
-  if (opened.status == UnsealStatus::kOk || opened.status == UnsealStatus::kWrongLabel) {
+  if (opened.status == sealing::UnsealStatus::kOk || opened.status == sealing::UnsealStatus::kWrongLabel) {
     if (Trim(opened.plaintext.view()).empty()) {
       verdict.weak = true;
       verdict.weak_reason = opened.plaintext.size() == 0 ? "an empty value" : "only whitespace";
@@ -257,4 +261,4 @@ bool IsPlaceholder(std::string_view value) {
   return text.size() >= 3 && std::all_of(text.begin(), text.end(), [&](char c) { return c == text[0]; });
 }
 
-}  // namespace syncgate::sealing
+}  // namespace syncgate::model

@@ -8,9 +8,9 @@
 //     certificates: [sealed-secrets/controller.crt]
 //     keys: [sealed-secrets/controller.key]   # CI stages that hold the key only
 //
-//   SealedObject sealed = ReadSealedSecret(doc);
+//   model::SealedObject sealed = model::ReadSealedSecret(doc);
 //   std::string ns = ResolveNamespace(doc, sealed, workspace, settings.default_namespace);
-//   std::string label = LabelFor(sealed.scope, ns, sealed.name);
+//   std::string label = sealing::LabelFor(sealed.scope, ns, sealed.name);
 
 #include <map>
 #include <memory>
@@ -25,7 +25,7 @@
 #include "checker/workspace.h"
 #include "sealing/sealed_secrets.h"
 
-namespace syncgate::sealing {
+namespace syncgate::model {
 
 inline constexpr std::string_view kClusterWideAnnotation = "sealedsecrets.bitnami.com/cluster-wide";
 inline constexpr std::string_view kNamespaceWideAnnotation =
@@ -46,7 +46,7 @@ struct ObjectProblem {
 struct SealedObject {
   std::string name;
   std::string ns;  // metadata.namespace, empty when absent
-  Scope scope = Scope::kStrict;
+  sealing::Scope scope = sealing::Scope::kStrict;
   std::vector<SealedItem> items;
   std::vector<ObjectProblem> problems;
 };
@@ -65,7 +65,7 @@ std::vector<std::string> CandidateLabels(const SealedObject& sealed, const Works
 
 /// What one sealed value turned out to be with the private keys (cached: several rules ask).
 struct ValueVerdict {
-  UnsealStatus status = UnsealStatus::kUndecryptable;
+  sealing::UnsealStatus status = sealing::UnsealStatus::kUndecryptable;
   std::string reason;
   std::optional<std::string> sealed_label;
   bool weak = false;         // opened to an empty or placeholder value
@@ -79,7 +79,7 @@ class SealingSetup {
   /// config's `sealed_secrets:` section. An unreadable file is an error (exit 2).
   static Expected<std::shared_ptr<SealingSetup>> Get(const RunScope& run);
 
-  const Keyring& keyring() const { return keyring_; }
+  const sealing::Keyring& keyring() const { return keyring_; }
   bool has_certificates() const { return !keyring_.certificates().empty(); }
   bool has_keys() const { return keyring_.key_count() > 0; }
   /// Where each certificate was named: the config entry's position when it came from there.
@@ -94,7 +94,7 @@ class SealingSetup {
                       const std::vector<std::string>& candidates) const;
 
  private:
-  Keyring keyring_;
+  sealing::Keyring keyring_;
   std::vector<CertSource> cert_sources_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, ValueVerdict> verdicts_;  // by digest of value and label
@@ -103,4 +103,4 @@ class SealingSetup {
 /// Whether a decrypted value is a placeholder rather than a secret ("changeme", "TODO", "<...>").
 bool IsPlaceholder(std::string_view value);
 
-}  // namespace syncgate::sealing
+}  // namespace syncgate::model

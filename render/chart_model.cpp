@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "checker/scalar_types.h"
 #include "checker/text_util.h"
-#include "render/values_text.h"
+#include "model/application.h"
+#include "model/values_text.h"
 
 namespace syncgate::render {
 namespace fs = std::filesystem;
@@ -82,13 +84,14 @@ void AddValueSetPlans(const ChartInfo& chart, const FileIndex& files, const RunS
 }
 
 /// The chart an Application source's `path` points at, or null.
-const ChartInfo* ChartOfSource(const Node& source, const ChartModel& model, const Config& config) {
-  const std::string path = Normalized(TextAt(source.Get("path")));
-  if (path.empty() || path == "." || source.Get("chart")) return nullptr;
+const ChartInfo* ChartOfSource(const model::AppSource& source, const ChartModel& model,
+                               const Config& config) {
+  const std::string path = Normalized(TextAt(source.path));
+  if (path.empty() || path == "." || source.chart) return nullptr;
   // `.syncgate.yaml` says which folder holds which repository: then the match is exact.
   if (const Document* doc = config.document()) {
     if (const Node* repos = doc->root().Get("repositories"); repos && repos->IsMap()) {
-      if (const Node* folder = repos->Get(TextAt(source.Get("repoURL"))); folder && folder->IsScalar()) {
+      if (const Node* folder = repos->Get(TextAt(source.repo_url)); folder && folder->IsScalar()) {
         const std::string want = Canonical(fs::path(config.root()) / std::string(folder->Text()) / path);
         for (const auto& chart : model.charts) {
           if (Canonical(chart->fs_dir) == want) return chart.get();
@@ -108,30 +111,31 @@ const ChartInfo* ChartOfSource(const Node& source, const ChartModel& model, cons
   return found;
 }
 
-void AddApplicationPlan(const Document& app, const Node& source, const std::string& source_at,
-                        const ChartInfo& chart, const FileIndex& files,
-                        const RunSettings& settings, std::vector<RenderPlan>& plans) {
+void AddApplicationPlan(const Document& app, const model::Application& view,
+                        const model::AppSource& source, const ChartInfo& chart,
+                        const FileIndex& files, const RunSettings& settings,
+                        std::vector<RenderPlan>& plans) {
   const Node& root = app.root();
   const std::string app_name = TextAt(root.Path({"metadata", "name"}));
-  const Node* helm = source.Get("helm");
-  auto helm_text = [&](std::string_view key) { return helm ? TextAt(helm->Get(key)) : std::string(); };
+  const model::HelmSource& helm = source.helm;
   RenderPlan plan;
   plan.chart = &chart;
   plan.label = chart.name + "/app:" + app_name;
   plan.anchor_file = app.source().path();
-  plan.anchor_pos = app.PositionOf(source_at + "/path");
+  plan.anchor_pos = app.PositionOf(source.pointer + "/path");
   RenderRequest& req = plan.request;
   req.chart_dir = chart.fs_dir;
-  req.release_name = helm_text("releaseName").empty() ? app_name : helm_text("releaseName");
-  req.namespace_name = helm_text("namespace");
-  if (req.namespace_name.empty()) req.namespace_name = TextAt(root.Path({"spec", "destination", "namespace"}));
+  req.release_name = TextAt(helm.release_name).empty() ? app_name : TextAt(helm.release_name);
+  req.namespace_name = TextAt(helm.namespace_name);
+  if (req.namespace_name.empty()) req.namespace_name = TextAt(view.destination_namespace);
   if (req.namespace_name.empty()) req.namespace_name = "default";
-  req.kube_version = helm_text("kubeVersion").empty() ? settings.kube_version : helm_text("kubeVersion");
-  req.include_crds = helm_text("skipCrds") != "true";
+  req.kube_version =
+      TextAt(helm.kube_version).empty() ? settings.kube_version : TextAt(helm.kube_version);
+  req.include_crds = !IsYaml11True(helm.skip_crds);
   if (chart.values) plan.layers.push_back({chart.values->input.display_path, DocRoot(chart.values), {}});
 
-  const bool ignore_missing = helm_text("ignoreMissingValueFiles") == "true";
-  if (const Node* value_files = helm ? helm->Get("valueFiles") : nullptr; value_files && value_files->IsSeq()) {
+  const bool ignore_missing = IsYaml11True(helm.ignore_missing_value_files);
+  if (const Node* value_files = helm.value_files; value_files && value_files->IsSeq()) {
     for (const Node* item : value_files->Resolved().items) {
       const std::string file(item->Text());
       if (StartsWith(file, "$") || file.find("://") != std::string::npos) {
@@ -150,15 +154,15 @@ void AddApplicationPlan(const Document& app, const Node& source, const std::stri
     }
   }
   // valuesObject replaces values (ArgoCD's ValuesYAML); both come after valueFiles.
-  if (const Node* object = helm ? helm->Get("valuesObject") : nullptr; object && object->IsMap()) {
-    req.inline_values = ValuesToYaml(*object);
+  if (const Node* object = helm.values_object; object && object->IsMap()) {
+    req.inline_values = model::ValuesToYaml(*object);
     plan.layers.push_back({app.source().path(), object, {}});
-  } else if (const Node* values = helm ? helm->Get("values") : nullptr; values && values->IsScalar()) {
+  } else if (const Node* values = helm.values; values && values->IsScalar()) {
     req.inline_values = values->Resolved().value;
-    const Document* embedded = app.Embedded(*values, source_at + "/helm/values");
+    const Document* embedded = app.Embedded(*values, source.pointer + "/helm/values");
     plan.layers.push_back({app.source().path(), embedded ? &embedded->root() : nullptr, {}});
   }
-  if (const Node* params = helm ? helm->Get("parameters") : nullptr; params && params->IsSeq()) {
+  if (const Node* params = helm.parameters; params && params->IsSeq()) {
     ValuesLayer layer{app.source().path(), nullptr, {}};
     for (const Node* p : params->Resolved().items) {
       SetParameter set{TextAt(p->Get("name")), TextAt(p->Get("value")),
@@ -174,31 +178,6 @@ void AddApplicationPlan(const Document& app, const Node& source, const std::stri
 }
 
 }  // namespace
-
-std::vector<MissingDependency> FindMissingDependencies(const Document& chart_doc,
-                                                       const std::string& chart_dir) {
-  std::vector<MissingDependency> missing;
-  const Node* deps = chart_doc.root().Get("dependencies");
-  if (!deps || !deps->IsSeq()) return missing;
-  const fs::path charts = fs::path(chart_dir) / "charts";
-  std::vector<std::string> archives;
-  std::error_code ec;
-  for (auto it = fs::directory_iterator(charts, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (EndsWith(name, ".tgz")) archives.push_back(name);
-  }
-  const auto& items = deps->Resolved().items;
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::string name = TextAt(items[i]->Get("name"));
-    if (name.empty()) continue;
-    if (fs::exists(charts / name / "Chart.yaml", ec)) continue;
-    const bool archived = std::any_of(archives.begin(), archives.end(), [&](const std::string& a) {
-      return StartsWith(a, name + "-") || a == name + ".tgz";
-    });
-    if (!archived) missing.push_back({i, name});
-  }
-  return missing;
-}
 
 ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
                            const RunSettings& settings) {
@@ -226,7 +205,7 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
     std::error_code ec;
     const fs::path schema = fs::path(chart->fs_dir) / "values.schema.json";
     if (fs::exists(schema, ec)) chart->schema_file = schema.string();
-    if (chart->chart_doc) chart->missing_dependencies = FindMissingDependencies(*chart->chart_doc, chart->fs_dir);
+    if (chart->chart_doc) chart->missing_dependencies = model::FindMissingDependencies(*chart->chart_doc, chart->fs_dir);
     model.charts.push_back(std::move(chart));
   }
   for (const auto& chart : model.charts) {
@@ -244,19 +223,12 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
   }
   workspace.ForEachDocument(DocKind::kApplication, [&](const Document& app) {
     if (app.parent()) return;
-    const Node* spec = app.root().Get("spec");
-    if (!spec) return;
-    auto add = [&](const Node* source, const std::string& at) {
-      if (!source || !source->IsMap()) return;
-      const ChartInfo* chart = ChartOfSource(*source, model, config);
+    const std::optional<model::Application> view = model::ReadApplication(app);
+    if (!view) return;
+    for (const model::AppSource& source : view->sources) {
+      const ChartInfo* chart = ChartOfSource(source, model, config);
       if (chart && !chart->library && !chart->subchart) {
-        AddApplicationPlan(app, *source, at, *chart, files, settings, model.plans);
-      }
-    };
-    add(spec->Get("source"), "/spec/source");
-    if (const Node* sources = spec->Get("sources"); sources && sources->IsSeq()) {
-      for (size_t i = 0; i < sources->Resolved().items.size(); ++i) {
-        add(sources->Resolved().items[i], fmt::format("/spec/sources/{}", i));
+        AddApplicationPlan(app, *view, source, *chart, files, settings, model.plans);
       }
     }
   });

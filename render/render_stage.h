@@ -18,25 +18,8 @@
 
 namespace syncgate::render {
 
-/// What happened to one render plan.
-struct RenderOutcome {
-  size_t plan = 0;               // index in ChartModel::plans
-  RenderStatus status = RenderStatus::kUnavailable;
-  bool attempted = false;        // false: skipped before rendering (see reason)
-  bool empty = false;            // rendered, but no object came out
-  std::string reason;            // renderer error, or why it was not attempted
-  std::string template_file;     // display path of the template Helm's error names, if any
-  int template_line = 0;
-  std::string rendered_path;     // display path of the rendered file in the workspace
-};
-
-/// Left in the workspace (Workspace::Extension) for the helm rules and the finding mapper.
-struct RenderState {
-  bool ran = false;
-  ChartModel model;
-  std::vector<RenderOutcome> outcomes;  // parallel to model.plans
-  std::string renderer;                 // "helm v3.17.2+g..."
-};
+using model::RenderOutcome;
+using model::RenderState;
 
 /// Registers the render stage and the finding mapper on `engine`. `config` must outlive it.
 void AddRendering(Engine& engine, const Config& config, const RunSettings& settings, int jobs);

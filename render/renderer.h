@@ -14,34 +14,13 @@
 #include <vector>
 
 #include "checker/expected.h"
+#include "model/render_model.h"
 
 namespace syncgate::render {
 
-/// `--set name=value` (or `--set-string` when force_string), as an ArgoCD `parameters` entry.
-struct SetParameter {
-  std::string name;
-  std::string value;
-  bool force_string = false;
-};
-
-/// Everything that decides a render, in ArgoCD's order: the chart's values.yaml, then
-/// value_files in order, then inline_values, then parameters (later wins).
-struct RenderRequest {
-  std::string chart_dir;       // filesystem path of the chart folder
-  std::string release_name;
-  std::string namespace_name;
-  std::vector<std::string> value_files;  // filesystem paths
-  std::string inline_values;   // YAML text (an Application's values / valuesObject)
-  std::vector<SetParameter> parameters;
-  std::string kube_version;    // "1.31"
-  bool include_crds = true;    // ArgoCD renders CRDs unless skipCrds
-};
-
-enum class RenderStatus {
-  kOk,           // rendered; manifest holds the stream
-  kFailed,       // the chart or its values are wrong: error holds the renderer's message
-  kUnavailable,  // the renderer could not do its job (not installed, crashed, timed out)
-};
+using model::RenderRequest;
+using model::RenderStatus;
+using model::SetParameter;
 
 struct RenderResult {
   RenderStatus status = RenderStatus::kUnavailable;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "reporters/checklist.h"
+#include "reporters/report_util.h"
 #include "reporters/reporter.h"
 
 namespace syncgate::reporters {
@@ -21,21 +22,7 @@ std::string_view StatusMark(ItemStatus status) {
 
 std::string Location(const Finding& f) { return fmt::format("{}:{}:{}", f.file, f.line, f.column); }
 
-std::string Html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Html(std::string_view text) { return EscapeMarkup(text, Markup::kHtml); }
 
 /// Markdown table cells: no pipes or newlines.
 std::string Cell(std::string_view text) {

@@ -27,30 +27,14 @@ size_t XmlCharLength(std::string_view s, size_t i) {
 /// invalid UTF-8) become U+FFFD; in attributes, tabs and newlines become character references
 /// so that attribute-value normalisation does not turn them into spaces.
 std::string Escape(std::string_view s, bool attribute) {
-  std::string out;
-  out.reserve(s.size());
+  std::string valid;
+  valid.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     const size_t len = XmlCharLength(s, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    const char c = s[i];
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += attribute ? "&quot;" : "\""; break;
-      case '\'': out += attribute ? "&apos;" : "'"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\r': out += "&#13;"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      default: out.append(s.substr(i, len));
-    }
-    i += len;
+    valid += len == 0 ? std::string_view("\xEF\xBF\xBD") : s.substr(i, len);
+    i += len == 0 ? 1 : len;
   }
-  return out;
+  return EscapeMarkup(valid, attribute ? Markup::kAttribute : Markup::kText);
 }
 
 std::string Attr(std::string_view s) { return Escape(s, true); }

@@ -12,15 +12,13 @@ namespace {
 
 /// Text for a table cell: '|' would end the cell, a newline the row, and '<' could open HTML.
 std::string Cell(std::string_view text) {
-  const std::string s = PrintableText(text);
+  // PrintableText leaves no CR for kText to turn into a reference.
+  const std::string s = EscapeMarkup(PrintableText(text), Markup::kText);
   std::string out;
   for (const char c : s) {
     switch (c) {
       case '|': out += "\\|"; break;
       case '\\': out += "\\\\"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
       case '`': out += "\\`"; break;
       case '\n': out += "<br>"; break;
       case '\t': out += ' '; break;

@@ -61,4 +61,25 @@ std::string PrintableText(std::string_view text) {
   return out;
 }
 
+std::string EscapeMarkup(std::string_view text, Markup where) {
+  const bool attribute = where == Markup::kAttribute;
+  const bool html = where == Markup::kHtml;
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += attribute || html ? "&quot;" : "\""; break;
+      case '\'': out += attribute ? "&apos;" : html ? "&#39;" : "'"; break;
+      case '\n': out += attribute ? "&#10;" : "\n"; break;
+      case '\r': out += html ? "\r" : "&#13;"; break;
+      case '\t': out += attribute ? "&#9;" : "\t"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace syncgate::reporters

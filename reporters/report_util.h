@@ -1,9 +1,10 @@
 #pragma once
-// Helpers the file-based formats (sarif, junit, markdown) share: which files a run covered and
-// which tool errors are not already told as a skipped file.
+// Helpers the file-based formats (sarif, junit, markdown, the checklist) share: which files a run
+// covered, which tool errors are not already told as a skipped file, and text made safe for them.
 //
 //   for (const std::string& path : CheckedFiles(result)) StartTestcase(path);
 //   for (const std::string& error : RunLevelErrors(result)) ReportToolError(error);
+//   out << "<td>" << EscapeMarkup(PrintableText(f.message), Markup::kHtml) << "</td>";
 
 #include <cstdint>
 #include <string>
@@ -33,5 +34,17 @@ size_t Utf8SequenceLength(std::string_view text, size_t i, uint32_t* code_point 
 /// (other than tab and newline) become U+FFFD, so no escape sequence from an input file reaches
 /// a terminal or a rendered comment.
 std::string PrintableText(std::string_view text);
+
+/// Where escaped text goes in a markup document; what must become an entity differs.
+enum class Markup {
+  kText,       // element content (XML, HTML): & < >, and CR as &#13; (XML folds CR LF to LF)
+  kAttribute,  // an XML attribute value: also " ' (&quot; &apos;), and tab, newline and CR as
+               // character references, which attribute-value normalisation keeps
+  kHtml,       // HTML text or a quoted attribute alike: & < > " and ' as &#39;; white space as is
+};
+
+/// `text` with the characters markup gives meaning to written as entities. Only escapes: the
+/// caller decides what to do with characters the format cannot carry (PrintableText).
+std::string EscapeMarkup(std::string_view text, Markup where);
 
 }  // namespace syncgate::reporters

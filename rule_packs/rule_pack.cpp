@@ -12,6 +12,7 @@
 
 #include "checker/finding.h"
 #include "checker/text_util.h"
+#include "model/pod_spec.h"
 
 namespace syncgate {
 
@@ -78,17 +79,6 @@ std::optional<double> ParseNumber(std::string_view text) {
   return value;
 }
 
-/// Where the pod spec of each workload kind sits.
-std::string_view PodSpecPointer(std::string_view kind) {
-  if (kind == "Pod") return "/spec";
-  if (kind == "CronJob") return "/spec/jobTemplate/spec/template/spec";
-  for (std::string_view k : {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                             "ReplicationController", "Job", "Rollout"}) {
-    if (kind == k) return "/spec/template/spec";
-  }
-  return {};
-}
-
 struct Hit {
   const Node* node;  // null: the path does not exist
   std::string pointer;
@@ -145,7 +135,8 @@ class PackRule final : public Rule {
         message_(std::move(message)),
         match_(std::move(match)),
         asserts_(std::move(asserts)) {
-    meta_ = RuleMeta{id_, summary_, rationale_, remediation_, severity, kAnyObject};
+    meta_ = RuleMeta{id_, summary_, rationale_, remediation_, severity, kAnyObject,
+                     RuleScope::kDocument};  // a pack rule matches one document at a time
   }
 
   const RuleMeta& meta() const override { return meta_; }
@@ -179,7 +170,7 @@ class PackRule final : public Rule {
       const Node* start = &doc.root();
       std::string base;
       if (a.pod) {
-        base = std::string(PodSpecPointer(doc.object().kind));
+        base = std::string(model::PodSpecPointer(doc.object().kind));
         if (base.empty()) continue;
         start = doc.Find(base);
         if (!start) continue;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "checker/text_util.h"
+#include "model/application.h"
 
 namespace syncgate {
 namespace fs = std::filesystem;
@@ -61,22 +62,15 @@ std::vector<std::string> ApplicationSourcePaths(const std::string& path, std::st
     return out;
   }
   LoadResult loaded = LoadYaml(SourceFile::FromText(path, std::move(text)));
-  auto add = [&](const Node* source) {
-    if (!source || !source->IsMap()) return;
-    if (const Node* p = source->Get("path"); p && p->IsScalar() && !p->Text().empty()) {
-      std::string value(p->Text());
+  for (const auto& doc : loaded.documents) {
+    if (doc->kind() != DocKind::kApplication) continue;
+    const std::optional<model::Application> app = model::ReadApplication(*doc);
+    if (!app) continue;
+    for (const model::AppSource& source : app->sources) {
+      std::string value(model::Text(source.path));
       while (StartsWith(value, "./")) value = value.substr(2);
       while (!value.empty() && value.back() == '/') value.pop_back();
       if (!value.empty()) out.push_back(value);
-    }
-  };
-  for (const auto& doc : loaded.documents) {
-    if (doc->kind() != DocKind::kApplication) continue;
-    const Node* spec = doc->root().Get("spec");
-    if (!spec) continue;
-    add(spec->Get("source"));
-    if (const Node* sources = spec->Get("sources"); sources && sources->IsSeq()) {
-      for (const Node* item : sources->Resolved().items) add(item);
     }
   }
   return out;

@@ -1,43 +1,20 @@
 #include "sync/retry.h"
 
-#include <cctype>
 #include <string>
 
 #include <fmt/format.h>
 
-namespace syncgate::sync {
+#include "model/application.h"
+#include "model/duration.h"
 
-std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
-    return std::chrono::milliseconds(std::stoll(std::string(text)) * 1000);
-  }
-  double total_ms = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (start == i) return std::nullopt;
-    const double number = std::stod(std::string(text.substr(start, i - start)));
-    size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
-    const std::string_view unit = text.substr(unit_start, i - unit_start);
-    double scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60000;
-    else if (unit == "h") scale = 3600000;
-    else return std::nullopt;
-    total_ms += number * scale;
-  }
-  return std::chrono::milliseconds(static_cast<long long>(total_ms));
-}
+namespace syncgate::sync {
 
 Expected<RetryPolicy> RetryPolicy::FromApplication(const Node& app_root) {
   RetryPolicy policy;
-  const Node* retry = app_root.Path({"spec", "syncPolicy", "retry"});
-  if (!retry || !retry->IsMap()) return policy;
-  if (const Node* limit = retry->Get("limit"); limit && limit->IsScalar()) {
+  const model::SyncPolicy view =
+      model::ReadApplicationSpec(app_root.Get("spec"), "/spec").sync_policy;
+  if (!view.retry) return policy;
+  if (const Node* limit = view.retry_limit; limit && limit->IsScalar()) {
     try {
       policy.limit = std::stoi(std::string(limit->Text()));
     } catch (...) {
@@ -45,23 +22,26 @@ Expected<RetryPolicy> RetryPolicy::FromApplication(const Node& app_root) {
                                     limit->Text()));
     }
   }
-  const Node* backoff = retry->Get("backoff");
-  if (!backoff || !backoff->IsMap()) return policy;
-  auto duration = [&](std::string_view key, std::chrono::milliseconds& out) -> Status {
-    const Node* node = backoff->Get(key);
+  if (!view.backoff) return policy;
+  auto duration = [&](const Node* node, std::string_view key,
+                      std::chrono::milliseconds& out) -> Status {
     if (!node || !node->IsScalar()) return Ok{};
-    auto parsed = ParseGoDuration(node->Text());
+    auto parsed = model::ParseArgoDuration(node->Text());
     // ArgoCD's retry itself fails on a malformed duration (argo-cd#5582): so does the gate.
     if (!parsed) {
       return Unexpected(fmt::format("line {}: retry.backoff.{} '{}' is not a duration", node->pos.line,
                                     key, node->Text()));
     }
-    out = *parsed;
+    out = std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
     return Ok{};
   };
-  if (Status s = duration("duration", policy.duration); !s) return Unexpected(s.error());
-  if (Status s = duration("maxDuration", policy.max_duration); !s) return Unexpected(s.error());
-  if (const Node* factor = backoff->Get("factor"); factor && factor->IsScalar()) {
+  if (Status s = duration(view.backoff_duration, "duration", policy.duration); !s) {
+    return Unexpected(s.error());
+  }
+  if (Status s = duration(view.backoff_max_duration, "maxDuration", policy.max_duration); !s) {
+    return Unexpected(s.error());
+  }
+  if (const Node* factor = view.backoff_factor; factor && factor->IsScalar()) {
     try {
       policy.factor = std::stol(std::string(factor->Text()));
     } catch (...) {

@@ -28,9 +28,6 @@ struct RetryPolicy {
   std::chrono::milliseconds Delay(int n) const;
 };
 
-/// A Go duration ("5s", "1m30s", "250ms", "3m0s"); a bare number is seconds, as in ArgoCD.
-std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view text);
-
 /// Runs `attempt` until it succeeds or the policy's limit is spent, waiting with `sleep`
 /// between attempts. Returns the last error.
 Status WithRetry(const RetryPolicy& policy, const std::function<Status()>& attempt,

@@ -15,12 +15,14 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/config.h"
+#include "checker/scalar_types.h"
 #include "sources/git_source.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
 #include "checker/cache_dir.h"
-#include "render/render_stage.h"
-#include "render/values_text.h"
+#include "model/application.h"
+#include "model/render_model.h"
+#include "model/values_text.h"
 #include "reporters/reporter.h"
 #include "run/check_run.h"
 #include "sync/retry.h"
@@ -354,117 +356,158 @@ class Syncer {
   }
 
  private:
+  /// What the steps of one gate share, filled in as they go.
+  struct Gating {
+    const AppRef& app;
+    SyncOutcome& o;
+    model::Application view;
+    const model::AppSource* source = nullptr;
+    std::string source_path;  // normalised, "" for the repository root
+    std::string dest_ns;
+    std::optional<Config> config;
+    std::map<std::string, std::string> repo_map;
+    RetryPolicy policy;
+    std::function<void(std::chrono::milliseconds)> sleep;
+    Remote remote;
+    std::optional<GitRepository> cache;   // the fetched source repository
+    std::optional<GitRepository> target;  // the repository of the environment branches
+    std::string ref;                      // refs/heads/<environment branch>
+    std::string head;                     // its commit before publishing ("" when new)
+    GateCheck check;
+  };
+  /// A step either fails (the gate errs), decides the verdict (false: stop), or hands on (true).
+  using Step = Expected<bool> (Syncer::*)(Gating&);
+
   Status Gate(const AppRef& app, SyncOutcome& o) {
-    const Node& root = app.doc->root();
-    const Node* spec = root.Get("spec");
-    const Node* source = spec ? spec->Get("source") : nullptr;
-    if (const Node* sources = spec ? spec->Get("sources") : nullptr; sources && sources->IsSeq()) {
-      if (sources->Resolved().items.size() != 1) {
-        return Unexpected("multi-source Applications (spec.sources) are not supported by sync yet");
-      }
-      source = sources->Resolved().items[0];
+    Gating g{app, o, {}};
+    for (Step step : {&Syncer::ReadApplication, &Syncer::FetchAndPin, &Syncer::RefuseRewrite,
+                      &Syncer::CheckPinnedTree, &Syncer::PlanAndPublish}) {
+      Expected<bool> go_on = (this->*step)(g);
+      if (!go_on) return Unexpected(go_on.error());
+      if (!*go_on) break;
     }
-    if (!source || !source->IsMap()) return Unexpected("the Application has no spec.source");
-    if (source->Get("chart")) {
+    return Ok{};
+  }
+
+  /// 0. What the Application asks for: its one source, its configuration, environment branch and
+  /// retry policy.
+  Expected<bool> ReadApplication(Gating& g) {
+    const Node& root = g.app.doc->root();
+    g.view = model::ReadApplicationSpec(root.Get("spec"), "/spec");
+    // `sources`, when a list, replaces `source`; the sync takes a list of exactly one.
+    const bool listed = g.view.sources_field && g.view.sources_field->IsSeq();
+    if (listed && g.view.sources_field->Resolved().items.size() != 1) {
+      return Unexpected("multi-source Applications (spec.sources) are not supported by sync yet");
+    }
+    for (const model::AppSource& s : g.view.sources) {
+      if (s.listed == listed) g.source = &s;
+    }
+    if (!g.source) return Unexpected("the Application has no spec.source");
+    if (g.source->chart) {
       return Unexpected("Helm repository sources (spec.source.chart) are not supported by sync yet");
     }
-    o.repo_url = Scalar(source->Get("repoURL"));
-    o.revision = Scalar(source->Get("targetRevision"));
+    SyncOutcome& o = g.o;
+    o.repo_url = Scalar(g.source->repo_url);
+    o.revision = Scalar(g.source->target_revision);
     if (o.revision.empty()) o.revision = "HEAD";
-    const std::string source_path = Normalize(Scalar(source->Get("path")));
-    const std::string dest_ns = Scalar(root.Path({"spec", "destination", "namespace"}));
+    g.source_path = Normalize(Scalar(g.source->path));
+    g.dest_ns = Scalar(g.view.destination_namespace);
 
     std::string config_path = options_.config_path;
-    if (config_path.empty()) config_path = Config::FindUpward(app.file.fs_path);
+    if (config_path.empty()) config_path = Config::FindUpward(g.app.file.fs_path);
     Expected<Config> config = ConfigForPinnedTrees(config_path);
     if (!config) return Unexpected("configuration error: " + config.error().message);
-    std::map<std::string, std::string> repo_map = options_.repo_map;
-    ConfigRepositories(config_path, repo_map);
-    o.environment = EnvironmentOfApp(*config, app.name, dest_ns, options_.environment);
-    o.branch = BranchName(options_.branch_template, o.environment, app.name);
+    g.config = std::move(*config);
+    g.repo_map = options_.repo_map;
+    ConfigRepositories(config_path, g.repo_map);
+    o.environment = EnvironmentOfApp(*g.config, g.app.name, g.dest_ns, options_.environment);
+    o.branch = BranchName(options_.branch_template, o.environment, g.app.name);
 
     Expected<RetryPolicy> policy = RetryPolicy::FromApplication(root);
     if (!policy) return Unexpected("spec.syncPolicy.retry: " + policy.error().message);
-    auto sleep = options_.sleep ? options_.sleep : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    g.policy = *policy;
+    g.sleep = options_.sleep ? options_.sleep
+                             : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    return true;
+  }
 
-    // 1. Fetch and pin.
+  /// 1. Fetch the source and pin the revision to a commit: everything after refers to it.
+  Expected<bool> FetchAndPin(Gating& g) {
+    SyncOutcome& o = g.o;
     const auto fetch_start = Clock::now();
-    Expected<Remote> remote = ResolveRemote(o.repo_url, repo_map);
+    Expected<Remote> remote = ResolveRemote(o.repo_url, g.repo_map);
     if (!remote) return Unexpected(remote.error());
+    g.remote = *remote;
     Expected<GitRepository> cache = GitRepository::OpenOrInitBare(
-        (fs::path(cache_dir_) / "repos" / Fnv1aHex(remote->url)).string());
+        (fs::path(cache_dir_) / "repos" / Fnv1aHex(g.remote.url)).string());
     if (!cache) return Unexpected(cache.error());
+    g.cache = std::move(*cache);
     const char* token = std::getenv("SYNCGATE_GIT_TOKEN");
-    Status fetched = WithRetry(*policy, [&] { return cache->Fetch(remote->url, token ? token : ""); }, sleep);
+    Status fetched = WithRetry(g.policy, [&] { return g.cache->Fetch(g.remote.url, token ? token : ""); }, g.sleep);
     if (!fetched) return Unexpected(fetched.error());
-    Expected<std::string> commit = cache->ResolveFetched(o.revision);
-    if (!commit && !remote->prefix.empty()) {
+    Expected<std::string> commit = g.cache->ResolveFetched(o.revision);
+    if (!commit && !g.remote.prefix.empty()) {
       // The URL stands for a folder of a larger repository (.syncgate.yaml `repositories:`):
       // that repository's refs are not the real one's tags and branches.
       return Unexpected(fmt::format("{} (the repoURL is mapped to the folder {} of {}, which does "
                                     "not have the real repository's tags: map it to a clone with "
                                     "--repo-map URL=PATH, as examples/sync-demo.sh does)",
-                                    commit.error().message, remote->prefix, remote->url));
+                                    commit.error().message, g.remote.prefix, g.remote.url));
     }
     if (!commit) return Unexpected(commit.error());
     o.commit = *commit;
     o.timings["fetch"] = MsSince(fetch_start);
-    if (options_.after_pin) options_.after_pin(app.name, o.commit);
-    if (options_.skip_refused_commits && LastRecord(state_dir_, app.name, "commit") == o.commit &&
-        LastRecord(state_dir_, app.name, "verdict") == "refused") {
+    if (options_.after_pin) options_.after_pin(g.app.name, o.commit);
+    if (options_.skip_refused_commits && LastRecord(state_dir_, g.app.name, "commit") == o.commit &&
+        LastRecord(state_dir_, g.app.name, "verdict") == "refused") {
       // A failed verdict is never retried for the same commit: wait for a new one.
       o.verdict = Verdict::kRefused;
       o.reason = "already refused at this commit (see the last gate record); waiting for a new commit";
       o.repeat = true;
-      return Ok{};
+      return false;
     }
+    return true;
+  }
 
-    // Refuse a rewritten history: the new commit must descend from the last gated one.
+  /// Refuse a rewritten history: the new commit must descend from the last gated one.
+  Expected<bool> RefuseRewrite(Gating& g) {
+    SyncOutcome& o = g.o;
     Expected<GitRepository> target = GitRepository::OpenAt(options_.target);
     if (!target) return Unexpected("--target: " + target.error().message);
-    const std::string ref = "refs/heads/" + o.branch;
-    Expected<std::string> head = target->ReadRef(ref);
+    g.target = std::move(*target);
+    g.ref = "refs/heads/" + o.branch;
+    Expected<std::string> head = g.target->ReadRef(g.ref);
     if (!head) return Unexpected(head.error());
-    std::string last = LastPassedCommit(state_dir_, app.name);
-    if (last.empty() && !head->empty()) {
+    g.head = *head;
+    std::string last = LastPassedCommit(state_dir_, g.app.name);
+    if (last.empty() && !g.head.empty()) {
       // Only a commit of this Application from this repository says what was gated for it.
-      Expected<std::string> message = target->CommitMessage(*head);
-      if (message && Trailer(*message, "Syncgate-Application") == app.name &&
+      Expected<std::string> message = g.target->CommitMessage(g.head);
+      if (message && Trailer(*message, "Syncgate-Application") == g.app.name &&
           Trailer(*message, "Syncgate-Source-Repo") == o.repo_url) {
         last = Trailer(*message, "Syncgate-Source-Commit");
       }
     }
-    if (!last.empty() && !options_.allow_rewrite) {
-      Expected<bool> descends = cache->IsDescendant(o.commit, last);
-      if (!descends) return Unexpected(descends.error());
-      if (!*descends) {
-        o.verdict = Verdict::kRefused;
-        o.reason = fmt::format("{} at {} does not descend from {}, the last gated commit: the "
-                               "history was rewritten (force push); re-run with --allow-rewrite "
-                               "if that is intended", o.revision, Short(o.commit), Short(last));
-        return Ok{};
-      }
-    }
+    if (last.empty() || options_.allow_rewrite) return true;
+    Expected<bool> descends = g.cache->IsDescendant(o.commit, last);
+    if (!descends) return Unexpected(descends.error());
+    if (*descends) return true;
+    o.verdict = Verdict::kRefused;
+    o.reason = fmt::format("{} at {} does not descend from {}, the last gated commit: the "
+                           "history was rewritten (force push); re-run with --allow-rewrite "
+                           "if that is intended", o.revision, Short(o.commit), Short(last));
+    return false;
+  }
 
-    // 2. Read the pinned tree (never the moving branch) and check it with every rule.
-    Expected<std::vector<GitEntry>> entries = cache->TreeEntries(o.commit);
+  /// 2. Read the pinned tree (never the moving branch) and check it with every rule.
+  Expected<bool> CheckPinnedTree(Gating& g) {
+    SyncOutcome& o = g.o;
+    Expected<std::vector<GitEntry>> entries = g.cache->TreeEntries(o.commit);
     if (!entries) return Unexpected(entries.error());
-    const std::string tree_prefix = remote->prefix + (source_path.empty() ? "" : source_path + "/");
-    const std::string display_root = fmt::format("{}@{}", app.name, Short(o.commit));
+    const std::string tree_prefix = g.remote.prefix + (g.source_path.empty() ? "" : g.source_path + "/");
+    const std::string display_root = fmt::format("{}@{}", g.app.name, Short(o.commit));
     const fs::path work = fs::path(cache_dir_) / "work" /
-                          fmt::format("{}-{}-{}", app.name, getpid(), work_counter_++);
-    std::vector<SourceFileInput> sources;
-    for (const GitEntry& e : *entries) {
-      if (!StartsWith(e.path, tree_prefix)) continue;
-      Expected<std::string> text = cache->ReadBlob(e.blob);
-      if (!text) return Unexpected(text.error());
-      const std::string rel = e.path.substr(remote->prefix.size());
-      const fs::path file = work / rel;
-      std::error_code ec;
-      fs::create_directories(file.parent_path(), ec);
-      std::ofstream(file, std::ios::binary) << *text;
-      sources.push_back({display_root + "/" + rel, file.string(), std::move(*text)});
-    }
+                          fmt::format("{}-{}-{}", g.app.name, getpid(), work_counter_++);
     struct Cleanup {
       fs::path dir;
       ~Cleanup() {
@@ -472,68 +515,83 @@ class Syncer {
         fs::remove_all(dir, ec);
       }
     } cleanup{work};
-    if (sources.empty()) {
-      return Unexpected(fmt::format("path '{}' holds no files at {} of {}", source_path, Short(o.commit), o.repo_url));
+    std::vector<SourceFileInput> sources;
+    for (const GitEntry& e : *entries) {
+      if (!StartsWith(e.path, tree_prefix)) continue;
+      Expected<std::string> text = g.cache->ReadBlob(e.blob);
+      if (!text) return Unexpected(text.error());
+      const std::string rel = e.path.substr(g.remote.prefix.size());
+      const fs::path file = work / rel;
+      std::error_code ec;
+      fs::create_directories(file.parent_path(), ec);
+      std::ofstream(file, std::ios::binary) << *text;
+      sources.push_back({display_root + "/" + rel, file.string(), std::move(*text)});
     }
-    const Node* directory = source->Get("directory");
-    const bool recurse = directory && Scalar(directory->Get("recurse")) == "true";
+    if (sources.empty()) {
+      return Unexpected(fmt::format("path '{}' holds no files at {} of {}", g.source_path, Short(o.commit), o.repo_url));
+    }
+    const bool recurse = IsYaml11True(g.source->directory.recurse);
     const auto check_start = Clock::now();
-    GateCheck check = CheckApplicationSource(app.file, app.name, sources,
-                                             source_path.empty() ? display_root : display_root + "/" + source_path,
-                                             recurse, *config, options_);
+    g.check = CheckApplicationSource(g.app.file, g.app.name, sources,
+                                     g.source_path.empty() ? display_root : display_root + "/" + g.source_path,
+                                     recurse, *g.config, options_);
     o.timings["check"] = MsSince(check_start);
-    o.timings["render"] = check.render_ms;
-    o.findings = static_cast<int>(check.result.findings.size());
-    o.blocking = check.blocking;
-    o.report_digest = ReportDigest(check.result);
-    if (check.failed_to_run) {
+    o.timings["render"] = g.check.render_ms;
+    o.findings = static_cast<int>(g.check.result.findings.size());
+    o.blocking = g.check.blocking;
+    o.report_digest = ReportDigest(g.check.result);
+    if (g.check.failed_to_run) {
       o.verdict = Verdict::kError;
-      o.reason = check.reason;
-      return Ok{};
+      o.reason = g.check.reason;
+      return false;
     }
     if (!o.blocking.empty()) {
       o.verdict = Verdict::kRefused;
       o.reason = RefusalReason(o.blocking);
-      return Ok{};
+      return false;
     }
+    return true;
+  }
 
-    // 3. Plan against the last published state.
-    SplitResult rendered = SplitManifests(check.manifest, dest_ns);
+  /// 3. Plan against the last published state; 4. publish: one commit in plan order,
+  /// compare-and-swap on the branch.
+  Expected<bool> PlanAndPublish(Gating& g) {
+    SyncOutcome& o = g.o;
+    SplitResult rendered = SplitManifests(g.check.manifest, g.dest_ns);
     if (!rendered.error.empty()) return Unexpected(rendered.error);
-    Expected<std::string> published_text = PublishedManifest(*target, *head);
+    Expected<std::string> published_text = PublishedManifest(*g.target, g.head);
     if (!published_text) return Unexpected(published_text.error());
-    SplitResult published = SplitManifests(*published_text, dest_ns);
+    SplitResult published = SplitManifests(*published_text, g.dest_ns);
     PlanOptions plan_options;
-    if (const Node* opts = root.Path({"spec", "syncPolicy", "syncOptions"}); opts && opts->IsSeq()) {
+    if (const Node* opts = g.view.sync_policy.sync_options; opts && opts->IsSeq()) {
       for (const Node* item : opts->Resolved().items) plan_options.prune_last |= item->Text() == "PruneLast=true";
     }
-    plan_options.prune = Scalar(root.Path({"spec", "syncPolicy", "automated", "prune"})) == "true";
+    plan_options.prune = IsYaml11True(g.view.sync_policy.prune);
     o.plan = MakePlan(std::move(rendered.objects), published.objects, plan_options);
     if (options_.plan_only) {
       o.verdict = Verdict::kPlanned;
-      return Ok{};
+      return false;
     }
 
-    // 4. Publish: one commit in plan order, compare-and-swap on the branch.
     const auto publish_start = Clock::now();
     const std::string message = fmt::format(
         "syncgate: publish {} at {}\n\n{} to add, {} to change, {} unchanged, {} to prune\n\n"
         "Syncgate-Application: {}\nSyncgate-Source-Repo: {}\nSyncgate-Source-Revision: {}\n"
         "Syncgate-Source-Commit: {}\nSyncgate-Report-Digest: {}\nSyncgate-Verdict: pass\n",
-        app.name, Short(o.commit), o.plan->added, o.plan->changed, o.plan->unchanged,
-        o.plan->prune.size(), app.name, o.repo_url, o.revision, o.commit, o.report_digest);
+        g.app.name, Short(o.commit), o.plan->added, o.plan->changed, o.plan->unchanged,
+        o.plan->prune.size(), g.app.name, o.repo_url, o.revision, o.commit, o.report_digest);
     std::optional<PublishResult> published_commit;
-    Status pushed = WithRetry(*policy, [&]() -> Status {
-      Expected<PublishResult> attempt = Publish(*target, *cache, ref, PlanManifest(*o.plan), message, o.commit);
+    Status pushed = WithRetry(g.policy, [&]() -> Status {
+      Expected<PublishResult> attempt = Publish(*g.target, *g.cache, g.ref, PlanManifest(*o.plan), message, o.commit);
       if (!attempt) return Unexpected(attempt.error());
       published_commit = *attempt;
       return Ok{};
-    }, sleep);
+    }, g.sleep);
     if (!pushed) return Unexpected(pushed.error());
     o.verdict = published_commit->verdict;
     o.published = published_commit->commit;
     o.timings["publish"] = MsSince(publish_start);
-    return Ok{};
+    return true;
   }
 
   static std::string Normalize(std::string path) {
@@ -591,10 +649,10 @@ namespace {
 /// values file this Application does not use (another environment's), are reported but do not
 /// block it: they are gated when that Application is.
 void Block(GateCheck& out, const InputFile& app_file, const std::string& app_name,
-           const render::ChartInfo* chart, const render::RenderPlan* plan, const SyncOptions& options) {
+           const model::ChartInfo* chart, const model::RenderPlan* plan, const SyncOptions& options) {
   auto used_values = [&](const std::string& file) {
     return plan && std::any_of(plan->layers.begin(), plan->layers.end(),
-                               [&](const render::ValuesLayer& l) { return l.file == file; });
+                               [&](const model::ValuesLayer& l) { return l.file == file; });
   };
   // A value a higher-precedence layer of this Application replaces never reaches its render
   // (values.yaml's `tag: latest` under the Application's own tag).
@@ -605,10 +663,10 @@ void Block(GateCheck& out, const InputFile& app_file, const std::string& app_nam
       if (plan->layers[i].file == f.file && FindBelow(plan->layers[i].root, f.pointer)) layer = i;
     }
     for (size_t i = layer + 1; i < plan->layers.size(); ++i) {
-      const render::ValuesLayer& higher = plan->layers[i];
+      const model::ValuesLayer& higher = plan->layers[i];
       if (FindBelow(higher.root, f.pointer)) return true;
       for (const auto& p : higher.parameters) {
-        const std::string pointer = render::ParameterPointer(p.name);
+        const std::string pointer = model::ParameterPointer(p.name);
         if (!pointer.empty() && (pointer == f.pointer || StartsWith(f.pointer, pointer + "/"))) return true;
       }
     }
@@ -637,13 +695,11 @@ void Block(GateCheck& out, const InputFile& app_file, const std::string& app_nam
   }
 }
 
-}  // namespace
-
-GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& app_name,
-                                 const std::vector<SourceFileInput>& sources,
-                                 const std::string& source_display_root, bool directory_recurse,
-                                 const Config& config, const SyncOptions& options) {
-  GateCheck out;
+/// Step 1 of a gate check: the Application and its source files checked by the run every
+/// command makes, with renders required and only this Application's render made. False when the
+/// run could not be built.
+bool RunGateChecks(GateCheck& out, const InputFile& app_file, const std::vector<SourceFileInput>& sources,
+                   const Config& config, const SyncOptions& options) {
   std::vector<InputFile> files;
   files.push_back(app_file);
   for (const SourceFileInput& s : sources) {
@@ -669,10 +725,69 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   if (!run) {
     out.failed_to_run = true;
     out.reason = "configuration error: " + run.error().message;
-    return out;
+    return false;
   }
   out.result = (*run)->Run(std::move(inputs));
   out.render_ms = (*run)->render_ms();
+  return true;
+}
+
+/// Step 2, for a chart source: the render made for this Application is the manifest.
+void ChartManifest(GateCheck& out, const model::RenderState& state, const model::ChartInfo& chart,
+                   const InputFile& app_file, const std::string& app_name,
+                   const std::string& source_display_root, const SyncOptions& options) {
+  const std::string label = chart.name + "/app:" + app_name;
+  const model::RenderOutcome* outcome = nullptr;
+  const model::RenderPlan* plan = nullptr;
+  for (size_t i = 0; i < state.model.plans.size(); ++i) {
+    if (state.model.plans[i].label == label) {
+      outcome = &state.outcomes[i];
+      plan = &state.model.plans[i];
+    }
+  }
+  Block(out, app_file, app_name, &chart, plan, options);
+  if (!outcome) {
+    out.failed_to_run = true;
+    out.reason = fmt::format("the chart at {} was not rendered for {}", source_display_root, app_name);
+    return;
+  }
+  if (!outcome->attempted || outcome->status != model::RenderStatus::kOk) {
+    out.failed_to_run = true;
+    out.reason = "render failed: " + outcome->reason;
+    return;
+  }
+  for (const auto& unit : out.result.workspace->files()) {
+    if (unit->input.display_path == outcome->rendered_path && unit->source) out.manifest = unit->source->text();
+  }
+}
+
+/// Step 2, for any other source: the folder's manifests, unless it is a Kustomize folder (not
+/// rendered yet: what was not checked is never published).
+void FolderManifest(GateCheck& out, const InputFile& app_file, const std::string& app_name,
+                    const std::vector<SourceFileInput>& sources, const std::string& source_display_root,
+                    bool directory_recurse, const SyncOptions& options) {
+  Block(out, app_file, app_name, nullptr, {}, options);
+  for (const SourceFileInput& s : sources) {
+    if (s.display_path == source_display_root + "/kustomization.yaml" ||
+        s.display_path == source_display_root + "/kustomization.yml") {
+      out.failed_to_run = true;
+      out.reason = "Kustomize sources are not rendered by syncgate yet: refusing to publish "
+                   "what was not checked";
+      return;
+    }
+  }
+  out.manifest = DirectoryManifest(sources, source_display_root, directory_recurse);
+}
+
+}  // namespace
+
+GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& app_name,
+                                 const std::vector<SourceFileInput>& sources,
+                                 const std::string& source_display_root, bool directory_recurse,
+                                 const Config& config, const SyncOptions& options) {
+  GateCheck out;
+  // 1. Check.
+  if (!RunGateChecks(out, app_file, sources, config, options)) return out;
   const RunResult& result = out.result;
   if (!result.errors.empty()) {
     out.failed_to_run = true;
@@ -680,52 +795,22 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
     Block(out, app_file, app_name, nullptr, {}, options);
     return out;
   }
-  const render::RenderState* state = result.workspace ? result.workspace->FindExtension<render::RenderState>() : nullptr;
-  const render::ChartInfo* chart = nullptr;
+  // 2. What would be deployed: the chart's render for this Application, or the folder.
+  const model::RenderState* state = result.workspace ? result.workspace->FindExtension<model::RenderState>() : nullptr;
+  const model::ChartInfo* chart = nullptr;
   if (state) {
     for (const auto& c : state->model.charts) {
       if (c->root == source_display_root) chart = c.get();
     }
   }
-  if (!chart) {
-    Block(out, app_file, app_name, nullptr, {}, options);
-    for (const SourceFileInput& s : sources) {
-      if (s.display_path == source_display_root + "/kustomization.yaml" ||
-          s.display_path == source_display_root + "/kustomization.yml") {
-        out.failed_to_run = true;
-        out.reason = "Kustomize sources are not rendered by syncgate yet: refusing to publish "
-                     "what was not checked";
-        return out;
-      }
-    }
-    out.manifest = DirectoryManifest(sources, source_display_root, directory_recurse);
+  if (chart) {
+    ChartManifest(out, *state, *chart, app_file, app_name, source_display_root, options);
   } else {
-    const std::string label = chart->name + "/app:" + app_name;
-    const render::RenderOutcome* outcome = nullptr;
-    const render::RenderPlan* plan = nullptr;
-    for (size_t i = 0; i < state->model.plans.size(); ++i) {
-      if (state->model.plans[i].label == label) {
-        outcome = &state->outcomes[i];
-        plan = &state->model.plans[i];
-      }
-    }
-    Block(out, app_file, app_name, chart, plan, options);
-    if (!outcome) {
-      out.failed_to_run = true;
-      out.reason = fmt::format("the chart at {} was not rendered for {}", source_display_root, app_name);
-      return out;
-    }
-    if (!outcome->attempted || outcome->status != render::RenderStatus::kOk) {
-      out.failed_to_run = true;
-      out.reason = "render failed: " + outcome->reason;
-      return out;
-    }
-    for (const auto& unit : result.workspace->files()) {
-      if (unit->input.display_path == outcome->rendered_path && unit->source) out.manifest = unit->source->text();
-    }
+    FolderManifest(out, app_file, app_name, sources, source_display_root, directory_recurse, options);
   }
+  if (out.failed_to_run) return out;
+  // 3. An empty render gets everything pruned in ArgoCD: never publish it.
   if (Trim(out.manifest).empty()) {
-    // An empty render gets everything pruned in ArgoCD: never publish it.
     out.failed_to_run = true;
     out.reason = "the source rendered no objects (an empty publish would prune everything)";
   }

@@ -35,110 +35,6 @@ using json = nlohmann::json;
 
 enum class JType : uint8_t { kNull, kBool, kInt, kDouble, kString, kObject, kArray };
 
-std::string StripUnderscores(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c != '_') out += c;
-  }
-  return out;
-}
-
-/// YAML 1.1 integer text to a value: binary, octal (leading 0), hex, decimal, base 60.
-std::optional<int64_t> ParseYaml11Int(std::string_view text) {
-  std::string s = StripUnderscores(text);
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.erase(0, 1);
-  }
-  if (s.empty()) return std::nullopt;
-  uint64_t value = 0;  // magnitude; at most 2^63
-  constexpr uint64_t kLimit = uint64_t{1} << 63;
-  auto accumulate = [&](std::string_view digits, uint64_t base) -> bool {
-    if (digits.empty()) return false;
-    for (char c : digits) {
-      const uint64_t d = c >= '0' && c <= '9'   ? c - '0'
-                         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                : 99;
-      if (d >= base) return false;
-      if (__builtin_mul_overflow(value, base, &value) || __builtin_add_overflow(value, d, &value) ||
-          value > kLimit) {
-        return false;
-      }
-    }
-    return true;
-  };
-  bool ok = false;
-  if (s.find(':') != std::string::npos) {
-    for (std::string_view part : Split(s, ':')) {
-      uint64_t before = value;
-      value = 0;
-      if (!accumulate(part, 10)) return std::nullopt;
-      if (__builtin_mul_overflow(before, uint64_t{60}, &before) ||
-          __builtin_add_overflow(value, before, &value) || value > kLimit) {
-        return std::nullopt;
-      }
-    }
-    ok = true;
-  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    ok = accumulate(std::string_view(s).substr(2), 16);
-  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
-    ok = accumulate(std::string_view(s).substr(2), 2);
-  } else if (s.size() > 1 && s[0] == '0') {
-    ok = accumulate(std::string_view(s).substr(1), 8);
-  } else {
-    ok = accumulate(s, 10);
-  }
-  if (!ok || (!negative && value == kLimit)) return std::nullopt;
-  if (negative) return value == kLimit ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(value);
-  return static_cast<int64_t>(value);
-}
-
-double ParseYaml11Float(std::string_view text) {
-  std::string s = StripUnderscores(text);
-  std::string_view u = s;
-  const bool negative = !u.empty() && u[0] == '-';
-  if (!u.empty() && (u[0] == '-' || u[0] == '+')) u.remove_prefix(1);
-  const std::string lower = ToLower(u);
-  if (lower == ".inf") return negative ? -HUGE_VAL : HUGE_VAL;
-  if (lower == ".nan") return std::nan("");
-  return std::strtod(s.c_str(), nullptr);
-}
-
-/// go-yaml v2's float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? after dropping
-/// '_', or .inf/.nan.
-bool IsGoYamlFloat(std::string_view text) {
-  const std::string s = StripUnderscores(text);
-  std::string_view u = s;
-  if (!u.empty() && (u[0] == '-' || u[0] == '+')) u.remove_prefix(1);
-  const std::string lower = ToLower(u);
-  if (lower == ".inf" || lower == ".nan") return true;
-  size_t i = 0;
-  auto digits = [&] {
-    const size_t start = i;
-    while (i < u.size() && u[i] >= '0' && u[i] <= '9') ++i;
-    return i - start;
-  };
-  if (i < u.size() && u[i] == '.') {
-    ++i;
-    if (digits() == 0) return false;
-  } else {
-    if (digits() == 0) return false;
-    if (i < u.size() && u[i] == '.') {
-      ++i;
-      digits();
-    }
-  }
-  if (i < u.size() && (u[i] == 'e' || u[i] == 'E')) {
-    ++i;
-    if (i < u.size() && (u[i] == '-' || u[i] == '+')) ++i;
-    if (digits() == 0) return false;
-  }
-  return i == u.size();
-}
-
 struct Typed {
   JType type = JType::kString;
   int64_t integer = 0;
@@ -146,40 +42,19 @@ struct Typed {
   bool boolean = false;
 };
 
+/// The YAML 1.1 reading is checker/scalar_types' (ReadYaml11); here only its JSON type.
 Typed TypeScalar(const Node& node) {
+  const Yaml11Scalar v = ReadYaml11(node);
   Typed t;
-  ScalarType type = ScalarType::kString;
-  if (!node.tag.empty()) {
-    type = TypeFromTag(node.tag);
-  } else if (node.style == ScalarStyle::kPlain) {
-    type = ResolveYaml11(node.value);
-  }
-  switch (type) {
+  t.integer = v.integer;
+  t.number = v.number;
+  t.boolean = v.boolean;
+  switch (v.type) {
     case ScalarType::kString: t.type = JType::kString; break;
     case ScalarType::kNull: t.type = JType::kNull; break;
-    case ScalarType::kBool: {
-      t.type = JType::kBool;
-      const std::string lower = ToLower(node.value);
-      t.boolean = lower == "true" || lower == "yes" || lower == "y" || lower == "on";
-      break;
-    }
-    case ScalarType::kInt:
-      if (auto value = ParseYaml11Int(node.value)) {
-        t.type = JType::kInt;
-        t.integer = *value;
-        t.number = static_cast<double>(*value);
-      } else if (IsGoYamlFloat(node.value)) {
-        t.type = JType::kDouble;  // too large for int64: still a number to Kubernetes
-        t.number = ParseYaml11Float(node.value);
-      }  // else: go-yaml v2 reads it as a string (base 60 "1:20")
-      break;
-    case ScalarType::kFloat:
-      // go-yaml v2 only takes what strconv.ParseFloat takes: "1.0.0" stays a string.
-      if (IsGoYamlFloat(node.value)) {
-        t.type = JType::kDouble;
-        t.number = ParseYaml11Float(node.value);
-      }
-      break;
+    case ScalarType::kBool: t.type = JType::kBool; break;
+    case ScalarType::kInt: t.type = JType::kInt; break;
+    case ScalarType::kFloat: t.type = JType::kDouble; break;
   }
   return t;
 }

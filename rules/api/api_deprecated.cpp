@@ -14,7 +14,8 @@ constexpr RuleMeta kMeta{
     "during an outage is not.",
     "Move the object to the replacement apiVersion named in the message.",
     Severity::kWarning,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 class ApiDeprecated final : public ApiChangeRule {
  public:

@@ -15,7 +15,8 @@ constexpr RuleMeta kMeta{
     "fields in the Kubernetes deprecation guide), or set --kube-version / `kube_version:` in "
     ".syncgate.yaml to the cluster you deploy to.",
     Severity::kError,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 class ApiRemoved final : public ApiChangeRule {
  public:

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
+#include "checker/scalar_types.h"
 #include "model/application.h"
 
 namespace syncgate::rules {
@@ -20,7 +21,8 @@ constexpr RuleMeta kMeta{
     "targetRevision and let only gated commits move it, and add a deny sync window in the "
     "AppProject for unattended hours.",
     Severity::kError,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kDocument};
 
 class ArgocdAutoSyncUnguarded final : public Rule {
  public:
@@ -28,21 +30,21 @@ class ArgocdAutoSyncUnguarded final : public Rule {
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     if (!ctx.production()) return;
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
-    const Node* automated = app->spec->Path({"syncPolicy", "automated"});
-    if (!automated || !automated->IsMap()) return;  // absent or null: manual sync
-    const Node* enabled = automated->Get("enabled");
+    const model::SyncPolicy& policy = app->sync_policy;
+    if (!policy.automated) return;  // absent or null: manual sync
+    const Node* enabled = policy.automated_enabled;
     if (enabled && enabled->IsScalar() && enabled->Text() == "false") return;
-    const bool prune = IsTrue(automated->Get("prune"));
-    const bool self_heal = IsTrue(automated->Get("selfHeal"));
+    const bool prune = IsYaml11True(policy.prune);
+    const bool self_heal = IsYaml11True(policy.self_heal);
     if (!prune && !self_heal) return;
     const char* what = prune && self_heal ? "prune and selfHeal" : prune ? "prune" : "selfHeal";
     ctx.Report(app->pointer + "/syncPolicy/automated",
                fmt::format("automated sync with {} on a production Application (environment {}): "
                            "every push reaches production without approval",
                            what, ctx.environment()),
-               {.at = app->spec->Get("syncPolicy")->KeyNode("automated")->pos});
+               {.anchor = Anchor::kKey});
   }
 };
 

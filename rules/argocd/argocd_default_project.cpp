@@ -14,16 +14,17 @@ constexpr RuleMeta kMeta{
     "Create an AppProject per team or platform with the repositories, destinations and kinds it "
     "needs, and set spec.project to it.",
     Severity::kWarning,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kDocument};
 
 class ArgocdDefaultProject final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
-    const Node* project = app->spec->Get("project");
+    const Node* project = app->project;
     if (project && project->IsScalar() && !project->Text().empty() && project->Text() != "default") {
       return;
     }

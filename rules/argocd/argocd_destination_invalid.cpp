@@ -14,7 +14,8 @@ constexpr RuleMeta kMeta{
     "Set only `server: https://kubernetes.default.svc` (or the cluster's API URL), or only the "
     "cluster's registered `name`.",
     Severity::kError,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kDocument};
 
 bool Set(const Node* node) { return node && node->IsScalar() && !node->Text().empty(); }
 
@@ -23,21 +24,21 @@ class ArgocdDestinationInvalid final : public Rule {
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
-    const Node* destination = app->spec->Get("destination");
+    const Node* destination = app->destination;
     const std::string at = app->pointer + "/destination";
     if (!destination || !destination->IsMap()) {
       ctx.Report(at, "the Application has no destination (server or name, and a namespace)");
       return;
     }
-    const bool server = Set(destination->Get("server"));
-    const bool name = Set(destination->Get("name"));
+    const bool server = Set(app->destination_server);
+    const bool name = Set(app->destination_name);
     if (server && name) {
       ctx.Report(at + "/name", "destination sets both server and name; ArgoCD accepts only one");
     } else if (!server && !name) {
       ctx.Report(at, "destination sets neither server nor name; ArgoCD cannot pick a cluster",
-                 {.at = app->spec->KeyNode("destination")->pos});
+                 {.anchor = Anchor::kKey});
     }
   }
 };

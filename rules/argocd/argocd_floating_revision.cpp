@@ -20,7 +20,8 @@ constexpr RuleMeta kMeta{
     "Pin a tag (v1.4.2), a commit SHA, or for Helm repositories a chart version; promote by "
     "changing the pinned revision in Git.",
     Severity::kWarning,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kDocument};
 
 bool IsHex(std::string_view text) {
   for (char c : text) {
@@ -50,13 +51,13 @@ class ArgocdFloatingRevision final : public Rule {
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
     const Severity severity = ctx.production()                 ? Severity::kError
                               : IsDevelopment(ctx.environment()) ? Severity::kInfo
                                                                  : Severity::kWarning;
-    ForEachAppSource(*app, [&](const Node& source, const std::string& pointer) {
-      const Node* revision = source.Get("targetRevision");
+    for (const model::AppSource& source : app->sources) {
+      const Node* revision = source.target_revision;
       const std::string_view text = revision ? Trim(revision->Text()) : "";
       std::string why;
       if (text.empty()) {
@@ -66,14 +67,14 @@ class ArgocdFloatingRevision final : public Rule {
       } else if (!IsPinned(text)) {
         why = fmt::format("targetRevision '{}' is a branch: it syncs whatever was pushed last", text);
       } else {
-        return;
+        continue;
       }
       const std::string env(ctx.environment());
-      ctx.Report(revision ? pointer + "/targetRevision" : pointer,
+      ctx.Report(revision ? source.pointer + "/targetRevision" : source.pointer,
                  fmt::format("{}{}; pin a tag or a commit SHA", why,
                              env.empty() ? "" : fmt::format(" (environment {})", env)),
                  {.severity = severity});
-    });
+    }
   }
 
  private:

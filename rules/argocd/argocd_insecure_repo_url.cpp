@@ -17,28 +17,29 @@ constexpr RuleMeta kMeta{
     "what ArgoCD receives.",
     "Serve the repository over https:// (or ssh://git@...) and register that URL in ArgoCD.",
     Severity::kError,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kDocument};
 
 class ArgocdInsecureRepoUrl final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
-    ForEachAppSource(*app, [&](const Node& source, const std::string& pointer) {
-      const Node* url = source.Get("repoURL");
-      if (!url || !url->IsScalar()) return;
+    for (const model::AppSource& source : app->sources) {
+      const Node* url = source.repo_url;
+      if (!url || !url->IsScalar()) continue;
       const std::string lower = ToLower(url->Text());
       for (std::string_view scheme : {"http://", "git://"}) {
         if (StartsWith(lower, scheme)) {
-          ctx.Report(pointer + "/repoURL",
+          ctx.Report(source.pointer + "/repoURL",
                      fmt::format("repoURL '{}' uses unencrypted {}; manifests and credentials "
                                  "travel in clear text (use https:// or ssh://)",
                                  url->Text(), scheme.substr(0, scheme.size() - 3)));
         }
       }
-    });
+    }
   }
 };
 

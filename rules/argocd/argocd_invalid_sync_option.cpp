@@ -21,7 +21,8 @@ constexpr RuleMeta kMeta{
     "Write the option exactly as documented (case matters), e.g. ServerSideApply=true; see "
     "https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/.",
     Severity::kError,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 // gitops-engine pkg/sync/common/types.go and argo-cd controller/sync.go (Argo CD 3.x).
 constexpr std::string_view kAppOptions[] = {
@@ -62,8 +63,8 @@ class ArgocdInvalidSyncOption final : public Rule {
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    if (auto app = FindAppSpec(doc)) {
-      const Node* options = app->spec->Path({"syncPolicy", "syncOptions"});
+    if (auto app = model::ReadApplication(doc)) {
+      const Node* options = app->sync_policy.sync_options;
       if (options && options->IsSeq()) {
         const auto& items = options->Resolved().items;
         for (size_t i = 0; i < items.size(); ++i) {

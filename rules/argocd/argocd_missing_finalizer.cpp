@@ -14,7 +14,8 @@ constexpr RuleMeta kMeta{
     "Add `metadata.finalizers: [resources-finalizer.argocd.argoproj.io]` (or its /background "
     "form). If orphaning is intended, suppress this rule on the Application with the reason.",
     Severity::kWarning,
-    DocKind::kApplication};
+    DocKind::kApplication,
+    RuleScope::kDocument};
 
 class ArgocdMissingFinalizer final : public Rule {
  public:

@@ -8,6 +8,7 @@
 
 #include "checker/config.h"
 #include "checker/rule.h"
+#include "checker/scalar_types.h"
 #include "checker/text_util.h"
 #include "model/application.h"
 
@@ -27,7 +28,8 @@ constexpr RuleMeta kMeta{
     "Fix the path or the valueFiles entry (value files are relative to the source path), or "
     "commit the missing file.",
     Severity::kError,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kWorkspace};
 
 /// "http://Host/root/q-kms.git/" and "git@host:root/q-kms" both become "host/root/q-kms".
 std::string NormalizeRepoUrl(std::string_view url) {
@@ -73,28 +75,27 @@ class ArgocdMissingSourcePath final : public Rule {
   }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
-    ForEachAppSource(*app, [&](const Node& source, const std::string& pointer) {
-      const Node* url = source.Get("repoURL");
-      if (!url || source.Get("chart")) return;  // Helm repository charts have no path
+    for (const model::AppSource& source : app->sources) {
+      const Node* url = source.repo_url;
+      if (!url || source.chart) continue;  // Helm repository charts have no path
       auto repo = roots_.find(NormalizeRepoUrl(url->Text()));
-      if (repo == roots_.end()) return;
-      const Node* path = source.Get("path");
-      const std::string rel = path ? std::string(path->Text()) : "";
-      if (rel.find("{{") != std::string::npos) return;  // ApplicationSet template parameter
+      if (repo == roots_.end()) continue;
+      const std::string rel(model::Text(source.path));
+      if (rel.find("{{") != std::string::npos) continue;  // ApplicationSet template parameter
       const fs::path folder = repo->second / rel;
       std::error_code ec;
       if (!fs::is_directory(folder, ec)) {
-        ctx.Report(pointer + "/path",
+        ctx.Report(source.pointer + "/path",
                    fmt::format("path '{}' does not exist in {} (the checkout of {})", rel,
                                folder.parent_path().generic_string(), url->Text()));
-        return;
+        continue;
       }
-      const Node* helm = source.Get("helm");
-      if (!helm || IsTrue(helm->Get("ignoreMissingValueFiles"))) return;
-      const Node* files = helm->Get("valueFiles");
-      if (!files || !files->IsSeq()) return;
+      const model::HelmSource& helm = source.helm;
+      if (!helm.node || IsYaml11True(helm.ignore_missing_value_files)) continue;
+      const Node* files = helm.value_files;
+      if (!files || !files->IsSeq()) continue;
       const auto& items = files->Resolved().items;
       for (size_t i = 0; i < items.size(); ++i) {
         const std::string_view file = items[i]->Text();
@@ -103,12 +104,12 @@ class ArgocdMissingSourcePath final : public Rule {
           continue;  // $ref sources, URLs, globs and templates are resolved elsewhere
         }
         if (!fs::is_regular_file(folder / std::string(file), ec)) {
-          ctx.Report(fmt::format("{}/helm/valueFiles/{}", pointer, i),
+          ctx.Report(fmt::format("{}/helm/valueFiles/{}", source.pointer, i),
                      fmt::format("value file '{}' does not exist in {}", file,
                                  folder.generic_string()));
         }
       }
-    });
+    }
   }
 
  private:

@@ -15,7 +15,8 @@ constexpr RuleMeta kMeta{
     "create any cluster-scoped object (ClusterRoleBindings, webhooks, CRDs).",
     "List the repositories, cluster/namespace pairs and cluster-scoped kinds the project needs.",
     Severity::kWarning,
-    DocKind::kAppProject};
+    DocKind::kAppProject,
+    RuleScope::kDocument};
 
 bool IsWildcard(const Node* node) { return node && node->IsScalar() && node->Text() == "*"; }
 

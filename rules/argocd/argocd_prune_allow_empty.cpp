@@ -1,5 +1,6 @@
 // argocd-prune-allow-empty: automated prune that may delete everything.
 #include "checker/rule.h"
+#include "checker/scalar_types.h"
 #include "model/application.h"
 
 namespace syncgate::rules {
@@ -15,18 +16,18 @@ constexpr RuleMeta kMeta{
     "Remove allowEmpty (it defaults to false); empty an application deliberately with a manual "
     "sync.",
     Severity::kWarning,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kDocument};
 
 class ArgocdPruneAllowEmpty final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
-    const Node* automated = app->spec->Path({"syncPolicy", "automated"});
-    if (!automated || !automated->IsMap()) return;
-    if (IsTrue(automated->Get("prune")) && IsTrue(automated->Get("allowEmpty"))) {
+    const model::SyncPolicy& policy = app->sync_policy;
+    if (IsYaml11True(policy.prune) && IsYaml11True(policy.allow_empty)) {
       ctx.Report(app->pointer + "/syncPolicy/automated/allowEmpty",
                  "prune with allowEmpty: an empty render deletes every resource of the "
                  "application");

@@ -13,27 +13,28 @@ constexpr RuleMeta kMeta{
     "what gets deployed. A `source:` written as a list is dropped the same way.",
     "Keep one of them: move the singular source into the `sources` list, or remove `sources`.",
     Severity::kError,
-    DocKind::kApplication | DocKind::kApplicationSet};
+    DocKind::kApplication | DocKind::kApplicationSet,
+    RuleScope::kDocument};
 
 class ArgocdSourceConflict final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    auto app = FindAppSpec(doc);
+    auto app = model::ReadApplication(doc);
     if (!app) return;
-    const Node* source = app->spec->Get("source");
-    const Node* sources = app->spec->Get("sources");
+    const Node* source = app->source_field;
+    const Node* sources = app->sources_field;
     if (source && source->IsSeq()) {
       ctx.Report(app->pointer + "/source",
                  "source is written as a list; a single source is a map, several go under "
                  "`sources:`",
-                 {.at = app->spec->KeyNode("source")->pos});
+                 {.anchor = Anchor::kKey});
     } else if (source && !source->IsNull() && sources && sources->IsSeq() &&
                !sources->Resolved().items.empty()) {
       ctx.Report(app->pointer + "/source",
                  "both source and sources are set: ArgoCD ignores source and deploys only sources",
-                 {.at = app->spec->KeyNode("source")->pos});
+                 {.anchor = Anchor::kKey});
     }
   }
 };

@@ -19,7 +19,8 @@ constexpr RuleMeta kMeta{
     "application or library, and dependencies as a list of {name, version, repository} with "
     "unique names or aliases.",
     Severity::kError,
-    DocKind::kChart};
+    DocKind::kChart,
+    RuleScope::kDocument};
 
 class HelmChartInvalid final : public Rule {
  public:

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
-#include "render/chart_model.h"
+#include "model/render_model.h"
 
 namespace syncgate::rules {
 namespace {
@@ -18,7 +18,8 @@ constexpr RuleMeta kMeta{
     "Run `helm dependency build` and commit charts/ (or the .tgz archives), or remove the "
     "dependency from Chart.yaml.",
     Severity::kError,
-    DocKind::kChart};
+    DocKind::kChart,
+    RuleScope::kWorkspace};
 
 class HelmDependencyMissing final : public Rule {
  public:
@@ -27,8 +28,8 @@ class HelmDependencyMissing final : public Rule {
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     if (doc.source().path() == "<stdin>" || !doc.root().IsMap()) return;
     const std::string dir = std::filesystem::path(doc.source().path()).parent_path().string();
-    for (const render::MissingDependency& dep :
-         render::FindMissingDependencies(doc, dir.empty() ? "." : dir)) {
+    for (const model::MissingDependency& dep :
+         model::FindMissingDependencies(doc, dir.empty() ? "." : dir)) {
       ctx.Report(fmt::format("/dependencies/{}/name", dep.index),
                  fmt::format("dependency '{}' is not in charts/ (neither a folder nor a .tgz); "
                              "run helm dependency build", dep.name));

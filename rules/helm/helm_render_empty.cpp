@@ -3,7 +3,7 @@
 
 #include "checker/rule.h"
 #include "checker/workspace.h"
-#include "render/render_stage.h"
+#include "model/render_model.h"
 
 namespace syncgate::rules {
 namespace {
@@ -18,18 +18,19 @@ constexpr RuleMeta kMeta{
     "Check the enabled flags and conditions in the values set; if the empty render is wanted, "
     "delete the Application instead.",
     Severity::kError,
-    DocKind::kNone};
+    DocKind::kNone,
+    RuleScope::kWorkspace};
 
 class HelmRenderEmpty final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
-    const auto* state = workspace.FindExtension<render::RenderState>();
+    const auto* state = workspace.FindExtension<model::RenderState>();
     if (!state) return;
-    for (const render::RenderOutcome& outcome : state->outcomes) {
+    for (const model::RenderOutcome& outcome : state->outcomes) {
       if (!outcome.attempted || !outcome.empty) continue;
-      const render::RenderPlan& plan = state->model.plans[outcome.plan];
+      const model::RenderPlan& plan = state->model.plans[outcome.plan];
       ctx.Report("", fmt::format("{} renders no objects: ArgoCD would sync nothing and prune "
                                  "what the Application deployed before", plan.label),
                  ReportExtra{.at = plan.anchor_pos, .file = plan.anchor_file});

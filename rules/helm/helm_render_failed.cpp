@@ -6,7 +6,7 @@
 
 #include "checker/rule.h"
 #include "checker/workspace.h"
-#include "render/render_stage.h"
+#include "model/render_model.h"
 
 namespace syncgate::rules {
 namespace {
@@ -20,20 +20,21 @@ constexpr RuleMeta kMeta{
     "Fix the template line or the value that Helm's message names; render locally with "
     "`helm template <chart> -f <values>` to check.",
     Severity::kError,
-    DocKind::kNone};
+    DocKind::kNone,
+    RuleScope::kWorkspace};
 
 class HelmRenderFailed final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
-    const auto* state = workspace.FindExtension<render::RenderState>();
+    const auto* state = workspace.FindExtension<model::RenderState>();
     if (!state) return;
     // One finding per place and message, naming every render that fails there.
     std::map<std::tuple<std::string, int, std::string>, std::string> failures;
-    for (const render::RenderOutcome& outcome : state->outcomes) {
-      if (!outcome.attempted || outcome.status != render::RenderStatus::kFailed) continue;
-      const render::RenderPlan& plan = state->model.plans[outcome.plan];
+    for (const model::RenderOutcome& outcome : state->outcomes) {
+      if (!outcome.attempted || outcome.status != model::RenderStatus::kFailed) continue;
+      const model::RenderPlan& plan = state->model.plans[outcome.plan];
       // Schema violations are reported at the values line by helm-values-schema.
       if (!plan.chart->schema_file.empty() &&
           outcome.reason.find("don't meet the specifications of the schema") != std::string::npos) {

@@ -10,8 +10,8 @@
 #include "checker/rule.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
-#include "render/render_stage.h"
-#include "render/values_text.h"
+#include "model/render_model.h"
+#include "model/values_text.h"
 
 namespace syncgate::rules {
 namespace {
@@ -30,7 +30,8 @@ constexpr RuleMeta kMeta{
     "expected type, the allowed values or the missing key); if the schema is what is wrong, "
     "change values.schema.json in the chart.",
     Severity::kError,
-    DocKind::kNone};
+    DocKind::kNone,
+    RuleScope::kWorkspace};
 
 /// A values layer as the schema sees it: a tree of values, and where each key is written.
 struct Layer {
@@ -82,11 +83,11 @@ class HelmValuesSchema final : public Rule {
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
-    const auto* state = workspace.FindExtension<render::RenderState>();
+    const auto* state = workspace.FindExtension<model::RenderState>();
     if (!state) return;
-    std::map<const render::ChartInfo*, std::shared_ptr<const CompiledSchema>> schemas;
+    std::map<const model::ChartInfo*, std::shared_ptr<const CompiledSchema>> schemas;
     std::map<std::tuple<std::string, int, int, std::string>, Problem> problems;
-    auto schema_of = [&](const render::ChartInfo& chart) -> const CompiledSchema* {
+    auto schema_of = [&](const model::ChartInfo& chart) -> const CompiledSchema* {
       if (chart.schema_file.empty()) return nullptr;
       auto [it, inserted] = schemas.try_emplace(&chart);
       if (inserted) it->second = LoadSchema(chart, ctx);
@@ -94,16 +95,16 @@ class HelmValuesSchema final : public Rule {
     };
     std::vector<bool> found(state->model.plans.size(), false);  // per plan: a problem was found
     for (size_t index = 0; index < state->model.plans.size(); ++index) {
-      const render::RenderPlan& plan = state->model.plans[index];
+      const model::RenderPlan& plan = state->model.plans[index];
       std::vector<Layer> layers;
       std::vector<std::unique_ptr<Document>> keep;  // parsed parameter layers
-      for (const render::ValuesLayer& l : plan.layers) {
+      for (const model::ValuesLayer& l : plan.layers) {
         Layer layer{l.file, l.root, {}};
         for (const auto& p : l.parameters) {
-          if (std::string pointer = render::ParameterPointer(p.name); !pointer.empty()) layer.parameters.emplace_back(pointer, p.pos);
+          if (std::string pointer = model::ParameterPointer(p.name); !pointer.empty()) layer.parameters.emplace_back(pointer, p.pos);
         }
         if (!l.parameters.empty()) {
-          const Document* parameters = ParseValues(render::ParametersToYaml(plan.request.parameters), keep);
+          const Document* parameters = ParseValues(model::ParametersToYaml(plan.request.parameters), keep);
           layer.root = parameters ? &parameters->root() : nullptr;
         }
         layers.push_back(std::move(layer));
@@ -126,10 +127,10 @@ class HelmValuesSchema final : public Rule {
     }
     // Never silent: where helm itself refused the values and this validation found nothing (a
     // schema feature valijson reads differently, a .tgz subchart), report helm's own words.
-    for (const render::RenderOutcome& outcome : state->outcomes) {
-      const render::RenderPlan& plan = state->model.plans[outcome.plan];
+    for (const model::RenderOutcome& outcome : state->outcomes) {
+      const model::RenderPlan& plan = state->model.plans[outcome.plan];
       // Without a schema of its own the chart's refusal stays with helm-render-failed.
-      if (found[outcome.plan] || plan.chart->schema_file.empty() || outcome.status != render::RenderStatus::kFailed ||
+      if (found[outcome.plan] || plan.chart->schema_file.empty() || outcome.status != model::RenderStatus::kFailed ||
           outcome.reason.find("don't meet the specifications of the schema") == std::string::npos) {
         continue;
       }
@@ -148,7 +149,7 @@ class HelmValuesSchema final : public Rule {
  private:
   /// The subchart's values: its own values.yaml, then what each parent layer sets under `key`
   /// (Helm's coalescing of parent values into a subchart).
-  static std::vector<Layer> SubchartLayers(const render::ChartInfo& sub, const std::string& key,
+  static std::vector<Layer> SubchartLayers(const model::ChartInfo& sub, const std::string& key,
                                            const std::vector<Layer>& parent_layers) {
     std::vector<Layer> layers;
     if (sub.values && !sub.values->documents.empty()) {
@@ -165,7 +166,7 @@ class HelmValuesSchema final : public Rule {
     return layers;
   }
 
-  static std::shared_ptr<const CompiledSchema> LoadSchema(const render::ChartInfo& chart, RuleContext& ctx) {
+  static std::shared_ptr<const CompiledSchema> LoadSchema(const model::ChartInfo& chart, RuleContext& ctx) {
     const std::string display = (chart.root == "." ? "" : chart.root + "/") + "values.schema.json";
     std::ifstream in(chart.schema_file, std::ios::binary);
     std::stringstream text;
@@ -202,11 +203,11 @@ class HelmValuesSchema final : public Rule {
     for (const Layer& layer : layers) {
       if (layer.root) nodes.push_back(layer.root);
     }
-    return nodes.empty() ? "{}" : render::MergeValuesToYaml(nodes);
+    return nodes.empty() ? "{}" : model::MergeValuesToYaml(nodes);
   }
 
   /// `sub` sits in `parent`'s charts/ folder (not deeper: a grandchild is its child's business).
-  static bool IsDirectSubchart(const render::ChartInfo& sub, const render::ChartInfo& parent) {
+  static bool IsDirectSubchart(const model::ChartInfo& sub, const model::ChartInfo& parent) {
     const std::string prefix = (parent.root == "." ? "" : parent.root + "/") + "charts/";
     if (!StartsWith(sub.root, prefix)) return false;
     return sub.root.find('/', prefix.size()) == std::string::npos;
@@ -215,7 +216,7 @@ class HelmValuesSchema final : public Rule {
   /// The keys under which the parent passes values to `sub`: its aliases in Chart.yaml, or its
   /// name; a dependency whose `condition` is false in the merged values is not rendered and not
   /// validated.
-  static std::vector<std::string> SubchartKeys(const render::ChartInfo& parent, const render::ChartInfo& sub,
+  static std::vector<std::string> SubchartKeys(const model::ChartInfo& parent, const model::ChartInfo& sub,
                                                const Node& merged) {
     std::vector<std::string> keys;
     const Node* deps = parent.chart_doc ? parent.chart_doc->root().Get("dependencies") : nullptr;
@@ -227,7 +228,7 @@ class HelmValuesSchema final : public Rule {
         const Node* alias = dep->Get("alias");
         const std::string key = alias && alias->IsScalar() ? std::string(alias->Text()) : sub.name;
         if (const Node* condition = dep->Get("condition"); condition && condition->IsScalar()) {
-          const Node* flag = FindBelow(&merged, render::ParameterPointer(std::string(Split(condition->Text(), ',').front())));
+          const Node* flag = FindBelow(&merged, model::ParameterPointer(std::string(Split(condition->Text(), ',').front())));
           if (flag && flag->IsScalar() && flag->Text() == "false") continue;
         }
         keys.push_back(key);
@@ -239,7 +240,7 @@ class HelmValuesSchema final : public Rule {
 
   /// Adds the schema errors of one merged values tree to `problems`; whether there were any.
   static bool Collect(const CompiledSchema& schema, const Node& merged, const std::vector<Layer>& layers,
-                      const render::RenderPlan& plan, const std::string& subchart,
+                      const model::RenderPlan& plan, const std::string& subchart,
                       std::map<std::tuple<std::string, int, int, std::string>, Problem>& problems) {
     const std::vector<SchemaError> errors = schema.Validate(merged);
     for (const SchemaError& e : errors) {

@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "Point backend.service.name and backend.service.port (number or name) at a Service and port "
     "defined in the same namespace.",
     Severity::kError,
-    DocKind::kNone};
+    DocKind::kNone,
+    RuleScope::kWorkspace};
 
 bool SameNamespace(const Document& a, const Document& b) {
   return a.object().ns.empty() || b.object().ns.empty() || a.object().ns == b.object().ns;

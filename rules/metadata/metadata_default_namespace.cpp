@@ -14,7 +14,8 @@ constexpr RuleMeta kMeta{
     "Give the application its own namespace (metadata.namespace, or the Application's "
     "destination.namespace with CreateNamespace=true).",
     Severity::kWarning,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 class MetadataDefaultNamespace final : public Rule {
  public:
@@ -24,9 +25,8 @@ class MetadataDefaultNamespace final : public Rule {
     if (doc.object().ns == "default") {
       ctx.Report("/metadata/namespace", "the object is placed in the default namespace");
     }
-    if (auto app = FindAppSpec(doc)) {
-      const Node* ns = app->spec->Path({"destination", "namespace"});
-      if (ns && ns->Text() == "default") {
+    if (auto app = model::ReadApplication(doc)) {
+      if (model::Text(app->destination_namespace) == "default") {
         ctx.Report(app->pointer + "/destination/namespace",
                    "the Application deploys into the default namespace");
       }

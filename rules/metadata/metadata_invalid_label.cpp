@@ -18,7 +18,8 @@ constexpr RuleMeta kMeta{
     "Shorten the value or replace the characters that are not allowed; long or free-form "
     "metadata belongs in an annotation.",
     Severity::kError,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 class MetadataInvalidLabel final : public Rule {
  public:
@@ -37,7 +38,7 @@ class MetadataInvalidLabel final : public Rule {
         if (key.find("{{") != std::string::npos) continue;
         if (std::string problem = KeyProblem(key); !problem.empty()) {
           ctx.Report(at, fmt::format("label key '{}' is invalid: {}", key, problem),
-                     ReportExtra{.at = e.key->pos});
+                     ReportExtra{.anchor = Anchor::kKey});
         }
         if (!e.value->IsScalar() || e.value->IsNull()) continue;
         const std::string_view value = e.value->Text();

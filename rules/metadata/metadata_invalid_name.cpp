@@ -19,7 +19,8 @@ constexpr RuleMeta kMeta{
     "Use lower-case letters, digits and '-' (and '.' where the kind allows it), starting and "
     "ending with a letter or digit.",
     Severity::kError,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 enum class NameKind { kLabel, kServiceLabel, kSubdomain, kPathSegment };
 

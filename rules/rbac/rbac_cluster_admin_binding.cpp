@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "Bind a role with only the verbs and resources the subject needs (admin or edit for people, a "
     "dedicated Role for service accounts).",
     Severity::kError,
-    DocKind::kManifest};
+    DocKind::kManifest,
+    RuleScope::kDocument};
 
 class RbacClusterAdminBinding final : public Rule {
  public:

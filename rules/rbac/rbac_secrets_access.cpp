@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "Mount the one Secret the workload needs as a volume instead of reading it through the API; "
     "where API access is required, restrict the rule with resourceNames.",
     Severity::kWarning,
-    DocKind::kManifest};
+    DocKind::kManifest,
+    RuleScope::kDocument};
 
 class RbacSecretsAccess final : public Rule {
  public:

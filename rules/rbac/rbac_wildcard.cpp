@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "List the verbs and resources the subject needs; use the built-in view/edit/admin "
     "ClusterRoles where they fit.",
     Severity::kWarning,
-    DocKind::kManifest};
+    DocKind::kManifest,
+    RuleScope::kDocument};
 
 class RbacWildcard final : public Rule {
  public:

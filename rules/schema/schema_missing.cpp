@@ -17,7 +17,8 @@ constexpr RuleMeta kMeta{
     "for offline CI; `syncgate schemas fetch` fills the cache), and keep the CRDs of your custom "
     "resources in the checked files (a chart's crds/ counts).",
     Severity::kInfo,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kWorkspace};
 
 class SchemaMissing final : public SchemaRule {
  public:

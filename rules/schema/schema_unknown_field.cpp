@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "Rename or move the field to the one the message suggests; if it is meant for a newer "
     "Kubernetes version, pass --kube-version.",
     Severity::kError,
-    kAnyObject | DocKind::kChart | DocKind::kConfig};
+    kAnyObject | DocKind::kChart | DocKind::kConfig,
+    RuleScope::kWorkspace};
 
 class SchemaUnknownField final : public SchemaRule {
  public:
@@ -31,7 +32,7 @@ class SchemaUnknownField final : public SchemaRule {
       const std::string where = DisplayPath(doc, e.pointer.substr(0, slash));
       ctx.Report(e.pointer,
                  where.empty() ? e.message : fmt::format("{} in {}", e.message, where),
-                 ReportExtra{.at = ObjectPosition(doc, e.pointer)});
+                 ReportExtra{.anchor = Anchor::kKey});
     }
   }
 };

@@ -9,16 +9,6 @@
 #include "checker/workspace.h"
 
 namespace syncgate::rules {
-namespace {
-
-std::string UnescapeToken(std::string_view token) {
-  std::string out(token);
-  for (size_t at; (at = out.find("~1")) != std::string::npos;) out.replace(at, 2, "/");
-  for (size_t at; (at = out.find("~0")) != std::string::npos;) out.replace(at, 2, "~");
-  return out;
-}
-
-}  // namespace
 
 std::shared_ptr<SchemaValidation> SchemaValidation::Shared(const RunScope& run) {
   return run.services.Get<SchemaValidation>("schema-validation", [&] {
@@ -32,7 +22,10 @@ const SchemaCheck& SchemaValidation::Check(const Document& doc, const Workspace*
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto& entry = slots_[&doc];
-    if (!entry) entry = std::make_shared<Slot>();
+    if (!entry || entry->source != doc.source_ptr()) {
+      entry = std::make_shared<Slot>();
+      entry->source = doc.source_ptr();
+    }
     slot = entry;
   }
   std::call_once(slot->once, [&] { slot->check = Compute(doc); });
@@ -78,7 +71,7 @@ std::string DisplayPath(const Document& doc, std::string_view pointer) {
   for (std::string_view token : Split(pointer.empty() ? "" : pointer.substr(1), '/')) {
     if (pointer.empty()) break;
     const Node* parent = doc.Find(at);
-    const std::string name = UnescapeToken(token);
+    const std::string name = UnescapePointerToken(token);
     if (parent && parent->IsSeq()) {
       out += "[" + name + "]";
     } else {
@@ -87,17 +80,6 @@ std::string DisplayPath(const Document& doc, std::string_view pointer) {
     at = JoinPointer(at, name);
   }
   return out;
-}
-
-Position ObjectPosition(const Document& doc, std::string_view pointer) {
-  const size_t slash = pointer.rfind('/');
-  if (!pointer.empty() && slash != std::string_view::npos) {
-    const Node* parent = doc.Find(pointer.substr(0, slash));
-    if (parent && parent->IsMap()) {
-      if (const Node* key = parent->KeyNode(UnescapeToken(pointer.substr(slash + 1)))) return key->pos;
-    }
-  }
-  return doc.PositionOf(pointer);
 }
 
 }  // namespace syncgate::rules

@@ -48,6 +48,8 @@ class SchemaValidation {
   struct Slot {
     std::once_flag once;
     SchemaCheck check;
+    // Kept alive while cached: a later run's document can then never reuse the key's address.
+    std::shared_ptr<const SourceFile> source;
   };
   SchemaCheck Compute(const Document& doc);
 
@@ -77,8 +79,5 @@ class SchemaRule : public Rule {
 
 /// "spec.template.spec.containers[0].image" for "/spec/template/spec/containers/0/image".
 std::string DisplayPath(const Document& doc, std::string_view pointer);
-/// Where a finding about the object at `pointer` should point: its key in the parent mapping
-/// (the `spec:` line for "missing required field in spec"), else the node itself.
-Position ObjectPosition(const Document& doc, std::string_view pointer);
 
 }  // namespace syncgate::rules

@@ -19,7 +19,8 @@ constexpr RuleMeta kMeta{
     "Fix the field as the message says. For Kubernetes kinds, pass --schema-location (a "
     "kubeconform-style folder or URL template) for the cluster's version.",
     Severity::kError,
-    kAnyObject | DocKind::kChart | DocKind::kConfig};
+    kAnyObject | DocKind::kChart | DocKind::kConfig,
+    RuleScope::kWorkspace};
 
 class SchemaViolation final : public SchemaRule {
  public:
@@ -43,7 +44,7 @@ class SchemaViolation final : public SchemaRule {
       const bool container = node && (node->IsMap() || node->IsSeq());
       const std::string path = DisplayPath(doc, e.pointer);
       ctx.Report(e.pointer, path.empty() ? e.message : fmt::format("{}: {}", path, e.message),
-                 ReportExtra{.at = container ? ObjectPosition(doc, e.pointer) : Position{}});
+                 ReportExtra{.anchor = container ? Anchor::kKey : Anchor::kValue});
     }
   }
 
@@ -59,7 +60,7 @@ class SchemaViolation final : public SchemaRule {
     for (const SchemaError& e : lookup.schema->Validate(lock)) {
       const std::string path = DisplayPath(lock, e.pointer);
       ctx.Report(e.pointer, path.empty() ? e.message : fmt::format("{}: {}", path, e.message),
-                 ReportExtra{.at = ObjectPosition(lock, e.pointer)});
+                 ReportExtra{.at = KeyPositionOf(lock, e.pointer)});
     }
   }
 };

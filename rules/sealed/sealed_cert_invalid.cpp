@@ -21,7 +21,8 @@ constexpr RuleMeta kMeta{
     "Fetch the controller's current certificate (`kubeseal --fetch-cert > controller.crt`) and "
     "commit it; the controller keeps its old keys, so values sealed before still unseal.",
     Severity::kError,
-    DocKind::kNone};
+    DocKind::kNone,
+    RuleScope::kWorkspace};
 
 class SealedCertInvalid final : public SealingRule {
  public:

@@ -20,7 +20,8 @@ constexpr RuleMeta kMeta{
     "keep spec.template.metadata equal to metadata, use one scope annotation, and give strict "
     "SealedSecrets a namespace (metadata, the Application destination or --namespace).",
     Severity::kError,
-    DocKind::kSealedSecret};
+    DocKind::kSealedSecret,
+    RuleScope::kWorkspace};
 
 class SealedSecretMalformed final : public SealingRule {
  public:
@@ -28,16 +29,16 @@ class SealedSecretMalformed final : public SealingRule {
 
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
     workspace.ForEachDocument(DocKind::kSealedSecret, [&](const Document& doc) {
-      const sealing::SealedObject sealed = sealing::ReadSealedSecret(doc);
-      for (const sealing::ObjectProblem& p : sealed.problems) ctx.ReportIn(doc, p.pointer, p.message);
+      const model::SealedObject sealed = model::ReadSealedSecret(doc);
+      for (const model::ObjectProblem& p : sealed.problems) ctx.ReportIn(doc, p.pointer, p.message);
       if (sealed.scope != sealing::Scope::kClusterWide &&
-          sealing::ResolveNamespace(doc, sealed, workspace, default_namespace()).empty()) {
+          model::ResolveNamespace(doc, sealed, workspace, default_namespace()).empty()) {
         ctx.ReportIn(doc, doc.Find("/metadata/name") ? "/metadata/name" : "/metadata",
                      fmt::format("a {} SealedSecret needs a namespace: none in its metadata, no "
                                  "Application in the checked set deploys this file, and no "
                                  "--namespace was given", sealing::ScopeName(sealed.scope)));
       }
-      for (const sealing::SealedItem& item : sealed.items) {
+      for (const model::SealedItem& item : sealed.items) {
         const auto result = sealing::CheckStructure(item.value->Text(), setup().keyring());
         if (result.status == sealing::StructureStatus::kMalformed) {
           ctx.ReportIn(doc, item.pointer, fmt::format("encryptedData '{}': {}", item.key, result.reason));

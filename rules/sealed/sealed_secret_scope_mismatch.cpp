@@ -19,7 +19,8 @@ constexpr RuleMeta kMeta{
     "Re-seal the value for the namespace and name the object deploys to (`syncgate seal`), or "
     "set the scope annotation the value was sealed with.",
     Severity::kError,
-    DocKind::kSealedSecret};
+    DocKind::kSealedSecret,
+    RuleScope::kWorkspace};
 
 class SealedSecretScopeMismatch final : public SealedValueRule {
  public:

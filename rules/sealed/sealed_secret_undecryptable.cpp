@@ -18,7 +18,8 @@ constexpr RuleMeta kMeta{
     "Re-seal the value with this controller's current certificate (`syncgate seal`), or add the "
     "controller's older keys to the check if it was sealed before a key renewal.",
     Severity::kError,
-    DocKind::kSealedSecret};
+    DocKind::kSealedSecret,
+    RuleScope::kWorkspace};
 
 class SealedSecretUndecryptable final : public SealedValueRule {
  public:

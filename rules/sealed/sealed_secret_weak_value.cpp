@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "and never printed. Needs the controller's private key (--sealed-key).",
     "Seal the real value (`syncgate seal`), generated for this environment.",
     Severity::kError,
-    DocKind::kSealedSecret};
+    DocKind::kSealedSecret,
+    RuleScope::kWorkspace};
 
 class SealedSecretWeakValue final : public SealedValueRule {
  public:

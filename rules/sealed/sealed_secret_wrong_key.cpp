@@ -18,7 +18,8 @@ constexpr RuleMeta kMeta{
     "Re-seal the value with this cluster's certificate (`kubeseal --fetch-cert`, then "
     "`syncgate seal --cert`), or add the right certificate to the check.",
     Severity::kError,
-    DocKind::kSealedSecret};
+    DocKind::kSealedSecret,
+    RuleScope::kDocument};
 
 class SealedSecretWrongKey final : public SealingRule {
  public:
@@ -26,7 +27,7 @@ class SealedSecretWrongKey final : public SealingRule {
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     if (setup().keyring().BlockSizes().empty()) return;  // nothing to compare with
-    for (const sealing::SealedItem& item : sealing::ReadSealedSecret(doc).items) {
+    for (const model::SealedItem& item : model::ReadSealedSecret(doc).items) {
       const auto result = sealing::CheckStructure(item.value->Text(), setup().keyring());
       if (result.status == sealing::StructureStatus::kWrongKey) {
         ctx.Report(item.pointer, fmt::format("encryptedData '{}': {}", item.key, result.reason));

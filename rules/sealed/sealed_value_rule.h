@@ -23,16 +23,16 @@ namespace syncgate::rules {
 
 /// One sealed value with what decrypting it showed.
 struct SealedValueContext {
-  const sealing::SealedObject& sealed;
-  const sealing::SealedItem& item;
+  const model::SealedObject& sealed;
+  const model::SealedItem& item;
   const std::string& label;  // the label the controller will unseal it with
-  const sealing::ValueVerdict& verdict;
+  const model::ValueVerdict& verdict;
 };
 
 class SealingRule : public Rule {
  public:
   Status Setup(const RunScope& run) override {
-    auto setup = sealing::SealingSetup::Get(run);
+    auto setup = model::SealingSetup::Get(run);
     if (!setup) return Unexpected(setup.error());
     setup_ = *setup;
     default_ns_ = run.settings.default_namespace;
@@ -40,12 +40,12 @@ class SealingRule : public Rule {
   }
 
  protected:
-  const sealing::SealingSetup& setup() const { return *setup_; }
+  const model::SealingSetup& setup() const { return *setup_; }
   /// --namespace: for SealedSecrets that name none.
   const std::string& default_namespace() const { return default_ns_; }
 
  private:
-  std::shared_ptr<sealing::SealingSetup> setup_;
+  std::shared_ptr<model::SealingSetup> setup_;
   std::string default_ns_;
 };
 
@@ -58,13 +58,13 @@ class SealedValueRule : public SealingRule {
       const std::function<void(const Document&, const SealedValueContext&)>& visit) const {
     if (!setup().has_keys()) return;
     workspace.ForEachDocument(DocKind::kSealedSecret, [&](const Document& doc) {
-      const sealing::SealedObject sealed = sealing::ReadSealedSecret(doc);
-      const std::string ns = sealing::ResolveNamespace(doc, sealed, workspace, default_namespace());
+      const model::SealedObject sealed = model::ReadSealedSecret(doc);
+      const std::string ns = model::ResolveNamespace(doc, sealed, workspace, default_namespace());
       if (ns.empty() && sealed.scope != sealing::Scope::kClusterWide) return;
       const std::string label = sealing::LabelFor(sealed.scope, ns, sealed.name);
-      const auto candidates = sealing::CandidateLabels(sealed, workspace, default_namespace());
-      for (const sealing::SealedItem& item : sealed.items) {
-        const sealing::ValueVerdict verdict = setup().Verify(item.value->Text(), label, candidates);
+      const auto candidates = model::CandidateLabels(sealed, workspace, default_namespace());
+      for (const model::SealedItem& item : sealed.items) {
+        const model::ValueVerdict verdict = setup().Verify(item.value->Text(), label, candidates);
         visit(doc, SealedValueContext{sealed, item, label, verdict});
       }
     });

@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "Seal the Secret (`kubeseal` or `syncgate seal`) and commit the SealedSecret instead, or "
     "template the values from an external secret store; rotate what was committed.",
     Severity::kError,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kFile};
 
 std::string Message(const secrets::PlaintextSecret& secret) {
   std::string keys;

@@ -15,7 +15,8 @@ constexpr RuleMeta kMeta{
     "`existingSecret`/`secretKeyRef`; rotate it, since Git keeps the old value in its "
     "history.",
     Severity::kError,
-    DocKind::kAny};
+    DocKind::kAny,
+    RuleScope::kFile};
 
 class SecretPasswordValue final : public secrets::ScannerRule {
  public:

@@ -13,7 +13,8 @@ constexpr RuleMeta kMeta{
     "Replace the key pair (the old one is in Git history), and deliver the new key as a "
     "SealedSecret or through cert-manager or an external secret store.",
     Severity::kError,
-    DocKind::kAny};
+    DocKind::kAny,
+    RuleScope::kFile};
 
 class SecretPrivateKey final : public secrets::ScannerRule {
  public:

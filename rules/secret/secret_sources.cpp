@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#include "checker/embedded.h"
 #include "checker/text_util.h"
+#include "model/embedded_yaml.h"
 
 namespace syncgate::secrets {
 namespace {
@@ -56,7 +56,7 @@ class DocumentScanner {
   void Scan(const Document& doc) {
     // Strings opened as YAML are scanned as their documents, not again as text.
     std::vector<std::string> skip;
-    ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view pointer) {
+    model::ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view pointer) {
       skip.emplace_back(pointer);
       DocumentScanner(out_).Scan(child);
     });
@@ -320,28 +320,6 @@ void ScanText(const FileUnit& file, std::vector<SecretHit>& out) {
   }
 }
 
-// ---- The per-thread cache --------------------------------------------------------------------
-
-/// The scans of the file this thread is checking. Holding the source keeps its address (and
-/// those of its documents' keys) from being reused while cached.
-struct ScanCache {
-  std::shared_ptr<const SourceFile> source;
-  std::unordered_map<const Document*, std::vector<SecretHit>> documents;
-  std::optional<std::vector<SecretHit>> text;
-
-  void Use(const std::shared_ptr<const SourceFile>& file) {
-    if (source == file) return;
-    source = file;
-    documents.clear();
-    text.reset();
-  }
-};
-
-ScanCache& Cache() {
-  thread_local ScanCache cache;
-  return cache;
-}
-
 std::string Article(std::string_view kind) {
   return (!kind.empty() && std::string_view("AEIOU").find(kind[0]) != std::string_view::npos)
              ? "an"
@@ -350,25 +328,40 @@ std::string Article(std::string_view kind) {
 
 }  // namespace
 
-const std::vector<SecretHit>& SecretsInDocument(const Document& doc) {
-  ScanCache& cache = Cache();
-  cache.Use(doc.source_ptr());
-  auto it = cache.documents.find(&doc);
-  if (it != cache.documents.end()) return it->second;
+std::vector<SecretHit> SecretsInDocument(const Document& doc) {
   std::vector<SecretHit> hits;
   if (doc.kind() != DocKind::kConfig && !IsRendered(doc)) DocumentScanner(hits).Scan(doc);
-  return cache.documents.emplace(&doc, std::move(hits)).first->second;
+  return hits;
 }
 
-const std::vector<SecretHit>& SecretsInTextFile(const FileUnit& file) {
-  ScanCache& cache = Cache();
-  cache.Use(file.source);
-  if (!cache.text) {
-    cache.text.emplace();
-    const bool text = file.input.kind == FileKind::kText || file.input.kind == FileKind::kTemplate;
-    if (text && file.source) ScanText(file, *cache.text);
+std::vector<SecretHit> SecretsInTextFile(const FileUnit& file) {
+  std::vector<SecretHit> hits;
+  const bool text = file.input.kind == FileKind::kText || file.input.kind == FileKind::kTemplate;
+  if (text && file.source) ScanText(file, hits);
+  return hits;
+}
+
+SecretScans::Slot& SecretScans::SlotFor(const void* subject,
+                                        const std::shared_ptr<const SourceFile>& source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_ptr<Slot>& slot = slots_[{subject, source.get()}];
+  if (!slot) {
+    slot = std::make_unique<Slot>();
+    slot->source = source;
   }
-  return *cache.text;
+  return *slot;
+}
+
+const std::vector<SecretHit>& SecretScans::InDocument(const Document& doc) {
+  Slot& slot = SlotFor(&doc, doc.source_ptr());
+  std::call_once(slot.once, [&] { slot.hits = SecretsInDocument(doc); });
+  return slot.hits;
+}
+
+const std::vector<SecretHit>& SecretScans::InTextFile(const FileUnit& file) {
+  Slot& slot = SlotFor(&file, file.source);
+  std::call_once(slot.once, [&] { slot.hits = SecretsInTextFile(file); });
+  return slot.hits;
 }
 
 std::vector<PlaintextSecret> PlaintextSecretsIn(const Document& doc) {
@@ -528,16 +521,16 @@ bool Allowlist::Allows(std::string_view display_path, std::string_view secret) c
 }
 
 void ReportHits(SecretKind kind, const Document& doc, const Allowlist& allowlist,
-                RuleContext& ctx) {
-  for (const SecretHit& hit : SecretsInDocument(doc)) {
+                SecretScans& scans, RuleContext& ctx) {
+  for (const SecretHit& hit : scans.InDocument(doc)) {
     if (hit.kind != kind || allowlist.Allows(doc.source().path(), hit.secret)) continue;
     ctx.ReportIn(*hit.doc, hit.pointer, HitMessage(hit, nullptr), HitExtra(hit));
   }
 }
 
 void ReportHits(SecretKind kind, const FileUnit& file, const Allowlist& allowlist,
-                RuleContext& ctx) {
-  for (const SecretHit& hit : SecretsInTextFile(file)) {
+                SecretScans& scans, RuleContext& ctx) {
+  for (const SecretHit& hit : scans.InTextFile(file)) {
     if (hit.kind != kind || allowlist.Allows(file.input.display_path, hit.secret)) continue;
     ctx.Report("", HitMessage(hit, &file), HitExtra(hit));
   }

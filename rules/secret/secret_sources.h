@@ -8,11 +8,12 @@
 //     ctx.ReportIn(*hit.doc, hit.pointer, Message(hit), {.secret = hit.secret, .at = hit.at});
 //   }
 //
-// Each document and file is scanned once per run, whichever rule asks first: results are cached
-// per thread for the file being checked (the engine checks one file on one thread with every
-// rule in turn).
+// Each document and file is scanned once per run, whichever rule asks first: the rules share the
+// run's SecretScans.
 
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,9 +45,34 @@ struct SecretHit {
 };
 
 /// Every secret in `doc`, its embedded YAML and (for a Secret) its decoded data.
-const std::vector<SecretHit>& SecretsInDocument(const Document& doc);
+std::vector<SecretHit> SecretsInDocument(const Document& doc);
 /// Every secret in a template or text file, line by line.
-const std::vector<SecretHit>& SecretsInTextFile(const FileUnit& file);
+std::vector<SecretHit> SecretsInTextFile(const FileUnit& file);
+
+/// The scans of one run, shared by the six secret rules (a run service): each document and
+/// file is scanned once, whichever rule asks first. Thread-safe.
+class SecretScans {
+ public:
+  const std::vector<SecretHit>& InDocument(const Document& doc);
+  const std::vector<SecretHit>& InTextFile(const FileUnit& file);
+
+ private:
+  struct Slot {
+    std::once_flag once;
+    std::vector<SecretHit> hits;
+    // Kept alive so that its address, part of the key, is never reused by a later run's file.
+    std::shared_ptr<const SourceFile> source;
+  };
+  using Key = std::pair<const void*, const SourceFile*>;  // (document or file, its source)
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<const void*>()(k.first) ^ (std::hash<const void*>()(k.second) << 1);
+    }
+  };
+  Slot& SlotFor(const void* subject, const std::shared_ptr<const SourceFile>& source);
+  std::mutex mutex_;
+  std::unordered_map<Key, std::unique_ptr<Slot>, KeyHash> slots_;
+};
 
 /// A `kind: Secret` with literal values in `data`/`stringData`.
 struct PlaintextSecret {
@@ -89,9 +115,9 @@ class Allowlist {
 
 /// The body every secret rule shares: reports the hits of `kind` in `doc` / `file`.
 void ReportHits(SecretKind kind, const Document& doc, const Allowlist& allowlist,
-                RuleContext& ctx);
+                SecretScans& scans, RuleContext& ctx);
 void ReportHits(SecretKind kind, const FileUnit& file, const Allowlist& allowlist,
-                RuleContext& ctx);
+                SecretScans& scans, RuleContext& ctx);
 
 /// A secret rule that reports the scanner's hits of one kind: it reads the allowlist in Setup
 /// and checks every document and text file. Each rule file only adds its metadata.
@@ -102,18 +128,20 @@ class ScannerRule : public Rule {
     Expected<Allowlist> allowlist = Allowlist::FromConfig(run.config);
     if (!allowlist) return Unexpected(allowlist.error());
     allowlist_ = std::move(*allowlist);
+    scans_ = run.services.Get<SecretScans>("secret-scans", [] { return std::make_shared<SecretScans>(); });
     return Ok{};
   }
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ReportHits(kind_, doc, allowlist_, ctx);
+    ReportHits(kind_, doc, allowlist_, *scans_, ctx);
   }
   void CheckFile(const FileUnit& file, RuleContext& ctx) const override {
-    ReportHits(kind_, file, allowlist_, ctx);
+    ReportHits(kind_, file, allowlist_, *scans_, ctx);
   }
 
  private:
   SecretKind kind_;
   Allowlist allowlist_;
+  std::shared_ptr<SecretScans> scans_;
 };
 
 }  // namespace syncgate::secrets

@@ -13,7 +13,8 @@ constexpr RuleMeta kMeta{
     "Revoke the credential at its provider, remove it from the repository, and deliver it as "
     "a SealedSecret or through an external secret store.",
     Severity::kError,
-    DocKind::kAny};
+    DocKind::kAny,
+    RuleScope::kFile};
 
 class SecretToken final : public secrets::ScannerRule {
  public:

@@ -14,7 +14,8 @@ constexpr RuleMeta kMeta{
     "workloads authenticate with the Kubernetes auth method or a SealedSecret instead of a "
     "static token.",
     Severity::kError,
-    DocKind::kAny};
+    DocKind::kAny,
+    RuleScope::kFile};
 
 class SecretVaultToken final : public secrets::ScannerRule {
  public:

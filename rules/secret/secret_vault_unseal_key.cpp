@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "the old shares stay in Git history. Keep shares offline with their holders, or use auto-"
     "unseal (an HSM or cloud KMS seal); for automation, deliver them as a SealedSecret.",
     Severity::kError,
-    DocKind::kAny};
+    DocKind::kAny,
+    RuleScope::kFile};
 
 class SecretVaultUnsealKey final : public secrets::ScannerRule {
  public:

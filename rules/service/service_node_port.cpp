@@ -1,8 +1,8 @@
 // service-node-port: a Service exposed on every node's address.
 #include <fmt/format.h>
 
-#include "checker/embedded.h"
 #include "checker/rule.h"
+#include "model/embedded_yaml.h"
 
 namespace syncgate::rules {
 namespace {
@@ -17,7 +17,8 @@ constexpr RuleMeta kMeta{
     "Use a ClusterIP Service behind an Ingress (or a LoadBalancer where the platform provides "
     "one); keep NodePort for bootstrap infrastructure and suppress the rule there with a reason.",
     Severity::kWarning,
-    kAnyObject | DocKind::kValues};
+    kAnyObject | DocKind::kValues,
+    RuleScope::kDocument};
 
 class ServiceNodePort final : public Rule {
  public:
@@ -32,7 +33,7 @@ class ServiceNodePort final : public Rule {
     }
     if (doc.kind() == DocKind::kValues) CheckValues(doc, ctx);
     if (doc.kind() == DocKind::kApplication || doc.kind() == DocKind::kApplicationSet) {
-      ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
+      model::ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
     }
   }
 

@@ -19,7 +19,8 @@ constexpr RuleMeta kMeta{
     "Make the Service's spec.selector match the labels of the pod template it fronts, in the same "
     "namespace.",
     Severity::kWarning,
-    DocKind::kNone};
+    DocKind::kNone,
+    RuleScope::kWorkspace};
 
 /// Objects without a namespace are deployed wherever the Application points: match them all.
 bool SameNamespace(const Document& a, const Document& b) {
@@ -37,10 +38,8 @@ class ServiceSelectorOrphan final : public Rule {
     };
     std::vector<Template> templates;
     workspace.ForEachDocument(DocKind::kManifest, [&](const Document& doc) {
-      ForEachPodSpec(doc, [&](const Node&, const std::string& pointer) {
-        // The pod's metadata sits beside its spec: "/spec/template/spec" → "/spec/template",
-        // and for a Pod "/spec" → "".
-        templates.push_back({&doc, doc.Find(pointer.substr(0, pointer.rfind('/')) + "/metadata/labels")});
+      model::ForEachPodSpec(doc, [&](const Node&, const std::string&) {
+        templates.push_back({&doc, model::PodLabels(doc)});
       });
     });
     if (templates.empty()) return;
@@ -54,7 +53,7 @@ class ServiceSelectorOrphan final : public Rule {
       ctx.ReportIn(doc, "/spec/selector",
                    fmt::format("Service '{}' selects no pod template among the checked objects: "
                                "it has no endpoints", doc.object().name),
-                   {.at = doc.root().Get("spec")->KeyNode("selector")->pos});
+                   {.anchor = Anchor::kKey});
     });
   }
 };

@@ -16,14 +16,15 @@ constexpr RuleMeta kMeta{
     "Create a ServiceAccount per workload and set serviceAccountName, or set "
     "automountServiceAccountToken: false when the pod does not talk to the API server.",
     Severity::kWarning,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 class WorkloadDefaultServiceAccount final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachPodSpec(doc, [&](const Node& spec, const std::string& pointer) {
+    model::ForEachPodSpec(doc, [&](const Node& spec, const std::string& pointer) {
       const Node* automount = spec.Get("automountServiceAccountToken");
       if (automount && automount->Text() == "false") return;  // no token, no identity
       const char* key = spec.Get("serviceAccountName") ? "serviceAccountName" : "serviceAccount";

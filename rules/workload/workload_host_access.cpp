@@ -1,9 +1,10 @@
 // workload-host-access: host namespaces, host ports, hostPath volumes and device paths.
 #include <fmt/format.h>
 
-#include "checker/embedded.h"
 #include "checker/rule.h"
+#include "checker/scalar_types.h"
 #include "checker/text_util.h"
+#include "model/embedded_yaml.h"
 #include "model/pod_spec.h"
 
 namespace syncgate::rules {
@@ -21,9 +22,8 @@ constexpr RuleMeta kMeta{
     "ports. Where hardware access is required (an HSM), keep it to the one device, pin the pod "
     "with a nodeSelector, and suppress this rule on the object with the reason.",
     Severity::kError,
-    kAnyObject | DocKind::kValues};
-
-bool IsTrue(const Node* node) { return node && node->IsScalar() && node->Text() == "true"; }
+    kAnyObject | DocKind::kValues,
+    RuleScope::kDocument};
 
 bool IsDevicePath(std::string_view path) {
   return StartsWith(path, "/dev/") && path != "/dev/null" && path != "/dev/shm" &&
@@ -35,16 +35,16 @@ class WorkloadHostAccess final : public Rule {
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachPodSpec(doc, [&](const Node& spec, const std::string& pointer) {
+    model::ForEachPodSpec(doc, [&](const Node& spec, const std::string& pointer) {
       for (const char* key : {"hostNetwork", "hostPID", "hostIPC"}) {
-        if (IsTrue(spec.Get(key))) {
+        if (IsYaml11True(spec.Get(key))) {
           ctx.Report(pointer + "/" + key, fmt::format("{}: the pod shares the node's {} namespace",
                                                       key, ToLower(std::string_view(key).substr(4))));
         }
       }
       CheckVolumes(spec, pointer, ctx);
     });
-    ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
+    model::ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
       const Node* ports = container.Get("ports");
       if (!ports || !ports->IsSeq()) return;
       const auto& items = ports->Resolved().items;
@@ -58,7 +58,7 @@ class WorkloadHostAccess final : public Rule {
     });
     if (doc.kind() == DocKind::kValues) CheckValues(doc, ctx);
     if (doc.kind() == DocKind::kApplication || doc.kind() == DocKind::kApplicationSet) {
-      ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
+      model::ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
     }
   }
 

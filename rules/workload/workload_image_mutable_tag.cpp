@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "checker/embedded.h"
 #include "checker/rule.h"
 #include "checker/text_util.h"
+#include "model/embedded_yaml.h"
 #include "model/pod_spec.h"
 
 namespace syncgate::rules {
@@ -21,7 +21,8 @@ constexpr RuleMeta kMeta{
     "Use an immutable tag (a release version such as v1.0.1, or a build id) or pin the digest "
     "(image@sha256:...). In Helm values, set image.tag per environment (values-prod.yaml).",
     Severity::kError,
-    kAnyObject | DocKind::kValues};
+    kAnyObject | DocKind::kValues,
+    RuleScope::kDocument};
 
 class WorkloadImageMutableTag final : public Rule {
  public:
@@ -38,12 +39,12 @@ class WorkloadImageMutableTag final : public Rule {
   }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
+    model::ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
       const Node* image = container.Get("image");
       if (image && image->IsScalar()) CheckReference(doc, image->Text(), pointer + "/image", ctx);
     });
     if (doc.kind() == DocKind::kValues) CheckValues(doc, ctx);
-    ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) {
+    model::ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) {
       if (doc.kind() == DocKind::kApplication || doc.kind() == DocKind::kApplicationSet) {
         CheckValues(values, ctx);
       }

@@ -20,7 +20,8 @@ constexpr RuleMeta kMeta{
     "Add readinessProbe and livenessProbe (httpGet, tcpSocket, grpc or exec) to every container "
     "of Deployments, StatefulSets, DaemonSets and Rollouts; use a startupProbe for slow starts.",
     Severity::kWarning,
-    DocKind::kManifest};
+    DocKind::kManifest,
+    RuleScope::kDocument};
 
 class WorkloadMissingProbes final : public Rule {
  public:
@@ -29,7 +30,7 @@ class WorkloadMissingProbes final : public Rule {
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     const std::string& kind = doc.object().kind;
     if (kind == "Job" || kind == "CronJob" || kind == "Pod") return;
-    ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
+    model::ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
       if (pointer.find("/containers/") == std::string::npos) return;  // init, ephemeral
       std::vector<std::string_view> missing;
       for (const char* probe : {"readinessProbe", "livenessProbe"}) {

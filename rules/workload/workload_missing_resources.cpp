@@ -20,14 +20,15 @@ constexpr RuleMeta kMeta{
     "Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every "
     "container (in a chart: a `resources:` block in values.yaml fed into the template).",
     Severity::kWarning,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 class WorkloadMissingResources final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
+    model::ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
       if (pointer.find("/ephemeralContainers/") != std::string::npos) return;  // may not set any
       const Node* resources = container.Get("resources");
       std::vector<std::string> missing;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
+#include "checker/scalar_types.h"
 #include "checker/text_util.h"
 #include "model/pod_spec.h"
 
@@ -19,26 +20,25 @@ constexpr RuleMeta kMeta{
     "only NET_BIND_SERVICE if needed. For a hardware device (an HSM), mount only that device and "
     "suppress this rule with the reason.",
     Severity::kError,
-    kAnyObject};
-
-bool IsTrue(const Node* node) { return node && node->IsScalar() && node->Text() == "true"; }
+    kAnyObject,
+    RuleScope::kDocument};
 
 class WorkloadPrivileged final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
+    model::ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
       const Node* sc = container.Get("securityContext");
       if (!sc || !sc->IsMap()) return;
       const std::string at = pointer + "/securityContext";
       const Node* name = container.Get("name");
       const std::string_view who = name ? name->Text() : "?";
-      if (IsTrue(sc->Get("privileged"))) {
+      if (IsYaml11True(sc->Get("privileged"))) {
         ctx.Report(at + "/privileged",
                    fmt::format("container '{}' is privileged: full access to the node", who));
       }
-      if (IsTrue(sc->Get("allowPrivilegeEscalation"))) {
+      if (IsYaml11True(sc->Get("allowPrivilegeEscalation"))) {
         ctx.Report(at + "/allowPrivilegeEscalation",
                    fmt::format("container '{}' allows privilege escalation", who),
                    {.severity = Severity::kWarning});

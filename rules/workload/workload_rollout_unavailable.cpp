@@ -20,7 +20,8 @@ constexpr RuleMeta kMeta{
     "Use maxSurge: 1 and maxUnavailable: 0 (the QSIGN guide's setting): one extra pod starts and "
     "becomes ready before an old one stops, so at least one pod always serves.",
     Severity::kError,
-    DocKind::kManifest};
+    DocKind::kManifest,
+    RuleScope::kDocument};
 
 /// An IntOrString against `replicas`: "25%" rounds down (maxUnavailable) or up (maxSurge).
 std::optional<long> Resolve(const Node* value, long replicas, bool round_up, long fallback) {

@@ -16,7 +16,8 @@ constexpr RuleMeta kMeta{
     "Set securityContext.runAsNonRoot: true and a runAsUser above 0 (pod or container level), and "
     "build images with a USER.",
     Severity::kWarning,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 const Node* Setting(const Node* sc, const char* key) {
   return sc && sc->IsMap() ? sc->Get(key) : nullptr;
@@ -27,7 +28,7 @@ class WorkloadRunAsRoot final : public Rule {
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachPodSpec(doc, [&](const Node& spec, const std::string& pod_pointer) {
+    model::ForEachPodSpec(doc, [&](const Node& spec, const std::string& pod_pointer) {
       const Node* pod_sc = spec.Get("securityContext");
       for (const char* list : {"initContainers", "containers"}) {
         const Node* containers = spec.Get(list);

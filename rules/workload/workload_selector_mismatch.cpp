@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
+#include "model/pod_spec.h"
 #include "rules/workload/label_selector.h"
 
 namespace syncgate::rules {
@@ -16,7 +17,8 @@ constexpr RuleMeta kMeta{
     "Make spec.selector.matchLabels a subset of spec.template.metadata.labels (selectors are "
     "immutable: changing one on a live Deployment needs a delete and recreate).",
     Severity::kError,
-    DocKind::kManifest};
+    DocKind::kManifest,
+    RuleScope::kDocument};
 
 class WorkloadSelectorMismatch final : public Rule {
  public:
@@ -30,12 +32,12 @@ class WorkloadSelectorMismatch final : public Rule {
     }
     const Node* selector = doc.root().Path({"spec", "selector"});
     if (!selector || !selector->IsMap()) return;  // a missing selector is the schema's to report
-    const Node* labels = doc.root().Path({"spec", "template", "metadata", "labels"});
+    const Node* labels = model::PodLabels(doc);
     std::string why;
     if (!SelectorMatches(*selector, labels, &why)) {
       ctx.Report("/spec/selector",
                  fmt::format("the selector does not match the pod template: {}", why),
-                 {.at = doc.root().Get("spec")->KeyNode("selector")->pos});
+                 {.anchor = Anchor::kKey});
     }
   }
 };

@@ -1,8 +1,8 @@
 // workload-single-replica: a production workload with one replica.
 #include <fmt/format.h>
 
-#include "checker/embedded.h"
 #include "checker/rule.h"
+#include "model/embedded_yaml.h"
 
 namespace syncgate::rules {
 namespace {
@@ -17,7 +17,8 @@ constexpr RuleMeta kMeta{
     "Run at least 2 replicas in production (values-prod.yaml: replicaCount: 3 in the QSIGN "
     "guide), with a PodDisruptionBudget and pod anti-affinity.",
     Severity::kWarning,
-    kAnyObject | DocKind::kValues};
+    kAnyObject | DocKind::kValues,
+    RuleScope::kDocument};
 
 bool AtMostOne(const Node* node) {
   return node && node->IsScalar() && (node->Text() == "0" || node->Text() == "1");
@@ -39,7 +40,7 @@ class WorkloadSingleReplica final : public Rule {
     }
     if (doc.kind() == DocKind::kValues) CheckValues(doc, ctx);
     if (doc.kind() == DocKind::kApplication) {
-      ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
+      model::ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
     }
   }
 

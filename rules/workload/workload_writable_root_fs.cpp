@@ -16,14 +16,15 @@ constexpr RuleMeta kMeta{
     "Set securityContext.readOnlyRootFilesystem: true and mount emptyDir volumes where the "
     "application writes (/tmp, caches).",
     Severity::kWarning,
-    kAnyObject};
+    kAnyObject,
+    RuleScope::kDocument};
 
 class WorkloadWritableRootFs final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
+    model::ForEachContainer(doc, [&](const Node& container, const std::string& pointer) {
       if (pointer.find("/ephemeralContainers/") != std::string::npos) return;
       const Node* sc = container.Get("securityContext");
       const Node* read_only = sc && sc->IsMap() ? sc->Get("readOnlyRootFilesystem") : nullptr;

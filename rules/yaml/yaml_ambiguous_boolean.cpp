@@ -1,9 +1,9 @@
 // yaml-ambiguous-boolean: an unquoted YAML 1.1 boolean word (yes, no, on, off, y, n).
 #include <fmt/format.h>
 
-#include "checker/embedded.h"
 #include "checker/rule.h"
 #include "checker/scalar_types.h"
+#include "model/embedded_yaml.h"
 
 namespace syncgate::rules {
 namespace {
@@ -17,7 +17,8 @@ constexpr RuleMeta kMeta{
     "Quote the value (\"on\") if you mean the string; write true or false if you mean a boolean.",
     Severity::kWarning,
     // Not .syncgate.yaml: there `off`/`on` are our own words, read by us.
-    kAnyObject | DocKind::kValues | DocKind::kChart | DocKind::kData};
+    kAnyObject | DocKind::kValues | DocKind::kChart | DocKind::kData,
+    RuleScope::kDocument};
 
 void CheckTree(const Document& doc, RuleContext& ctx) {
   std::string pointer;
@@ -40,7 +41,7 @@ class YamlAmbiguousBoolean final : public Rule {
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     CheckTree(doc, ctx);
-    ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view) { CheckTree(child, ctx); });
+    model::ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view) { CheckTree(child, ctx); });
   }
 };
 

@@ -1,8 +1,8 @@
 // yaml-duplicate-key: a mapping that sets the same key twice.
 #include <fmt/format.h>
 
-#include "checker/embedded.h"
 #include "checker/rule.h"
+#include "model/embedded_yaml.h"
 
 namespace syncgate::rules {
 namespace {
@@ -14,7 +14,8 @@ constexpr RuleMeta kMeta{
     "often the one a reviewer reads, has no effect.",
     "Delete one of the two keys, keeping the value you mean.",
     Severity::kError,
-    DocKind::kAny};
+    DocKind::kAny,
+    RuleScope::kDocument};
 
 void ReportDuplicates(const Document& doc, RuleContext& ctx) {
   for (const DuplicateKey& dup : doc.duplicate_keys()) {
@@ -31,7 +32,7 @@ class YamlDuplicateKey final : public Rule {
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     ReportDuplicates(doc, ctx);
-    ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view) {
+    model::ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view) {
       ReportDuplicates(child, ctx);
     });
   }

@@ -1,8 +1,8 @@
 // yaml-syntax: a file (or a YAML string that tools parse, such as an Application's
 // helm.values) that does not parse.
-#include "checker/embedded.h"
 #include "checker/rule.h"
 #include "checker/workspace.h"
+#include "model/embedded_yaml.h"
 
 namespace syncgate::rules {
 namespace {
@@ -15,7 +15,8 @@ constexpr RuleMeta kMeta{
     "Fix the YAML at the position shown. Indent with spaces only, quote values that contain "
     "': ' or start with a special character, and close every bracket and quote.",
     Severity::kError,
-    DocKind::kApplication | DocKind::kApplicationSet | DocKind::kManifest};
+    DocKind::kApplication | DocKind::kApplicationSet | DocKind::kManifest,
+    RuleScope::kFile};
 
 class YamlSyntax final : public Rule {
  public:
@@ -27,7 +28,7 @@ class YamlSyntax final : public Rule {
   }
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
-    ForEachBrokenEmbeddedYaml(doc, [&](const ParseError& error, std::string_view pointer) {
+    model::ForEachBrokenEmbeddedYaml(doc, [&](const ParseError& error, std::string_view pointer) {
       ctx.Report(pointer, "YAML in this string does not parse: " + error.message,
                  {.at = error.pos});
     });

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "checker/document.h"
-#include "checker/embedded.h"
+#include "model/embedded_yaml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace syncgate;
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)doc->PositionOf(at + "/x/0");
       return nodes < 100000;
     });
-    ForEachEmbeddedYaml(*doc, [](const Document& child, std::string_view) { (void)child.Find("/a"); });
+    model::ForEachEmbeddedYaml(*doc, [](const Document& child, std::string_view) { (void)child.Find("/a"); });
   }
   return 0;
 }

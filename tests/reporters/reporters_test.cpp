@@ -291,6 +291,8 @@ TEST_CASE("every format matches its snapshot", "[reporters]") {
   CompareSnapshot("sample.junit.xml", Render("junit", result));
   CompareSnapshot("sample.gitlab.json", Render("gitlab", result));
   CompareSnapshot("sample.md", Render("markdown", result));
+  CompareSnapshot("sample.txt", Render("text", result));
+  CompareSnapshot("sample.json", Render("json", result));
 }
 
 TEST_CASE("no format prints a secret", "[reporters]") {

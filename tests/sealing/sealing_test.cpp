@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/document.h"
-#include "sealing/seal_secret.h"
+#include "model/seal_secret.h"
 #include "model/sealed_secret.h"
 #include "sealing/sealed_secrets.h"
 #include "tests/test_util.h"

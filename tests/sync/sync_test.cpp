@@ -530,8 +530,12 @@ TEST_CASE("sync retry: ArgoCD's backoff and defaults", "[sync]") {
                             [](std::chrono::milliseconds) {});
   CHECK_FALSE(failed);
   CHECK(calls == 3);
-  CHECK(ParseGoDuration("1m30s")->count() == 90000);
-  CHECK(ParseGoDuration("5")->count() == 5000);
+  // The sync reads durations as ArgoCD does (model/duration.h), `us` and `ns` included.
+  LoadResult micro = LoadYaml(SourceFile::FromText(
+      "c.yaml", "spec:\n  syncPolicy:\n    retry:\n      backoff:\n        duration: 1500000us\n"));
+  auto micro_policy = RetryPolicy::FromApplication(micro.documents[0]->root());
+  REQUIRE(micro_policy);
+  CHECK(micro_policy->duration.count() == 1500);
 }
 
 TEST_CASE("sync cmp generate: manifests on stdout only on pass", "[sync]") {

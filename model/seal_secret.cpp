@@ -1,12 +1,13 @@
-#include "sealing/seal_secret.h"
+#include "model/seal_secret.h"
 
 #include <map>
 
 #include <fmt/format.h>
 
+#include "checker/scalar_types.h"
 #include "model/sealed_secret.h"
 
-namespace syncgate::sealing {
+namespace syncgate::model {
 namespace {
 
 constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
@@ -130,23 +131,23 @@ std::string_view TextAt(const Node& root, std::initializer_list<std::string_view
 }
 
 /// The Secret's values as kubeseal reads them: `data` decoded, then `stringData` over it.
-Expected<std::map<std::string, SecretBytes>> SecretValues(const Document& secret) {
-  std::map<std::string, SecretBytes> values;
+Expected<std::map<std::string, sealing::SecretBytes>> SecretValues(const Document& secret) {
+  std::map<std::string, sealing::SecretBytes> values;
   const Node& root = secret.root();
   if (const Node* data = root.Get("data"); data && data->IsMap()) {
     for (const MapEntry& e : data->Resolved().entries) {
-      std::optional<std::string> decoded = DecodeBase64Strict(e.value->Text());
+      std::optional<std::string> decoded = sealing::DecodeBase64Strict(e.value->Text());
       if (!decoded && !e.value->Text().empty()) {
         return Unexpected(At(secret, e.value, fmt::format("data.{} is not base64: values under "
                                                           "data are base64, use stringData for "
                                                           "plain text", e.key->value)));
       }
-      values[e.key->value] = SecretBytes(decoded ? std::move(*decoded) : std::string());
+      values[e.key->value] = sealing::SecretBytes(decoded ? std::move(*decoded) : std::string());
     }
   }
   if (const Node* data = root.Get("stringData"); data && data->IsMap()) {
     for (const MapEntry& e : data->Resolved().entries) {
-      values[e.key->value] = SecretBytes(std::string(e.value->Text()));
+      values[e.key->value] = sealing::SecretBytes(std::string(e.value->Text()));
     }
   }
   if (values.empty()) return Unexpected(At(secret, &root, "the Secret has no data to seal"));
@@ -161,16 +162,17 @@ Status CheckIsSecret(const Document& doc) {
   return Ok{};
 }
 
-void SetScopeAnnotation(Out& metadata, Scope scope) {
-  if (scope == Scope::kStrict) return;
+void SetScopeAnnotation(Out& metadata, sealing::Scope scope) {
+  if (scope == sealing::Scope::kStrict) return;
   Out* annotations = metadata.Find("annotations");
   if (!annotations || annotations->kind != Out::Kind::kMap) annotations = &metadata.Set("annotations", Out{});
-  annotations->Set(scope == Scope::kClusterWide ? kClusterWideAnnotation : kNamespaceWideAnnotation,
-                   Out::Scalar("true"));
+  annotations->Set(
+      scope == sealing::Scope::kClusterWide ? kClusterWideAnnotation : kNamespaceWideAnnotation,
+      Out::Scalar("true"));
 }
 
 /// The Secret's metadata as the template keeps it: identity, labels, annotations.
-Out TemplateMetadata(const Node& root, std::string_view ns, Scope scope) {
+Out TemplateMetadata(const Node& root, std::string_view ns, sealing::Scope scope) {
   Out meta;
   meta.Set("name", Out::Scalar(TextAt(root, {"metadata", "name"})));
   if (!ns.empty()) meta.Set("namespace", Out::Scalar(ns));
@@ -188,14 +190,15 @@ Out TemplateMetadata(const Node& root, std::string_view ns, Scope scope) {
 }
 
 Expected<Out> SealValues(const Document& secret, std::string_view label,
-                         const SealRequest& request, const Keyring& keyring) {
-  Expected<std::map<std::string, SecretBytes>> values = SecretValues(secret);
+                         const SealRequest& request, const sealing::Keyring& keyring) {
+  Expected<std::map<std::string, sealing::SecretBytes>> values = SecretValues(secret);
   if (!values) return Unexpected(values.error());
   Out encrypted;
   for (const auto& [key, value] : *values) {  // std::map: sorted keys
     // A fixed stream is for one value only (tests); every other value draws fresh randomness.
-    Expected<std::string> sealed = Seal(value.view(), label, keyring, 0,
-                                        encrypted.Empty() ? request.fixed_random : std::string_view());
+    Expected<std::string> sealed =
+        sealing::Seal(value.view(), label, keyring, 0,
+                      encrypted.Empty() ? request.fixed_random : std::string_view());
     if (!sealed) return Unexpected(sealed.error());
     encrypted.Set(key, Out::Scalar(*sealed));
   }
@@ -205,15 +208,13 @@ Expected<Out> SealValues(const Document& secret, std::string_view label,
 }  // namespace
 
 std::string YamlQuote(std::string_view text) {
-  static const std::vector<std::string_view> kSpecial = {
-      "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", "True", "False", "TRUE",
-      "FALSE", "Yes", "No", "YES", "NO", "On", "Off", "ON", "OFF", "Null", "NULL", "Y", "N"};
   bool plain = !text.empty() && std::isalpha(static_cast<unsigned char>(text[0]));
   for (char c : text) {
     plain &= std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
              c == '/' || c == '+' || c == '=';
   }
-  for (std::string_view s : kSpecial) plain &= text != s;
+  // A word YAML 1.1 or 1.2 reads as a boolean or null (`yes`, `No`, `null`) must stay a string.
+  plain = plain && ResolveYaml11(text) == ScalarType::kString;
   if (plain) return std::string(text);
   std::string out = "\"";
   for (char c : text) {
@@ -235,7 +236,7 @@ std::string YamlQuote(std::string_view text) {
 }
 
 Expected<std::string> SealSecret(const Document& secret, const SealRequest& request,
-                                 const Keyring& keyring) {
+                                 const sealing::Keyring& keyring) {
   if (Status ok = CheckIsSecret(secret); !ok) return Unexpected(ok.error());
   const Node& root = secret.root();
   const std::string name(TextAt(root, {"metadata", "name"}));
@@ -247,12 +248,13 @@ Expected<std::string> SealSecret(const Document& secret, const SealRequest& requ
                                      ns, request.ns)));
   }
   if (ns.empty()) ns = request.ns;
-  if (ns.empty() && request.scope != Scope::kClusterWide) {
+  if (ns.empty() && request.scope != sealing::Scope::kClusterWide) {
     return Unexpected(At(secret, root.Get("metadata"),
                          fmt::format("a {} SealedSecret needs a namespace: set metadata.namespace "
-                                     "or pass --namespace", ScopeName(request.scope))));
+                                     "or pass --namespace", sealing::ScopeName(request.scope))));
   }
-  Expected<Out> encrypted = SealValues(secret, LabelFor(request.scope, ns, name), request, keyring);
+  Expected<Out> encrypted =
+      SealValues(secret, sealing::LabelFor(request.scope, ns, name), request, keyring);
   if (!encrypted) return Unexpected(encrypted.error());
 
   Out doc;
@@ -274,7 +276,8 @@ Expected<std::string> SealSecret(const Document& secret, const SealRequest& requ
 }
 
 Expected<std::string> MergeIntoSealedSecret(const Document& sealed, const Document& secret,
-                                            const SealRequest& request, const Keyring& keyring) {
+                                            const SealRequest& request,
+                                            const sealing::Keyring& keyring) {
   if (Status ok = CheckIsSecret(secret); !ok) return Unexpected(ok.error());
   if (sealed.kind() != DocKind::kSealedSecret) {
     return Unexpected(At(sealed, &sealed.root(), "--merge-into needs a SealedSecret"));
@@ -282,12 +285,12 @@ Expected<std::string> MergeIntoSealedSecret(const Document& sealed, const Docume
   // The existing object decides the label, as kubeseal --merge-into does.
   const SealedObject target = ReadSealedSecret(sealed);
   std::string ns = target.ns.empty() ? request.ns : target.ns;
-  if (ns.empty() && target.scope != Scope::kClusterWide) {
+  if (ns.empty() && target.scope != sealing::Scope::kClusterWide) {
     return Unexpected(At(sealed, sealed.root().Get("metadata"),
                          "the SealedSecret has no namespace: pass --namespace"));
   }
   Expected<Out> encrypted =
-      SealValues(secret, LabelFor(target.scope, ns, target.name), request, keyring);
+      SealValues(secret, sealing::LabelFor(target.scope, ns, target.name), request, keyring);
   if (!encrypted) return Unexpected(encrypted.error());
 
   Out doc = FromNode(sealed.root());
@@ -316,4 +319,4 @@ Expected<std::string> MergeIntoSealedSecret(const Document& sealed, const Docume
   return out;
 }
 
-}  // namespace syncgate::sealing
+}  // namespace syncgate::model

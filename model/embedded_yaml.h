@@ -1,7 +1,7 @@
 #pragma once
 // Where YAML hides inside YAML strings in a GitOps repository, and how to open it.
 //
-//   ForEachEmbeddedYaml(app, [&](const Document& values, std::string_view pointer) {
+//   model::ForEachEmbeddedYaml(app, [&](const Document& values, std::string_view pointer) {
 //     // values is the Application's `helm.values: |` block as a document; positions are lines
 //     // and columns of the Application file; `pointer` is where the string sits.
 //   });
@@ -11,7 +11,7 @@
 
 #include "checker/document.h"
 
-namespace syncgate {
+namespace syncgate::model {
 
 /// Calls `visit(child, pointer)` for each string of `doc` that holds YAML in a place where
 /// GitOps tools read it as YAML: an ArgoCD Application's (or ApplicationSet template's)
@@ -25,4 +25,4 @@ void ForEachEmbeddedYaml(const Document& doc,
 void ForEachBrokenEmbeddedYaml(const Document& doc,
                                const std::function<void(const ParseError&, std::string_view)>& visit);
 
-}  // namespace syncgate
+}  // namespace syncgate::model

@@ -1,34 +1,25 @@
-#include "checker/embedded.h"
+#include "model/embedded_yaml.h"
 
 #include "checker/text_util.h"
+#include "model/application.h"
 
-namespace syncgate {
+namespace syncgate::model {
 namespace {
 
 /// Calls `visit(node, pointer)` for each string in `doc` that GitOps tools parse as YAML.
 void ForEachYamlString(const Document& doc,
                        const std::function<void(const Node&, const std::string&)>& visit) {
   const Node& root = doc.root();
-  auto helm_values_of = [&](const Node* spec, const std::string& base) {
-    if (!spec) return;
-    if (const Node* values = spec->Path({"source", "helm", "values"}); values && values->IsScalar()) {
-      visit(*values, base + "/source/helm/values");
-    }
-    if (const Node* sources = spec->Get("sources"); sources && sources->IsSeq()) {
-      const auto& items = sources->Resolved().items;
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (const Node* values = items[i]->Path({"helm", "values"}); values && values->IsScalar()) {
-          visit(*values, base + "/sources/" + std::to_string(i) + "/helm/values");
-        }
-      }
-    }
-  };
   switch (doc.kind()) {
     case DocKind::kApplication:
-      helm_values_of(root.Get("spec"), "/spec");
-      break;
     case DocKind::kApplicationSet:
-      helm_values_of(root.Path({"spec", "template", "spec"}), "/spec/template/spec");
+      if (auto app = ReadApplication(doc)) {
+        for (const AppSource& source : app->sources) {
+          if (const Node* values = source.helm.values; values && values->IsScalar()) {
+            visit(*values, source.pointer + "/helm/values");
+          }
+        }
+      }
       break;
     case DocKind::kManifest:
       if (doc.object().kind == "ConfigMap") {
@@ -63,4 +54,4 @@ void ForEachBrokenEmbeddedYaml(const Document& doc,
   });
 }
 
-}  // namespace syncgate
+}  // namespace syncgate::model

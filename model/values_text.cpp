@@ -1,4 +1,4 @@
-#include "render/values_text.h"
+#include "model/values_text.h"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 
 #include "checker/text_util.h"
 
-namespace syncgate::render {
+namespace syncgate::model {
 namespace {
 
 std::string Quote(const std::string& text) { return nlohmann::json(text).dump(); }
@@ -128,4 +128,4 @@ std::string ParametersToYaml(const std::vector<SetParameter>& parameters) {
   return values.dump() + "\n";  // JSON is YAML flow style
 }
 
-}  // namespace syncgate::render
+}  // namespace syncgate::model

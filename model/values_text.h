@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "checker/document.h"
-#include "render/renderer.h"
+#include "model/render_model.h"
 
-namespace syncgate::render {
+namespace syncgate::model {
 
 std::string ValuesToYaml(const Node& node);
 
@@ -29,4 +29,4 @@ std::string ParameterPointer(std::string_view name);
 /// strvals types them, everything else (and forceString) a string; later parameters win.
 std::string ParametersToYaml(const std::vector<SetParameter>& parameters);
 
-}  // namespace syncgate::render
+}  // namespace syncgate::model
