@@ -1,11 +1,11 @@
 // Single-core YAML throughput on a set of files: yaml-cpp's event parser alone (the ceiling of
 // this design) and our positioned tree (LoadYaml). Usage: syncgate_parse_bench FILE...
+#include <fmt/format.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "checker/document.h"
 
@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     for (int round = 0; round < 5; ++round) {
       const auto start = std::chrono::steady_clock::now();
       body();
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      best = std::min(
+          best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     return best;
   };
@@ -42,7 +43,8 @@ int main(int argc, char** argv) {
     }
   });
   const double mb = bytes / 1e6;
-  fmt::print("files {}  bytes {}  documents {}  events {}\n", texts.size(), bytes, documents, events);
+  fmt::print("files {}  bytes {}  documents {}  events {}\n", texts.size(), bytes, documents,
+             events);
   fmt::print("parse-only (yaml-cpp events, 1 core): {:.1f} MB/s\n", mb / parse);
   fmt::print("positioned tree (LoadYaml, 1 core):   {:.1f} MB/s  ({:.0f}% of parse-only)\n",
              mb / tree, 100.0 * parse / tree);

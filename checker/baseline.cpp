@@ -1,12 +1,12 @@
 #include "checker/baseline.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <tuple>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace syncgate {
 namespace {
@@ -17,7 +17,8 @@ constexpr int kBaselineVersion = 1;
 void Recount(RunResult& result) {
   result.summary.findings = static_cast<int>(result.findings.size());
   result.summary.by_severity = {};
-  for (const Finding& f : result.findings) ++result.summary.by_severity[static_cast<int>(f.severity)];
+  for (const Finding& f : result.findings)
+    ++result.summary.by_severity[static_cast<int>(f.severity)];
 }
 
 }  // namespace
@@ -114,7 +115,8 @@ int FilterFingerprints(RunResult& result, const std::vector<std::string>& finger
   if (fingerprints.empty()) return 0;
   const std::set<std::string, std::less<>> allowed(fingerprints.begin(), fingerprints.end());
   const size_t before = result.findings.size();
-  std::erase_if(result.findings, [&](const Finding& f) { return allowed.count(f.fingerprint) > 0; });
+  std::erase_if(result.findings,
+                [&](const Finding& f) { return allowed.count(f.fingerprint) > 0; });
   Recount(result);
   return static_cast<int>(before - result.findings.size());
 }

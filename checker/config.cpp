@@ -1,10 +1,10 @@
 #include "checker/config.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "checker/text_util.h"
 
@@ -15,8 +15,8 @@ namespace {
 
 // Sections other subsystems read from the same file; listed so a typo is caught here.
 constexpr std::string_view kKnownSections[] = {
-    "exclude",  "max_file_size", "rules",   "environments", "rule_packs", "secrets",
-    "sealed_secrets", "repositories", "checklist", "helm", "schemas", "kube_version"};
+    "exclude",        "max_file_size", "rules",     "environments", "rule_packs", "secrets",
+    "sealed_secrets", "repositories",  "checklist", "helm",         "schemas",    "kube_version"};
 
 Error ConfigError(const SourceFile& source, Position pos, std::string_view message) {
   return Error{fmt::format("{}:{}:{}: {}", source.path(), pos.line, pos.column, message)};
@@ -31,11 +31,13 @@ Expected<std::vector<std::string>> StringList(const SourceFile& source, const No
     return out;
   }
   if (seq.kind != NodeKind::kSequence) {
-    return Unexpected(ConfigError(source, node.pos, fmt::format("{} must be a list of strings", what)));
+    return Unexpected(
+        ConfigError(source, node.pos, fmt::format("{} must be a list of strings", what)));
   }
   for (const Node* item : seq.items) {
     if (!item->IsScalar()) {
-      return Unexpected(ConfigError(source, item->pos, fmt::format("{} entries must be strings", what)));
+      return Unexpected(
+          ConfigError(source, item->pos, fmt::format("{} entries must be strings", what)));
     }
     out.emplace_back(item->Text());
   }
@@ -55,7 +57,8 @@ Expected<size_t> ParseSize(const SourceFile& source, const Node& node) {
   if (unit == "KiB" || unit == "K" || unit == "KB") return value << 10;
   if (unit == "MiB" || unit == "M" || unit == "MB") return value << 20;
   if (unit == "GiB" || unit == "G" || unit == "GB") return value << 30;
-  return Unexpected(ConfigError(source, node.pos, fmt::format("unknown size unit '{}' (use B, KiB, MiB or GiB)", unit)));
+  return Unexpected(ConfigError(
+      source, node.pos, fmt::format("unknown size unit '{}' (use B, KiB, MiB or GiB)", unit)));
 }
 
 Status ParseRuleSetting(const SourceFile& source, const Node& value, RuleSetting& setting) {
@@ -91,8 +94,8 @@ Status ParseRuleSetting(const SourceFile& source, const Node& value, RuleSetting
     } else if (key == "severity") {
       auto severity = ParseSeverity(entry.value->Text());
       if (!severity) {
-        return Unexpected(ConfigError(source, entry.value->pos,
-                                      "severity must be error, warning or info"));
+        return Unexpected(
+            ConfigError(source, entry.value->pos, "severity must be error, warning or info"));
       }
       setting.severity = severity;
     } else if (key == "options") {
@@ -100,20 +103,23 @@ Status ParseRuleSetting(const SourceFile& source, const Node& value, RuleSetting
     } else {
       return Unexpected(ConfigError(source, entry.key->pos,
                                     fmt::format("unknown rule setting '{}' (expected enabled, "
-                                                "severity or options)", key)));
+                                                "severity or options)",
+                                                key)));
     }
   }
   return Ok{};
 }
 
 /// `rules:`: rule id → setting.
-Expected<std::map<std::string, RuleSetting, std::less<>>> ParseRuleSettings(const SourceFile& source,
-                                                                           const Node& value) {
-  if (!value.IsMap()) return Unexpected(ConfigError(source, value.pos, "rules must map rule ids to settings"));
+Expected<std::map<std::string, RuleSetting, std::less<>>> ParseRuleSettings(
+    const SourceFile& source, const Node& value) {
+  if (!value.IsMap())
+    return Unexpected(ConfigError(source, value.pos, "rules must map rule ids to settings"));
   std::map<std::string, RuleSetting, std::less<>> rules;
   for (const MapEntry& rule : value.Resolved().entries) {
     RuleSetting setting;
-    if (auto status = ParseRuleSetting(source, *rule.value, setting); !status) return Unexpected(status.error());
+    if (auto status = ParseRuleSetting(source, *rule.value, setting); !status)
+      return Unexpected(status.error());
     rules[rule.key->value] = setting;
   }
   return rules;
@@ -140,12 +146,13 @@ Expected<EnvironmentProfile> ParseEnvironment(const SourceFile& source, const Ma
       *target = std::move(*list);
     } else if (f == "labels") {
       if (!field.value->IsMap()) {
-        return Unexpected(ConfigError(source, field.value->pos,
-                                      "labels must map label keys to value globs"));
+        return Unexpected(
+            ConfigError(source, field.value->pos, "labels must map label keys to value globs"));
       }
       for (const MapEntry& label : field.value->Resolved().entries) {
         if (!label.value->IsScalar()) {
-          return Unexpected(ConfigError(source, label.value->pos, "a label value must be a string"));
+          return Unexpected(
+              ConfigError(source, label.value->pos, "a label value must be a string"));
         }
         profile.labels.emplace_back(label.key->value, std::string(label.value->Text()));
       }
@@ -155,16 +162,19 @@ Expected<EnvironmentProfile> ParseEnvironment(const SourceFile& source, const Ma
       return Unexpected(ConfigError(source, field.key->pos,
                                     fmt::format("unknown environment field '{}' (expected "
                                                 "namespaces, applications, paths, labels "
-                                                "or production)", f)));
+                                                "or production)",
+                                                f)));
     }
   }
   return profile;
 }
 
 /// `environments:`: name → profile, in the order written.
-Expected<std::vector<EnvironmentProfile>> ParseEnvironments(const SourceFile& source, const Node& value) {
+Expected<std::vector<EnvironmentProfile>> ParseEnvironments(const SourceFile& source,
+                                                            const Node& value) {
   if (!value.IsMap()) {
-    return Unexpected(ConfigError(source, value.pos, "environments must map environment names to selectors"));
+    return Unexpected(
+        ConfigError(source, value.pos, "environments must map environment names to selectors"));
   }
   std::vector<EnvironmentProfile> profiles;
   for (const MapEntry& env : value.Resolved().entries) {
@@ -193,7 +203,8 @@ Expected<Config> Config::Parse(std::shared_ptr<const SourceFile> source) {
   const fs::path parent = fs::path(source->path()).parent_path();
   config.root_ = parent.empty() ? "." : parent.generic_string();
   LoadResult loaded = LoadYaml(source);
-  if (loaded.error) return Unexpected(ConfigError(*source, loaded.error->pos, loaded.error->message));
+  if (loaded.error)
+    return Unexpected(ConfigError(*source, loaded.error->pos, loaded.error->message));
   if (loaded.documents.empty() || loaded.documents[0]->root().IsNull()) return config;
   if (loaded.documents.size() > 1) {
     return Unexpected(ConfigError(*source, loaded.documents[1]->start(),
@@ -231,10 +242,12 @@ Expected<Config> Config::Parse(std::shared_ptr<const SourceFile> source) {
       bool known = false;
       for (std::string_view section : kKnownSections) known |= section == key;
       if (!known) {
-        std::vector<std::string_view> candidates(std::begin(kKnownSections), std::end(kKnownSections));
+        std::vector<std::string_view> candidates(std::begin(kKnownSections),
+                                                 std::end(kKnownSections));
         std::string hint = DidYouMean(key, candidates);
-        return Unexpected(ConfigError(*source, entry.key->pos,
-                                      fmt::format("unknown configuration section '{}'{}", key, hint)));
+        return Unexpected(
+            ConfigError(*source, entry.key->pos,
+                        fmt::format("unknown configuration section '{}'{}", key, hint)));
       }
     }
   }

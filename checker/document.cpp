@@ -101,17 +101,28 @@ const Node* Node::Path(std::initializer_list<std::string_view> keys) const {
 
 std::string_view DocKindName(DocKind kind) {
   switch (kind) {
-    case DocKind::kManifest: return "manifest";
-    case DocKind::kApplication: return "application";
-    case DocKind::kAppProject: return "appproject";
-    case DocKind::kApplicationSet: return "applicationset";
-    case DocKind::kSealedSecret: return "sealedsecret";
-    case DocKind::kValues: return "values";
-    case DocKind::kChart: return "chart";
-    case DocKind::kConfig: return "config";
-    case DocKind::kData: return "data";
-    case DocKind::kNone: return "none";
-    case DocKind::kAny: return "any";
+    case DocKind::kManifest:
+      return "manifest";
+    case DocKind::kApplication:
+      return "application";
+    case DocKind::kAppProject:
+      return "appproject";
+    case DocKind::kApplicationSet:
+      return "applicationset";
+    case DocKind::kSealedSecret:
+      return "sealedsecret";
+    case DocKind::kValues:
+      return "values";
+    case DocKind::kChart:
+      return "chart";
+    case DocKind::kConfig:
+      return "config";
+    case DocKind::kData:
+      return "data";
+    case DocKind::kNone:
+      return "none";
+    case DocKind::kAny:
+      return "any";
   }
   return "document";
 }
@@ -218,8 +229,8 @@ void Document::Classify() {
     if (const Node* name = meta->Get("name")) object_.name = std::string(name->Text());
     if (const Node* ns = meta->Get("namespace")) object_.ns = std::string(ns->Text());
   }
-  const std::string_view group = std::string_view(object_.api_version)
-                                     .substr(0, object_.api_version.find('/'));
+  const std::string_view group =
+      std::string_view(object_.api_version).substr(0, object_.api_version.find('/'));
   if (group == "argoproj.io") {
     if (object_.kind == "Application") {
       kind_ = DocKind::kApplication;
@@ -250,7 +261,8 @@ const Node* Document::Find(std::string_view pointer) const {
   std::string consumed;
   while (true) {
     const size_t slash = pointer.find('/', pos);
-    std::string_view raw = pointer.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
+    std::string_view raw =
+        pointer.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
     const std::string token = UnescapePointerToken(raw);
     const Node& current = node->Resolved();
     const Node* next = nullptr;
@@ -391,11 +403,16 @@ class DocumentBuilder : public YAML::EventHandler {
   ScalarStyle StyleAt(const YAML::Mark& mark) const {
     if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= text_.size()) return ScalarStyle::kPlain;
     switch (text_[mark.pos]) {
-      case '"': return ScalarStyle::kDoubleQuoted;
-      case '\'': return ScalarStyle::kSingleQuoted;
-      case '|': return ScalarStyle::kLiteral;
-      case '>': return ScalarStyle::kFolded;
-      default: return ScalarStyle::kPlain;
+      case '"':
+        return ScalarStyle::kDoubleQuoted;
+      case '\'':
+        return ScalarStyle::kSingleQuoted;
+      case '|':
+        return ScalarStyle::kLiteral;
+      case '>':
+        return ScalarStyle::kFolded;
+      default:
+        return ScalarStyle::kPlain;
     }
   }
 
@@ -539,8 +556,8 @@ size_t FindInvalidUtf8(std::string_view text) {
       if ((s[i + k] & 0xC0) != 0x80) return i;
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    const bool overlong = (extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-                          (extra == 3 && cp < 0x10000);
+    const bool overlong =
+        (extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000);
     if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += extra + 1;
   }
@@ -564,13 +581,15 @@ LoadResult Parse(const std::shared_ptr<const SourceFile>& source, std::string_vi
     // Each document after the first starts on a line of its own, so a stream holds at most one
     // more document than it has lines. yaml-cpp 0.7 can stop advancing on some malformed input
     // (",!" yields empty documents forever: found by bench/fuzz.sh); stop it there.
-    const size_t max_documents = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 2;
+    const size_t max_documents =
+        static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 2;
     while (parser.HandleNextDocument(builder)) {
       if (result.documents.size() > max_documents) {
         const Position at = result.documents.back()->start();
         result.documents.clear();
-        result.error = ParseError{at, "the YAML parser stops making progress here (more documents "
-                                      "than lines): the syntax near this point is malformed"};
+        result.error = ParseError{at,
+                                  "the YAML parser stops making progress here (more documents "
+                                  "than lines): the syntax near this point is malformed"};
         break;
       }
     }
@@ -608,7 +627,8 @@ LoadResult LoadYaml(const std::shared_ptr<const SourceFile>& source) {
   LoadResult result = Parse(source, text, {});
   if (result.error && text.find('\t') != std::string::npos) {
     // YAML forbids tabs in indentation and yaml-cpp words that confusingly; say it plainly.
-    for (int line = std::max(1, result.error->pos.line - 1); line <= result.error->pos.line; ++line) {
+    for (int line = std::max(1, result.error->pos.line - 1); line <= result.error->pos.line;
+         ++line) {
       std::string_view l = source->Line(line);
       const size_t first = l.find_first_not_of(' ');
       if (first != std::string_view::npos && l[first] == '\t') {
@@ -647,7 +667,8 @@ const Document* Document::Embedded(const Node& scalar_in, std::string_view point
   } else if (scalar.style == ScalarStyle::kPlain || scalar.style == ScalarStyle::kSingleQuoted ||
              scalar.style == ScalarStyle::kDoubleQuoted) {
     mapper.line_offset = scalar.pos.line - 1;
-    mapper.first_line_column = scalar.pos.column - 1 + (scalar.style == ScalarStyle::kPlain ? 0 : 1);
+    mapper.first_line_column =
+        scalar.pos.column - 1 + (scalar.style == ScalarStyle::kPlain ? 0 : 1);
   } else {
     // Folded scalars join lines, so child lines do not map back; anchor them at the scalar.
     mapper.line_offset = scalar.pos.line - 1;
@@ -713,8 +734,10 @@ size_t ParseEventsOnly(std::string_view text) {
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
-    const size_t max_documents = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 2;
-    for (size_t documents = 0; parser.HandleNextDocument(handler) && documents <= max_documents; ++documents) {
+    const size_t max_documents =
+        static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 2;
+    for (size_t documents = 0; parser.HandleNextDocument(handler) && documents <= max_documents;
+         ++documents) {
     }
   } catch (const YAML::Exception&) {
   }

@@ -76,10 +76,10 @@ struct Node {
   /// another type or value: `yes`, `on`, `0777`, `1e3`, `1_000`.
   bool yaml11_differs = false;
   Position pos;
-  std::string value;                // scalar text after YAML unescaping
-  std::string tag;                  // explicit tag ("!!str", "!custom"), empty when none
-  std::vector<const Node*> items;   // sequence items
-  std::vector<MapEntry> entries;    // mapping entries
+  std::string value;               // scalar text after YAML unescaping
+  std::string tag;                 // explicit tag ("!!str", "!custom"), empty when none
+  std::vector<const Node*> items;  // sequence items
+  std::vector<MapEntry> entries;   // mapping entries
   const Node* alias_target = nullptr;
 
   /// Follows an alias to its anchored node (identity for other nodes).
@@ -117,15 +117,15 @@ struct ObjectRef {
 /// What a document is, decided from its file and its apiVersion/kind.
 enum class DocKind : uint32_t {
   kNone = 0,
-  kManifest = 1u << 0,         // any Kubernetes object not listed below
-  kApplication = 1u << 1,      // argoproj.io Application
-  kAppProject = 1u << 2,       // argoproj.io AppProject
-  kApplicationSet = 1u << 3,   // argoproj.io ApplicationSet
-  kSealedSecret = 1u << 4,     // bitnami.com SealedSecret
-  kValues = 1u << 5,           // a Helm values file
-  kChart = 1u << 6,            // Chart.yaml
-  kConfig = 1u << 7,           // .syncgate.yaml
-  kData = 1u << 8,             // other YAML (not a Kubernetes object)
+  kManifest = 1u << 0,        // any Kubernetes object not listed below
+  kApplication = 1u << 1,     // argoproj.io Application
+  kAppProject = 1u << 2,      // argoproj.io AppProject
+  kApplicationSet = 1u << 3,  // argoproj.io ApplicationSet
+  kSealedSecret = 1u << 4,    // bitnami.com SealedSecret
+  kValues = 1u << 5,          // a Helm values file
+  kChart = 1u << 6,           // Chart.yaml
+  kConfig = 1u << 7,          // .syncgate.yaml
+  kData = 1u << 8,            // other YAML (not a Kubernetes object)
   kAny = 0xffffffffu,
 };
 constexpr DocKind operator|(DocKind a, DocKind b) {
@@ -135,9 +135,8 @@ constexpr bool Intersects(DocKind a, DocKind b) {
   return (static_cast<uint32_t>(a) & static_cast<uint32_t>(b)) != 0;
 }
 /// Kubernetes objects of every kind (manifests, Applications, SealedSecrets...).
-constexpr DocKind kAnyObject = DocKind::kManifest | DocKind::kApplication |
-                               DocKind::kAppProject | DocKind::kApplicationSet |
-                               DocKind::kSealedSecret;
+constexpr DocKind kAnyObject = DocKind::kManifest | DocKind::kApplication | DocKind::kAppProject |
+                               DocKind::kApplicationSet | DocKind::kSealedSecret;
 std::string_view DocKindName(DocKind kind);
 
 /// A YAML parse error with its position.
@@ -170,7 +169,8 @@ class Document {
   const Document& Outermost() const { return parent_ ? parent_->Outermost() : *this; }
   /// `pointer` of this document as a pointer of the outermost document.
   std::string OuterPointer(std::string_view pointer) const {
-    return parent_ ? parent_->OuterPointer(embedded_at_ + std::string(pointer)) : std::string(pointer);
+    return parent_ ? parent_->OuterPointer(embedded_at_ + std::string(pointer))
+                   : std::string(pointer);
   }
 
   DocKind kind() const { return kind_; }

@@ -1,13 +1,13 @@
 #include "checker/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "checker/environment.h"
 #include "checker/suppression.h"
@@ -66,8 +66,8 @@ Expected<std::string> ReadInput(const InputFile& input, size_t max_size) {
   }
   std::ifstream in(input.fs_path, std::ios::binary);
   if (!in) {
-    return Unexpected(fmt::format("{}: cannot read: permission denied or unreadable",
-                                  input.display_path));
+    return Unexpected(
+        fmt::format("{}: cannot read: permission denied or unreadable", input.display_path));
   }
   std::string text(size, '\0');
   in.read(text.data(), static_cast<std::streamsize>(size));
@@ -158,7 +158,8 @@ class FindingCollector final : public RuleContext {
     if (!counters_) return;
     std::lock_guard<std::mutex> lock(counters_->mutex);
     auto it = counters_->values.find(counter);
-    if (it == counters_->values.end()) it = counters_->values.emplace(std::string(counter), 0).first;
+    if (it == counters_->values.end())
+      it = counters_->values.emplace(std::string(counter), 0).first;
     it->second += n;
   }
 
@@ -190,7 +191,8 @@ class FindingCollector final : public RuleContext {
 
 Engine::Engine(const Config& config, RuleList rules, EngineOptions options)
     : config_(config), rules_(std::move(rules)), options_(std::move(options)) {
-  if (options_.jobs <= 0) options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options_.jobs <= 0)
+    options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 Engine::~Engine() = default;
@@ -303,9 +305,9 @@ Finding InternalError(std::string message, std::string file) {
 /// the file keep it.
 void Fingerprint(std::vector<Finding>& findings) {
   for (Finding& f : findings) {
-    f.fingerprint = Fnv1aHex(fmt::format("{}\n{}\n{}/{}/{}/{}\n{}\n{}", f.rule, f.file,
-                                         f.object.api_version, f.object.kind, f.object.ns,
-                                         f.object.name, f.pointer, f.fingerprint));
+    f.fingerprint =
+        Fnv1aHex(fmt::format("{}\n{}\n{}/{}/{}/{}\n{}\n{}", f.rule, f.file, f.object.api_version,
+                             f.object.kind, f.object.ns, f.object.name, f.pointer, f.fingerprint));
     if (f.pointer.empty() && f.redact_length == 0 && f.object.empty()) {
       // Text-level findings have no pointer: the message (never a secret) identifies them.
       f.fingerprint = Fnv1aHex(f.fingerprint + f.message);
@@ -328,9 +330,9 @@ void Engine::CheckFiles(const Workspace& workspace, RunCounters& counters,
       call();
     } catch (const std::exception& e) {
       any_crash = true;
-      out.push_back(InternalError(
-          fmt::format("rule {} failed on this file: {}", rule.meta().id, e.what()),
-          file.input.display_path));
+      out.push_back(
+          InternalError(fmt::format("rule {} failed on this file: {}", rule.meta().id, e.what()),
+                        file.input.display_path));
     }
   };
   ParallelFor(files.size(), options_.jobs, [&](size_t i) {
@@ -377,7 +379,8 @@ void Engine::CheckWorkspace(const Workspace& workspace, RunCounters& counters,
       rule.CheckWorkspace(workspace, ctx);
     } catch (const std::exception& e) {
       crashed = true;
-      findings.push_back(InternalError(fmt::format("rule {} failed: {}", rule.meta().id, e.what()), ""));
+      findings.push_back(
+          InternalError(fmt::format("rule {} failed: {}", rule.meta().id, e.what()), ""));
     }
   }
 }
@@ -440,7 +443,8 @@ RunResult Engine::Run(Discovery inputs) {
   // 5. Mappers, suppressions, fingerprints, order, summary.
   Finish(workspace, std::move(findings), std::move(suppressions), result);
   result.summary.counters = std::move(counters.values);
-  if (crashed) result.errors.push_back("a rule failed with an internal error (see internal-error findings)");
+  if (crashed)
+    result.errors.push_back("a rule failed with an internal error (see internal-error findings)");
   return result;
 }
 

@@ -99,7 +99,7 @@ class Engine {
 
   const Config& config_;
   RuleList rules_;
-  std::vector<Severity> severity_;  // effective severity per rule, parallel to rules_
+  std::vector<Severity> severity_;           // effective severity per rule, parallel to rules_
   std::vector<std::string> known_rule_ids_;  // every rule, enabled or not
   EngineOptions options_;
   std::vector<WorkspaceStage> stages_;

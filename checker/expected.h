@@ -30,7 +30,7 @@ struct Unexpected {
 template <typename T>
 class Expected {
  public:
-  Expected(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Expected(T value) : state_(std::move(value)) {}         // NOLINT: implicit by design
   Expected(Unexpected u) : state_(std::move(u.error)) {}  // NOLINT: implicit by design
 
   bool has_value() const { return state_.index() == 0; }

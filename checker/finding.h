@@ -27,21 +27,21 @@ bool MeetsThreshold(Severity severity, std::optional<Severity> fail_on);
 
 /// Where a finding in rendered output came from (filled by the Helm renderer).
 struct RenderedOrigin {
-  std::string render;    // which render: chart and values set, e.g. "q-sign/values-prod.yaml"
+  std::string render;         // which render: chart and values set, e.g. "q-sign/values-prod.yaml"
   std::string template_path;  // the `# Source:` template
-  int line = 0;          // line in the rendered stream
+  int line = 0;               // line in the rendered stream
 };
 
 struct Finding {
   std::string rule;
   Severity severity = Severity::kError;
   std::string message;
-  std::string file;       // display path, relative to the working directory
-  int line = 0;           // 1-based
-  int column = 0;         // 1-based
-  std::string pointer;    // RFC 6901 pointer inside the document
-  int document = 0;       // index of the document in its file
-  ObjectRef object;       // the Kubernetes object, when the document is one
+  std::string file;     // display path, relative to the working directory
+  int line = 0;         // 1-based
+  int column = 0;       // 1-based
+  std::string pointer;  // RFC 6901 pointer inside the document
+  int document = 0;     // index of the document in its file
+  ObjectRef object;     // the Kubernetes object, when the document is one
   /// Stable identity across edits elsewhere in the file: rule, file, object and pointer, plus a
   /// hash of the offending value for secrets. Never contains a secret.
   std::string fingerprint;

@@ -40,22 +40,26 @@ enum class RuleScope {
 
 /// A rule's own description: `rules list`, `rules explain` and docs/rules/*.md are made from it.
 struct RuleMeta {
-  std::string_view id;           // `<category>-<what-is-wrong>`, never renamed
-  std::string_view summary;      // one line: what it finds
-  std::string_view rationale;    // why it matters
-  std::string_view remediation;  // what to do
-  Severity severity;             // default severity
-  DocKind applies_to;            // documents CheckDocument runs on
+  std::string_view id;                       // `<category>-<what-is-wrong>`, never renamed
+  std::string_view summary;                  // one line: what it finds
+  std::string_view rationale;                // why it matters
+  std::string_view remediation;              // what to do
+  Severity severity;                         // default severity
+  DocKind applies_to;                        // documents CheckDocument runs on
   RuleScope scope = RuleScope::kUndeclared;  // what its findings depend on
 };
 
 /// "document", "file", "workspace" (or "undeclared").
 constexpr std::string_view RuleScopeName(RuleScope scope) {
   switch (scope) {
-    case RuleScope::kDocument: return "document";
-    case RuleScope::kFile: return "file";
-    case RuleScope::kWorkspace: return "workspace";
-    case RuleScope::kUndeclared: break;
+    case RuleScope::kDocument:
+      return "document";
+    case RuleScope::kFile:
+      return "file";
+    case RuleScope::kWorkspace:
+      return "workspace";
+    case RuleScope::kUndeclared:
+      break;
   }
   return "undeclared";
 }

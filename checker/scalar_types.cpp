@@ -14,9 +14,7 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
-bool IsHex(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 template <typename Pred>
 bool AllOf(std::string_view s, Pred pred) {
@@ -87,7 +85,8 @@ bool IsYaml11Int(std::string_view s) {
   s = StripSign(s);
   if (s.empty()) return false;
   auto digits_or_underscore = [](std::string_view d, auto pred) {
-    return !d.empty() && std::all_of(d.begin(), d.end(), [&](char c) { return pred(c) || c == '_'; });
+    return !d.empty() &&
+           std::all_of(d.begin(), d.end(), [&](char c) { return pred(c) || c == '_'; });
   };
   if (s.size() > 2 && s[0] == '0' && s[1] == 'b') {
     return digits_or_underscore(s.substr(2), [](char c) { return c == '0' || c == '1'; });
@@ -170,7 +169,8 @@ std::optional<int64_t> ParseYaml11Int(std::string_view text) {
     ok = accumulate(s, 10);
   }
   if (!ok || (!negative && value == kLimit)) return std::nullopt;
-  if (negative) return value == kLimit ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(value);
+  if (negative)
+    return value == kLimit ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(value);
   return static_cast<int64_t>(value);
 }
 
@@ -221,8 +221,8 @@ bool IsGoYamlFloat(std::string_view text) {
 
 bool IsYaml11OnlyBoolean(std::string_view s) {
   static constexpr std::array<std::string_view, 16> kWords = {
-      "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-      "on", "On", "ON", "off", "Off", "OFF"};
+      "y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no",
+      "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF"};
   return std::find(kWords.begin(), kWords.end(), s) != kWords.end();
 }
 
@@ -245,8 +245,11 @@ Yaml11Scalar ReadYaml11(const Node& node) {
     type = ResolveYaml11(node.value);
   }
   switch (type) {
-    case ScalarType::kString: break;
-    case ScalarType::kNull: t.type = ScalarType::kNull; break;
+    case ScalarType::kString:
+      break;
+    case ScalarType::kNull:
+      t.type = ScalarType::kNull;
+      break;
     case ScalarType::kBool: {
       // A `!!bool` tag forces the type whatever the text: only the true words are true.
       t.type = ScalarType::kBool;

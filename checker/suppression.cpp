@@ -1,9 +1,9 @@
 #include "checker/suppression.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
@@ -79,8 +79,8 @@ void ApplySuppressions(std::vector<Suppression>& suppressions,
     if (!s.problem.empty()) continue;
     for (const std::string& id : s.rule_ids) {
       if (std::find(known_rule_ids.begin(), known_rule_ids.end(), id) == known_rule_ids.end()) {
-        s.problem = fmt::format("suppression of unknown rule '{}'{}", id,
-                                DidYouMean(id, known_rule_ids));
+        s.problem =
+            fmt::format("suppression of unknown rule '{}'{}", id, DidYouMean(id, known_rule_ids));
         break;
       }
     }
@@ -112,8 +112,7 @@ void ApplySuppressions(std::vector<Suppression>& suppressions,
   findings = std::move(kept);
   auto all_active = [&](const Suppression& s) {
     return std::all_of(s.rule_ids.begin(), s.rule_ids.end(), [&](const std::string& id) {
-      return std::find(active_rule_ids.begin(), active_rule_ids.end(), id) !=
-             active_rule_ids.end();
+      return std::find(active_rule_ids.begin(), active_rule_ids.end(), id) != active_rule_ids.end();
     });
   };
   for (const Suppression& s : suppressions) {

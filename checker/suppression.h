@@ -1,7 +1,8 @@
 #pragma once
 // Suppressions, always with a reason:
-//   # syncgate:ignore <rule-id>[,<rule-id>] -- <reason>      (on the line, or alone on the line above)
-//   metadata.annotations["syncgate.io/ignore"]: "<rule-id>[,<rule-id>] -- <reason>"  (whole object)
+//   # syncgate:ignore <rule-id>[,<rule-id>] -- <reason>      (on the line, or alone on the line
+//   above) metadata.annotations["syncgate.io/ignore"]: "<rule-id>[,<rule-id>] -- <reason>"  (whole
+//   object)
 // A suppression without a reason, naming an unknown rule, or matching nothing is itself reported.
 
 #include <string>
@@ -17,13 +18,13 @@ inline constexpr std::string_view kIgnoreAnnotation = "syncgate.io/ignore";
 
 struct Suppression {
   std::string file;
-  Position pos;            // where it is written
-  int first_line = 0;      // lines it covers (comments)
+  Position pos;        // where it is written
+  int first_line = 0;  // lines it covers (comments)
   int last_line = 0;
-  int document = -1;       // >= 0: covers the whole document (annotation)
+  int document = -1;  // >= 0: covers the whole document (annotation)
   std::vector<std::string> rule_ids;
   std::string reason;
-  std::string problem;     // non-empty: malformed (reported, suppresses nothing)
+  std::string problem;  // non-empty: malformed (reported, suppresses nothing)
   bool used = false;
 };
 

@@ -1,12 +1,12 @@
 #include "checker/workspace.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checker/text_util.h"
 
@@ -15,25 +15,27 @@ namespace fs = std::filesystem;
 
 std::string_view FileKindName(FileKind kind) {
   switch (kind) {
-    case FileKind::kChartMeta: return "chart";
-    case FileKind::kValues: return "values";
-    case FileKind::kTemplate: return "template";
-    case FileKind::kYaml: return "yaml";
-    case FileKind::kConfig: return "config";
-    case FileKind::kText: return "text";
+    case FileKind::kChartMeta:
+      return "chart";
+    case FileKind::kValues:
+      return "values";
+    case FileKind::kTemplate:
+      return "template";
+    case FileKind::kYaml:
+      return "yaml";
+    case FileKind::kConfig:
+      return "config";
+    case FileKind::kText:
+      return "text";
   }
   return "file";
 }
 
 namespace {
 
-bool IsYamlName(std::string_view name) {
-  return EndsWith(name, ".yaml") || EndsWith(name, ".yml");
-}
+bool IsYamlName(std::string_view name) { return EndsWith(name, ".yaml") || EndsWith(name, ".yml"); }
 
-bool IsValuesName(std::string_view name) {
-  return IsYamlName(name) && StartsWith(name, "values");
-}
+bool IsValuesName(std::string_view name) { return IsYamlName(name) && StartsWith(name, "values"); }
 
 std::string DisplayPath(const fs::path& path) {
   std::error_code ec;
@@ -134,11 +136,9 @@ Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& co
   }
   Discovery classified = ClassifyInputs(std::move(walked), config);
   std::move(classified.files.begin(), classified.files.end(), std::back_inserter(out.files));
-  std::move(classified.skipped.begin(), classified.skipped.end(),
-            std::back_inserter(out.skipped));
-  std::sort(out.files.begin(), out.files.end(), [](const InputFile& a, const InputFile& b) {
-    return a.display_path < b.display_path;
-  });
+  std::move(classified.skipped.begin(), classified.skipped.end(), std::back_inserter(out.skipped));
+  std::sort(out.files.begin(), out.files.end(),
+            [](const InputFile& a, const InputFile& b) { return a.display_path < b.display_path; });
   return out;
 }
 
@@ -170,9 +170,8 @@ Discovery ClassifyInputs(std::vector<InputFile> files, const Config& config) {
     input.kind = Classify(display, chart_root);
     out.files.push_back(std::move(input));
   }
-  std::sort(out.files.begin(), out.files.end(), [](const InputFile& a, const InputFile& b) {
-    return a.display_path < b.display_path;
-  });
+  std::sort(out.files.begin(), out.files.end(),
+            [](const InputFile& a, const InputFile& b) { return a.display_path < b.display_path; });
   return out;
 }
 

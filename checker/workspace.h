@@ -21,12 +21,12 @@
 namespace syncgate {
 
 enum class FileKind {
-  kChartMeta,   // Chart.yaml
-  kValues,      // a chart's values*.yaml, or a values file beside one
-  kTemplate,    // a chart's templates/ (Go templates: not parsed as YAML)
-  kYaml,        // any other YAML: manifests, Applications, SealedSecrets, data
-  kConfig,      // .syncgate.yaml
-  kText,        // other text files (scanned line by line for secrets)
+  kChartMeta,  // Chart.yaml
+  kValues,     // a chart's values*.yaml, or a values file beside one
+  kTemplate,   // a chart's templates/ (Go templates: not parsed as YAML)
+  kYaml,       // any other YAML: manifests, Applications, SealedSecrets, data
+  kConfig,     // .syncgate.yaml
+  kText,       // other text files (scanned line by line for secrets)
 };
 std::string_view FileKindName(FileKind kind);
 
@@ -35,8 +35,8 @@ struct InputFile {
   std::string display_path;  // relative to the working directory, '/'-separated; "<stdin>"
   std::string fs_path;       // what to open; empty for stdin
   FileKind kind = FileKind::kYaml;
-  std::string chart_root;    // display path of the chart folder the file belongs to, if any
-  std::string stdin_text;    // the content, for stdin
+  std::string chart_root;  // display path of the chart folder the file belongs to, if any
+  std::string stdin_text;  // the content, for stdin
   /// The content, already in memory (a file of the git index or of a revision): read from here,
   /// not from disk. `fs_path`, when set, is then a copy for tools that need a file (helm).
   std::optional<std::string> content;

@@ -1,10 +1,9 @@
 // `syncgate check [PATH...]`
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "checker/baseline.h"
 #include "checker/config.h"
@@ -22,7 +21,7 @@ struct CheckOptions : RunOptions {
   std::vector<std::string> formats;
   std::string fail_on = "error";
   bool no_color = false;
-  GitCheckOptions git;  // --staged, --diff, --new-only
+  GitCheckOptions git;         // --staged, --diff, --new-only
   std::string baseline;        // --baseline: hide the findings it holds
   std::string write_baseline;  // --write-baseline: record this run's findings
 };
@@ -46,7 +45,8 @@ std::optional<FormatSpecs> ParseFormats(const std::vector<std::string>& specs) {
     for (const auto& f : reporters::ReportFormats()) known |= f.name == name;
     if (!known) {
       std::string names;
-      for (const auto& f : reporters::ReportFormats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+      for (const auto& f : reporters::ReportFormats())
+        names += (names.empty() ? "" : ", ") + std::string(f.name);
       std::cerr << fmt::format("syncgate: unknown --format '{}' (known: {})\n", name, names);
       return std::nullopt;
     }
@@ -56,7 +56,8 @@ std::optional<FormatSpecs> ParseFormats(const std::vector<std::string>& specs) {
 
 /// --new-only, the configuration's allowlist, --write-baseline and --baseline, in that order.
 /// False after printing why the tool could not do it.
-bool FilterKnownFindings(const CheckOptions& opts, GitCheck* git, CheckRun& run, RunResult& result) {
+bool FilterKnownFindings(const CheckOptions& opts, GitCheck* git, CheckRun& run,
+                         RunResult& result) {
   if (git && opts.git.new_only) {
     Expected<Discovery> before = git->BaseInputs(run.config());
     if (!before) {
@@ -64,8 +65,10 @@ bool FilterKnownFindings(const CheckOptions& opts, GitCheck* git, CheckRun& run,
       return false;
     }
     if (const int known = KeepNewFindings(result, run.Run(std::move(*before))); known > 0) {
-      std::cerr << fmt::format("syncgate: {} finding{} that the base revision already had not "
-                               "shown (--new-only)\n", known, known == 1 ? "" : "s");
+      std::cerr << fmt::format(
+          "syncgate: {} finding{} that the base revision already had not "
+          "shown (--new-only)\n",
+          known, known == 1 ? "" : "s");
     }
   }
   FilterFingerprints(result, AllowlistedFingerprints(run.config()));
@@ -125,7 +128,8 @@ int ExitCodeOf(const CheckOptions& opts, const RunResult& result, bool nothing_f
   for (const auto& file : result.workspace->files()) {
     checked_text |= file->input.kind == FileKind::kText || file->input.kind == FileKind::kTemplate;
   }
-  if (nothing_found || (result.summary.documents == 0 && !checked_text && result.findings.empty())) {
+  if (nothing_found ||
+      (result.summary.documents == 0 && !checked_text && result.findings.empty())) {
     std::cerr << "syncgate: nothing to check: no YAML documents or text files found in the given "
                  "paths (a run that checks nothing cannot pass)\n";
     return kExitError;
@@ -150,7 +154,8 @@ int RunCheck(const CheckOptions& opts) {
 
   // 2. --staged / --diff: select what changed first; nothing YAML-related exits before any rule
   // loads.
-  const std::vector<std::string> paths = opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
+  const std::vector<std::string> paths =
+      opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths;
   std::unique_ptr<GitCheck> git;
   if (opts.git.staged || !opts.git.diff.empty()) {
     Expected<std::unique_ptr<GitCheck>> selected = GitCheck::Select(opts.git, opts.paths);
@@ -169,7 +174,9 @@ int RunCheck(const CheckOptions& opts) {
   }
 
   // 3. The run, and what it checks.
-  const std::string config_start = paths.front() == "-" ? "" : git ? git->ConfigStart() : paths.front();
+  const std::string config_start = paths.front() == "-" ? ""
+                                   : git                ? git->ConfigStart()
+                                                        : paths.front();
   const std::unique_ptr<CheckRun> run = MakeCheckRun(opts, config_start, opts.settings);
   if (!run) return kExitError;
   Expected<Discovery> inputs = git ? git->Inputs(run->config()) : run->Discover(paths);
@@ -216,9 +223,10 @@ void AddCheckCommand(CLI::App& app, CommandResult& result) {
                   "Report only findings that are not in this baseline file");
   cmd->add_option("--write-baseline", opts->write_baseline,
                   "Write every finding of this run to a baseline file (no secrets in it)");
-  cmd->add_flag_function("--require-render,!--no-require-render",
-                         [opts](std::int64_t count) { opts->settings.require_render = count > 0; },
-                         "A chart that cannot be rendered is an error (default on when CI is set)");
+  cmd->add_flag_function(
+      "--require-render,!--no-require-render",
+      [opts](std::int64_t count) { opts->settings.require_render = count > 0; },
+      "A chart that cannot be rendered is an error (default on when CI is set)");
   cmd->callback([opts, &result] { result.exit_code = RunCheck(*opts); });
 }
 

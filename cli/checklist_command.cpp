@@ -1,8 +1,8 @@
 // `syncgate checklist [PATH...]`: the guide's deployment checklist, answered by one check run.
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "checker/config.h"
 #include "checker/engine.h"
@@ -38,13 +38,15 @@ int RunChecklist(const ChecklistOptions& opts) {
     return kExitError;
   }
   std::vector<std::pair<Writer, std::string>> outputs;
-  for (const std::string& spec : opts.formats.empty() ? std::vector<std::string>{"markdown"}
-                                                      : opts.formats) {
+  for (const std::string& spec :
+       opts.formats.empty() ? std::vector<std::string>{"markdown"} : opts.formats) {
     const size_t eq = spec.find('=');
     Writer writer = FindWriter(spec.substr(0, eq));
     if (!writer) {
-      std::cerr << fmt::format("syncgate: unknown checklist --format '{}' (known: markdown, "
-                               "html, json)\n", spec.substr(0, eq));
+      std::cerr << fmt::format(
+          "syncgate: unknown checklist --format '{}' (known: markdown, "
+          "html, json)\n",
+          spec.substr(0, eq));
       return kExitError;
     }
     outputs.emplace_back(writer, eq == std::string::npos ? "" : spec.substr(eq + 1));
@@ -108,8 +110,9 @@ void AddChecklistCommand(CLI::App& app, CommandResult& result) {
                   "markdown (default), html or json, optionally to a file: --format "
                   "html=checklist.html. Repeatable")
       ->allow_extra_args(false);
-  cmd->add_option("--fail-on", opts->threshold,
-                  "Lowest severity of a finding that fails its item: warning (default), error, info");
+  cmd->add_option(
+      "--fail-on", opts->threshold,
+      "Lowest severity of a finding that fails its item: warning (default), error, info");
   AddRunOptions(*cmd, *opts);
   cmd->callback([opts, &result] { result.exit_code = RunChecklist(*opts); });
 }

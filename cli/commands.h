@@ -2,11 +2,10 @@
 // The subcommands. Each file in cli/ registers one with CLI11 and returns the exit code through
 // the callback it sets: 0 pass, 1 findings at or above --fail-on, 2 the tool could not do its job.
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "checker/config.h"
 #include "checker/engine.h"
@@ -36,7 +35,8 @@ void AddRunOptions(CLI::App& cmd, RunOptions& opts);
 /// The run every checking command makes from its flags (run/check_run.h), with the
 /// configuration found upward from `config_search_start` unless --config names one. Null after
 /// printing the configuration error.
-std::unique_ptr<CheckRun> MakeCheckRun(const RunOptions& opts, const std::string& config_search_start,
+std::unique_ptr<CheckRun> MakeCheckRun(const RunOptions& opts,
+                                       const std::string& config_search_start,
                                        const RunSettings& settings);
 
 void AddCheckCommand(CLI::App& app, CommandResult& result);

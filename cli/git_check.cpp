@@ -1,10 +1,10 @@
 #include "cli/git_check.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checker/text_util.h"
 
@@ -14,13 +14,15 @@ namespace fs = std::filesystem;
 Expected<std::unique_ptr<GitCheck>> GitCheck::Select(const GitCheckOptions& options,
                                                      const std::vector<std::string>& paths) {
   if (options.staged && !options.diff.empty()) {
-    return Unexpected("--staged and --diff cannot be combined: one checks what is about to be "
-                      "committed, the other what two commits differ in");
+    return Unexpected(
+        "--staged and --diff cannot be combined: one checks what is about to be "
+        "committed, the other what two commits differ in");
   }
   const std::string start = paths.empty() ? "." : paths.front();
   Expected<GitRepository> repo = GitRepository::Open(start);
   if (!repo) return Unexpected(repo.error());
-  if (repo->workdir().empty()) return Unexpected("a bare repository has no index or work tree to check");
+  if (repo->workdir().empty())
+    return Unexpected("a bare repository has no index or work tree to check");
   std::unique_ptr<GitCheck> check(new GitCheck(std::move(*repo)));
   check->options_ = options;
   check->config_start_ = paths.empty() ? check->repo_.workdir() : paths.front();
@@ -34,7 +36,8 @@ Expected<std::unique_ptr<GitCheck>> GitCheck::Select(const GitCheckOptions& opti
     if (rel == "." || rel.empty()) rel.clear();
     while (!rel.empty() && rel.back() == '/') rel.pop_back();
     if (StartsWith(rel, "..")) {
-      return Unexpected(fmt::format("{} is outside the repository {}", path, check->repo_.workdir()));
+      return Unexpected(
+          fmt::format("{} is outside the repository {}", path, check->repo_.workdir()));
     }
     if (rel.empty()) {
       scope.clear();
@@ -53,8 +56,10 @@ Expected<std::unique_ptr<GitCheck>> GitCheck::Select(const GitCheckOptions& opti
   } else {
     const size_t dots = options.diff.find("..");
     if (options.diff.find("...") != std::string::npos) {
-      return Unexpected(fmt::format("--diff {}: use BASE..HEAD with BASE the merge base (in GitLab "
-                                    "CI: $CI_MERGE_REQUEST_DIFF_BASE_SHA)", options.diff));
+      return Unexpected(
+          fmt::format("--diff {}: use BASE..HEAD with BASE the merge base (in GitLab "
+                      "CI: $CI_MERGE_REQUEST_DIFF_BASE_SHA)",
+                      options.diff));
     }
     std::string base = dots == std::string::npos ? options.diff : options.diff.substr(0, dots);
     std::string head = dots == std::string::npos ? "HEAD" : options.diff.substr(dots + 2);
@@ -79,14 +84,13 @@ Expected<std::unique_ptr<GitCheck>> GitCheck::Select(const GitCheckOptions& opti
 std::string GitCheck::Describe() const {
   const size_t files = selection_.paths.size();
   const size_t charts = selection_.charts.size();
-  const std::string what = options_.staged
-                               ? std::string("staged")
-                               : fmt::format("changed in {}", options_.diff);
+  const std::string what =
+      options_.staged ? std::string("staged") : fmt::format("changed in {}", options_.diff);
   if (selection_.changed.empty()) return fmt::format("nothing YAML-related {}", what);
-  return fmt::format("{} file{} {} ({} to check{})", selection_.changed.size(),
-                     selection_.changed.size() == 1 ? "" : "s", what, files,
-                     charts ? fmt::format(", {} chart{} whole", charts, charts == 1 ? "" : "s")
-                            : "");
+  return fmt::format(
+      "{} file{} {} ({} to check{})", selection_.changed.size(),
+      selection_.changed.size() == 1 ? "" : "s", what, files,
+      charts ? fmt::format(", {} chart{} whole", charts, charts == 1 ? "" : "s") : "");
 }
 
 Expected<Discovery> GitCheck::Inputs(const Config& config) const {

@@ -18,9 +18,9 @@
 namespace syncgate::cli {
 
 struct GitCheckOptions {
-  bool staged = false;   // --staged: the index against HEAD
-  std::string diff;      // --diff BASE[..HEAD]
-  bool new_only = false; // --new-only: only findings BASE (HEAD for --staged) did not have
+  bool staged = false;    // --staged: the index against HEAD
+  std::string diff;       // --diff BASE[..HEAD]
+  bool new_only = false;  // --new-only: only findings BASE (HEAD for --staged) did not have
 };
 
 class GitCheck {

@@ -3,6 +3,7 @@
 // An existing hook that syncgate did not write is kept and chained: it is renamed to
 // `pre-commit.syncgate-chained` and runs first; `--force` replaces it instead. Reinstalling
 // updates syncgate's own hook in place. `git commit --no-verify` skips every hook.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,10 +11,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <fmt/format.h>
-
-#include "sources/git_source.h"
 #include "cli/commands.h"
+#include "sources/git_source.h"
 
 namespace syncgate::cli {
 namespace {
@@ -83,9 +82,10 @@ int Install(bool force) {
     } else if (force) {
       action = "installed (the previous hook was replaced: --force)";
     } else if (fs::exists(chained, ec)) {
-      std::cerr << fmt::format("syncgate: {} exists and is not syncgate's, and {} is taken; "
-                               "merge them by hand or use --force to replace the hook\n",
-                               hook.string(), chained.string());
+      std::cerr << fmt::format(
+          "syncgate: {} exists and is not syncgate's, and {} is taken; "
+          "merge them by hand or use --force to replace the hook\n",
+          hook.string(), chained.string());
       return kExitError;
     } else {
       fs::rename(hook, chained, ec);
@@ -106,8 +106,9 @@ int Install(bool force) {
       return kExitError;
     }
   }
-  fs::permissions(hook, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                            fs::perms::others_read | fs::perms::others_exec,
+  fs::permissions(hook,
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                      fs::perms::others_read | fs::perms::others_exec,
                   ec);
   if (ec) {
     std::cerr << fmt::format("syncgate: cannot make {} executable: {}\n", hook.string(),

@@ -1,7 +1,6 @@
 // syncgate: a pre-deploy validation and policy gate for GitOps repositories.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "cli/commands.h"
 

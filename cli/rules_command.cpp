@@ -1,15 +1,15 @@
 // `syncgate rules list|explain ID|docs DIR`: the catalogue, from the rules' own metadata.
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "checker/config.h"
-#include "rule_packs/rule_pack.h"
 #include "cli/commands.h"
 #include "reporters/rule_docs.h"
+#include "rule_packs/rule_pack.h"
 #include "rules/registry.h"
 
 namespace syncgate::cli {
@@ -27,9 +27,8 @@ const RuleList& PackRules() {
     Status packs = config ? AppendRulePacks(*config, loaded) : Status(Unexpected(config.error()));
     if (!packs) std::cerr << "syncgate: rule packs not listed: " << packs.error().message << "\n";
     for (auto& rule : loaded) {
-      const bool known = std::any_of(out->begin(), out->end(), [&](const auto& r) {
-        return r->meta().id == rule->meta().id;
-      });
+      const bool known = std::any_of(
+          out->begin(), out->end(), [&](const auto& r) { return r->meta().id == rule->meta().id; });
       if (!known) out->push_back(std::move(rule));
     }
     return out;
@@ -42,7 +41,8 @@ std::vector<RuleMeta> AllRuleMetas() {
   for (const auto& rule : MakeBuiltinRules()) metas.push_back(rule->meta());
   for (const auto& rule : PackRules()) metas.push_back(rule->meta());
   for (const RuleMeta& meta : EngineRuleMetas()) metas.push_back(meta);
-  std::sort(metas.begin(), metas.end(), [](const RuleMeta& a, const RuleMeta& b) { return a.id < b.id; });
+  std::sort(metas.begin(), metas.end(),
+            [](const RuleMeta& a, const RuleMeta& b) { return a.id < b.id; });
   return metas;
 }
 
@@ -100,7 +100,8 @@ void AddRulesCommand(CLI::App& app, CommandResult& result) {
       return static_cast<bool>(out);
     };
     bool ok = write("README.md", reporters::RuleIndexMarkdown(metas));
-    for (const RuleMeta& m : metas) ok &= write(std::string(m.id) + ".md", reporters::RuleMarkdown(m));
+    for (const RuleMeta& m : metas)
+      ok &= write(std::string(m.id) + ".md", reporters::RuleMarkdown(m));
     if (!ok) std::cerr << fmt::format("syncgate: cannot write rule docs to {}\n", *dir);
     result.exit_code = ok ? kExitPass : kExitError;
   });

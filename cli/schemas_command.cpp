@@ -1,17 +1,17 @@
 // `syncgate schemas fetch [PATH...]`: fills the schema cache ahead of time, for offline CI.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "checker/config.h"
 #include "checker/run_settings.h"
-#include "validation/schema_store.h"
 #include "checker/workspace.h"
 #include "cli/commands.h"
+#include "validation/schema_store.h"
 
 namespace syncgate::cli {
 namespace {
@@ -53,8 +53,8 @@ std::set<std::pair<std::string, std::string>> KindsIn(const std::vector<std::str
 int RunFetch(const FetchOptions& opts) {
   SchemaStoreOptions store_options;
   store_options.kube_version = opts.kube_version;
-  store_options.locations = opts.locations.empty() ? std::vector<std::string>{kDefaultLocation}
-                                                   : opts.locations;
+  store_options.locations =
+      opts.locations.empty() ? std::vector<std::string>{kDefaultLocation} : opts.locations;
   store_options.cache_dir = opts.cache_dir;
   store_options.timeout_seconds = opts.timeout;
   SchemaStore store(store_options);
@@ -79,8 +79,10 @@ int RunFetch(const FetchOptions& opts) {
   std::cout << fmt::format("{} schemas for Kubernetes {} in {}\n", fetched, opts.kube_version,
                            store.options().cache_dir);
   for (const std::string& what : missing) {
-    std::cout << fmt::format("  no schema at the locations for {} (a CRD kind? keep its CRD in "
-                             "the checked files)\n", what);
+    std::cout << fmt::format(
+        "  no schema at the locations for {} (a CRD kind? keep its CRD in "
+        "the checked files)\n",
+        what);
   }
   return errors ? kExitError : kExitPass;
 }
@@ -96,8 +98,8 @@ struct ValidateOptions {
 /// summary prints, plus the throughput: the benchmark's entry point.
 int RunValidate(const ValidateOptions& opts) {
   using Clock = std::chrono::steady_clock;
-  SchemaStore store({.kube_version = opts.kube_version, .locations = opts.locations,
-                     .allow_network = false});
+  SchemaStore store(
+      {.kube_version = opts.kube_version, .locations = opts.locations, .allow_network = false});
   Config config;
   Discovery found = DiscoverInputs(opts.paths, config);
   std::vector<LoadResult> loaded;
@@ -121,8 +123,10 @@ int RunValidate(const ValidateOptions& opts) {
         std::cerr << fmt::format("syncgate: {}: {}\n", doc->source().path(), schema.error);
         return kExitError;
       }
-      if (schema.schema) work.emplace_back(doc.get(), schema.schema);
-      else ++missing;
+      if (schema.schema)
+        work.emplace_back(doc.get(), schema.schema);
+      else
+        ++missing;
     }
   }
   const double compile_s = std::chrono::duration<double>(Clock::now() - compile_start).count();
@@ -152,12 +156,15 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
   CLI::App* fetch = schemas->add_subcommand(
       "fetch", "Download the schemas of every kind used in PATHs into the cache (for offline CI)");
   fetch->add_option("paths", opts->paths, "Files or folders whose kinds to fetch (default: .)");
-  fetch->add_option("--kube-version", opts->kube_version, fmt::format("Kubernetes version X.Y (default {})", kDefaultKubeVersion));
-  fetch->add_option("--schema-location", opts->locations,
-                    "URL template (default: kubeconform's default location). Repeatable")
+  fetch->add_option("--kube-version", opts->kube_version,
+                    fmt::format("Kubernetes version X.Y (default {})", kDefaultKubeVersion));
+  fetch
+      ->add_option("--schema-location", opts->locations,
+                   "URL template (default: kubeconform's default location). Repeatable")
       ->allow_extra_args(false);
-  fetch->add_option("--cache", opts->cache_dir,
-                    "Cache folder (default: $SYNCGATE_CACHE_DIR/schemas or ~/.cache/syncgate/schemas)");
+  fetch->add_option(
+      "--cache", opts->cache_dir,
+      "Cache folder (default: $SYNCGATE_CACHE_DIR/schemas or ~/.cache/syncgate/schemas)");
   fetch->add_option("--timeout", opts->timeout, "Seconds per download (default 30)");
   fetch->callback([opts, &result] { result.exit_code = RunFetch(*opts); });
 
@@ -165,9 +172,11 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
   CLI::App* validate = schemas->add_subcommand(
       "validate", "Validate objects against their schemas only (no rules), with timings");
   validate->add_option("paths", vopts->paths, "Files or folders")->required();
-  validate->add_option("--kube-version", vopts->kube_version, fmt::format("Kubernetes version X.Y (default {})", kDefaultKubeVersion));
-  validate->add_option("--schema-location", vopts->locations,
-                       "Folder or template (local only: no network). Repeatable")
+  validate->add_option("--kube-version", vopts->kube_version,
+                       fmt::format("Kubernetes version X.Y (default {})", kDefaultKubeVersion));
+  validate
+      ->add_option("--schema-location", vopts->locations,
+                   "Folder or template (local only: no network). Repeatable")
       ->allow_extra_args(false);
   validate->add_option("--repeat", vopts->repeat, "Validate everything N times (benchmarks)")
       ->check(CLI::PositiveNumber);

@@ -1,4 +1,5 @@
 // `syncgate seal`: turn a plain Secret into a SealedSecret (the fix for secret-k8s-plaintext).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -7,8 +8,6 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "checker/document.h"
 #include "cli/commands.h"
@@ -60,7 +59,9 @@ int Fail(const std::string& message) {
 
 int RunSeal(const SealOptions& opts) {
   const std::optional<sealing::Scope> scope = sealing::ParseScope(opts.scope);
-  if (!scope) return Fail(fmt::format("--scope must be strict, namespace-wide or cluster-wide, not '{}'", opts.scope));
+  if (!scope)
+    return Fail(fmt::format("--scope must be strict, namespace-wide or cluster-wide, not '{}'",
+                            opts.scope));
   if (opts.in_place && (opts.input == "-" || !opts.merge_into.empty() || opts.raw)) {
     return Fail("--in-place needs an input file, and goes without --merge-into and --raw");
   }
@@ -72,12 +73,15 @@ int RunSeal(const SealOptions& opts) {
   for (const std::string& problem : sealing::CertificateProblems(cert, now)) {
     std::cerr << fmt::format("syncgate seal: {}: {}\n", opts.cert, problem);
   }
-  if (sealing::CertificateUnusable(cert, now)) return Fail("refusing to seal with this certificate");
+  if (sealing::CertificateUnusable(cert, now))
+    return Fail("refusing to seal with this certificate");
 
   model::SealRequest request{*scope, opts.ns, {}};
   if (opts.raw) {
-    if (*scope != sealing::Scope::kClusterWide && opts.ns.empty()) return Fail("--raw needs --namespace unless --scope cluster-wide");
-    if (*scope == sealing::Scope::kStrict && opts.name.empty()) return Fail("--raw with strict scope needs --name");
+    if (*scope != sealing::Scope::kClusterWide && opts.ns.empty())
+      return Fail("--raw needs --namespace unless --scope cluster-wide");
+    if (*scope == sealing::Scope::kStrict && opts.name.empty())
+      return Fail("--raw with strict scope needs --name");
     std::optional<std::string> value = ReadInput(opts.input);
     if (!value) return Fail(fmt::format("cannot read {}", opts.input));
     const sealing::SecretBytes wiped(std::move(*value));
@@ -113,7 +117,8 @@ int RunSeal(const SealOptions& opts) {
     Expected<std::string> merged =
         model::MergeIntoSealedSecret(*target.documents[0], *secrets[0], request, keyring);
     if (!merged) return Fail(merged.error().message);
-    if (!WriteFileAtomically(opts.merge_into, *merged)) return Fail(fmt::format("cannot write {}", opts.merge_into));
+    if (!WriteFileAtomically(opts.merge_into, *merged))
+      return Fail(fmt::format("cannot write {}", opts.merge_into));
     return kExitPass;
   }
 
@@ -124,7 +129,8 @@ int RunSeal(const SealOptions& opts) {
     out += (out.empty() ? "" : "---\n") + *sealed;
   }
   if (opts.in_place) {
-    if (!WriteFileAtomically(opts.input, out)) return Fail(fmt::format("cannot write {}", opts.input));
+    if (!WriteFileAtomically(opts.input, out))
+      return Fail(fmt::format("cannot write {}", opts.input));
     return kExitPass;
   }
   std::cout << out;
@@ -143,11 +149,13 @@ void AddSealCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("--scope", opts->scope, "strict (default), namespace-wide or cluster-wide");
   cmd->add_flag("--raw", opts->raw, "Seal one value read from stdin and print its base64");
   cmd->add_option("--name", opts->name, "With --raw: the Secret's name (strict scope)");
-  cmd->add_option("--namespace", opts->ns,
-                  "Namespace when the Secret names none (with --raw: required unless cluster-wide)");
+  cmd->add_option(
+      "--namespace", opts->ns,
+      "Namespace when the Secret names none (with --raw: required unless cluster-wide)");
   cmd->add_option("--merge-into", opts->merge_into,
                   "Add or replace the Secret's keys in this SealedSecret file");
-  cmd->add_flag("--in-place", opts->in_place, "Replace the plain Secret file with the SealedSecret");
+  cmd->add_flag("--in-place", opts->in_place,
+                "Replace the plain Secret file with the SealedSecret");
   cmd->callback([opts, &result] { result.exit_code = RunSeal(*opts); });
 }
 

@@ -1,9 +1,10 @@
 // `syncgate sync`, `syncgate history`, `syncgate rollback` and `syncgate cmp generate`: the gated
 // sync (sync/sync_engine.h) and its ArgoCD Config Management Plugin mode.
-#include <csignal>
+#include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,12 +12,10 @@
 #include <sstream>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "checker/config.h"
-#include "sources/git_source.h"
 #include "cli/commands.h"
 #include "model/duration.h"
+#include "sources/git_source.h"
 #include "sync/sync_engine.h"
 
 namespace syncgate::cli {
@@ -49,9 +48,10 @@ int RunSyncOnce(SyncCliOptions& opts) {
         return it == o.timings.end() ? 0.0 : it->second;
       };
       const double gate = ms("fetch") + ms("check") - ms("render") + ms("publish");
-      out << fmt::format("  timings: fetch {:.1f} ms, render {:.1f} ms, check {:.1f} ms, publish {:.1f} ms; "
-                         "gate's own work {:.1f} ms\n",
-                         ms("fetch"), ms("render"), ms("check") - ms("render"), ms("publish"), gate);
+      out << fmt::format(
+          "  timings: fetch {:.1f} ms, render {:.1f} ms, check {:.1f} ms, publish {:.1f} ms; "
+          "gate's own work {:.1f} ms\n",
+          ms("fetch"), ms("render"), ms("check") - ms("render"), ms("publish"), gate);
     }
   }
   return sync::ExitCodeOf(outcomes);
@@ -65,12 +65,15 @@ int RunSync(SyncCliOptions& opts) {
   }
   opts.sync.fail_on = *fail_on;
   if (opts.publish != "branch") {
-    std::cerr << fmt::format("syncgate: --publish '{}' is not supported (branch; use `syncgate cmp "
-                             "generate` for the ArgoCD plugin mode)\n", opts.publish);
+    std::cerr << fmt::format(
+        "syncgate: --publish '{}' is not supported (branch; use `syncgate cmp "
+        "generate` for the ArgoCD plugin mode)\n",
+        opts.publish);
     return kExitError;
   }
   if (opts.sync.target.empty() && !opts.plan) {
-    std::cerr << "syncgate: sync needs --target REPO (the repository of the environment branches)\n";
+    std::cerr
+        << "syncgate: sync needs --target REPO (the repository of the environment branches)\n";
     return kExitError;
   }
   for (const std::string& spec : opts.repo_maps) {
@@ -83,14 +86,16 @@ int RunSync(SyncCliOptions& opts) {
   }
   opts.sync.plan_only = opts.plan;
   if (opts.plan && opts.sync.target.empty()) {
-    std::cerr << "syncgate: --plan needs --target too (the plan is against the last published state)\n";
+    std::cerr
+        << "syncgate: --plan needs --target too (the plan is against the last published state)\n";
     return kExitError;
   }
   if (!opts.watch) return RunSyncOnce(opts);
 
   auto interval = model::ParseArgoDuration(opts.interval);
   if (!interval || interval->count() <= 0) {
-    std::cerr << fmt::format("syncgate: --interval '{}' is not a duration (3m, 90s)\n", opts.interval);
+    std::cerr << fmt::format("syncgate: --interval '{}' is not a duration (3m, 90s)\n",
+                             opts.interval);
     return kExitError;
   }
   opts.sync.skip_refused_commits = true;
@@ -110,8 +115,9 @@ int RunSync(SyncCliOptions& opts) {
 
 /// The environment branch of `app`: --branch, else env/<environment>/<app> with the environment
 /// from --env, .syncgate.yaml, or the one env/*/<app> branch the target holds.
-Expected<std::string> BranchFor(const std::string& app, const std::string& branch, const std::string& env,
-                                const std::string& config_path, const std::string& target) {
+Expected<std::string> BranchFor(const std::string& app, const std::string& branch,
+                                const std::string& env, const std::string& config_path,
+                                const std::string& target) {
   if (!branch.empty()) return branch;
   std::string environment = env;
   if (environment.empty()) {
@@ -127,7 +133,8 @@ Expected<std::string> BranchFor(const std::string& app, const std::string& branc
     }
   }
   if (environment.empty()) {
-    const std::string glob = "refs/heads/" + sync::BranchName("env/{environment}/{application}", "*", app);
+    const std::string glob =
+        "refs/heads/" + sync::BranchName("env/{environment}/{application}", "*", app);
     Expected<GitRepository> repo = GitRepository::OpenAt(target);
     if (!repo) return Unexpected(repo.error());
     Expected<std::vector<std::string>> refs = repo->RefsMatching(glob);
@@ -135,8 +142,10 @@ Expected<std::string> BranchFor(const std::string& app, const std::string& branc
     if (refs->size() > 1) {
       std::string names;
       for (const std::string& r : *refs) names += "\n  " + r.substr(11);
-      return Unexpected(fmt::format("{} has a branch of {} in several environments; choose one with "
-                                    "--env or --branch:{}", target, app, names));
+      return Unexpected(
+          fmt::format("{} has a branch of {} in several environments; choose one with "
+                      "--env or --branch:{}",
+                      target, app, names));
     }
     if (refs->size() == 1) return refs->front().substr(11);  // without refs/heads/
     environment = "default";
@@ -152,7 +161,8 @@ struct BranchOpts {
 
 /// BranchFor for history and rollback; prints the error and sets exit 2 when there is none.
 std::optional<std::string> BranchOrFail(const BranchOpts& opts, CommandResult& result) {
-  Expected<std::string> branch = BranchFor(opts.app, opts.branch, opts.env, opts.config, opts.target);
+  Expected<std::string> branch =
+      BranchFor(opts.app, opts.branch, opts.env, opts.config, opts.target);
   if (branch) return *branch;
   std::cerr << "syncgate: " << branch.error().message << "\n";
   result.exit_code = kExitError;
@@ -191,11 +201,13 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
     return kExitError;
   }
   std::string source_path = Env("ARGOCD_APP_SOURCE_PATH");
-  while (!source_path.empty() && (source_path.back() == '/' || source_path == ".")) source_path.pop_back();
+  while (!source_path.empty() && (source_path.back() == '/' || source_path == "."))
+    source_path.pop_back();
   const std::string display_root = source_path.empty() ? "source" : source_path;
   std::vector<sync::SourceFileInput> sources;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(".", ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(".", ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->path().filename() == ".git") {
       it.disable_recursion_pending();
       continue;
@@ -207,14 +219,18 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
     const std::string rel = it->path().lexically_relative(".").generic_string();
     sources.push_back({display_root + "/" + rel, fs::absolute(it->path()).string(), text.str()});
   }
-  std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) { return a.display_path < b.display_path; });
+  std::sort(sources.begin(), sources.end(),
+            [](const auto& a, const auto& b) { return a.display_path < b.display_path; });
   // The Application as ArgoCD describes it to the plugin; plugin env (ARGOCD_ENV_*) may name
   // Helm value files, as `helm.valueFiles` would.
   std::string app_yaml = fmt::format(
       "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {}\nspec:\n"
       "  project: {}\n  source:\n    repoURL: {}\n    targetRevision: {}\n    path: {}\n",
-      YamlQuote(app), YamlQuote(Env("ARGOCD_APP_PROJECT_NAME").empty() ? "default" : Env("ARGOCD_APP_PROJECT_NAME")),
-      YamlQuote(Env("ARGOCD_APP_SOURCE_REPO_URL")), YamlQuote(Env("ARGOCD_APP_REVISION")), YamlQuote(display_root));
+      YamlQuote(app),
+      YamlQuote(Env("ARGOCD_APP_PROJECT_NAME").empty() ? "default"
+                                                       : Env("ARGOCD_APP_PROJECT_NAME")),
+      YamlQuote(Env("ARGOCD_APP_SOURCE_REPO_URL")), YamlQuote(Env("ARGOCD_APP_REVISION")),
+      YamlQuote(display_root));
   if (const std::string files = Env("ARGOCD_ENV_VALUE_FILES"); !files.empty()) {
     app_yaml += "    helm:\n      valueFiles:\n";
     std::stringstream list(files);
@@ -222,12 +238,14 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
       if (!f.empty()) app_yaml += "        - " + YamlQuote(f) + "\n";
     }
   }
-  app_yaml += fmt::format("  destination:\n    namespace: {}\n", YamlQuote(Env("ARGOCD_APP_NAMESPACE")));
+  app_yaml +=
+      fmt::format("  destination:\n    namespace: {}\n", YamlQuote(Env("ARGOCD_APP_NAMESPACE")));
   InputFile app_file;
   app_file.display_path = "argocd-application(" + app + ")";
   app_file.content = app_yaml;
 
-  const std::string config_path = config_path_opt.empty() ? Config::FindUpward(".") : config_path_opt;
+  const std::string config_path =
+      config_path_opt.empty() ? Config::FindUpward(".") : config_path_opt;
   Expected<Config> config = sync::ConfigForPinnedTrees(config_path);
   if (!config) {
     std::cerr << "syncgate: configuration error: " << config.error().message << "\n";
@@ -241,15 +259,18 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
     const size_t dot = kv.find('.', kv.find('.') + 1);
     options.settings.kube_version = kv.substr(0, dot);
   }
-  sync::GateCheck check = sync::CheckApplicationSource(app_file, app, sources, display_root, false, *config, options);
+  sync::GateCheck check =
+      sync::CheckApplicationSource(app_file, app, sources, display_root, false, *config, options);
   const std::string revision = Env("ARGOCD_APP_REVISION").substr(0, 7);
   if (check.failed_to_run) {
-    std::cerr << fmt::format("syncgate: {} at {}: the check could not run: {}\n", app, revision, check.reason);
+    std::cerr << fmt::format("syncgate: {} at {}: the check could not run: {}\n", app, revision,
+                             check.reason);
     return kExitError;
   }
   if (!check.blocking.empty()) {
-    std::cerr << fmt::format("syncgate: {} at {} refused: {} finding{} at or above {}\n", app, revision,
-                             check.blocking.size(), check.blocking.size() == 1 ? "" : "s", fail_on_text);
+    std::cerr << fmt::format("syncgate: {} at {} refused: {} finding{} at or above {}\n", app,
+                             revision, check.blocking.size(), check.blocking.size() == 1 ? "" : "s",
+                             fail_on_text);
     size_t shown = 0;
     for (const Finding& f : check.blocking) {
       if (++shown > 5) {
@@ -275,45 +296,63 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
 void AddSyncCommands(CLI::App& app, CommandResult& result) {
   auto opts = std::make_shared<SyncCliOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "sync", "Gate ArgoCD Applications: fetch and pin, render, check, plan, and only on pass "
-              "publish the rendered manifests to an environment branch");
+      "sync",
+      "Gate ArgoCD Applications: fetch and pin, render, check, plan, and only on pass "
+      "publish the rendered manifests to an environment branch");
   cmd->add_option("paths", opts->paths, "Application files or folders (app-of-apps)")->required();
-  cmd->add_option("--target", opts->sync.target, "Repository (local path) of the environment branches");
+  cmd->add_option("--target", opts->sync.target,
+                  "Repository (local path) of the environment branches");
   cmd->add_option("--repo-map", opts->repo_maps,
                   "URL=PATH: fetch this repoURL from a local repository (or a folder inside one). "
                   "Repeatable; adds to `repositories:` in .syncgate.yaml");
-  cmd->add_option("--fail-on", opts->fail_on, "Lowest severity that refuses: error (default), warning, info, never");
+  cmd->add_option("--fail-on", opts->fail_on,
+                  "Lowest severity that refuses: error (default), warning, info, never");
   cmd->add_option("--publish", opts->publish, "How to publish: branch (default)");
   cmd->add_option("--branch", opts->sync.branch_template,
                   "Environment branch name template (default env/{environment}/{application})");
-  cmd->add_option("--env", opts->sync.environment, "Environment for Applications no profile claims (default: default)");
-  cmd->add_option("--config", opts->sync.config_path, "Configuration file (default: found upward from each Application)");
+  cmd->add_option("--env", opts->sync.environment,
+                  "Environment for Applications no profile claims (default: default)");
+  cmd->add_option("--config", opts->sync.config_path,
+                  "Configuration file (default: found upward from each Application)");
   cmd->add_option("--cache-dir", opts->sync.cache_dir, "Where fetched repositories are kept");
-  cmd->add_option("--state-dir", opts->sync.state_dir, "Where gate records are written (default: <cache-dir>/state)");
-  cmd->add_option("--helm", opts->sync.settings.helm_binary, "The helm binary (default: helm on PATH, .tools/bin/helm)");
-  cmd->add_option("--kube-version", opts->sync.settings.kube_version, "Target Kubernetes version X.Y");
-  cmd->add_option("-j,--jobs", opts->sync.jobs, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--state-dir", opts->sync.state_dir,
+                  "Where gate records are written (default: <cache-dir>/state)");
+  cmd->add_option("--helm", opts->sync.settings.helm_binary,
+                  "The helm binary (default: helm on PATH, .tools/bin/helm)");
+  cmd->add_option("--kube-version", opts->sync.settings.kube_version,
+                  "Target Kubernetes version X.Y");
+  cmd->add_option("-j,--jobs", opts->sync.jobs, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--plan", opts->plan, "Print the plan (order, prune set, diff summary) and stop");
-  cmd->add_flag("--allow-rewrite", opts->sync.allow_rewrite,
-                "Accept a source commit that does not descend from the last gated one (force push)");
-  cmd->add_flag("--timings", opts->timings, "Print the time spent in fetch, render, check and publish");
-  cmd->add_flag("--watch", opts->watch, "Keep polling and gate each new commit; stops on SIGINT/SIGTERM");
-  cmd->add_option("--interval", opts->interval, "Poll interval with --watch (default 3m, as ArgoCD)");
+  cmd->add_flag(
+      "--allow-rewrite", opts->sync.allow_rewrite,
+      "Accept a source commit that does not descend from the last gated one (force push)");
+  cmd->add_flag("--timings", opts->timings,
+                "Print the time spent in fetch, render, check and publish");
+  cmd->add_flag("--watch", opts->watch,
+                "Keep polling and gate each new commit; stops on SIGINT/SIGTERM");
+  cmd->add_option("--interval", opts->interval,
+                  "Poll interval with --watch (default 3m, as ArgoCD)");
   cmd->callback([opts, &result] { result.exit_code = RunSync(*opts); });
 
   auto history = std::make_shared<BranchOpts>();
-  CLI::App* hist = app.add_subcommand("history", "List the published revisions of an Application's environment branch");
+  CLI::App* hist = app.add_subcommand(
+      "history", "List the published revisions of an Application's environment branch");
   hist->add_option("app", history->app, "Application name")->required();
-  hist->add_option("--target", history->target, "Repository of the environment branches")->required();
+  hist->add_option("--target", history->target, "Repository of the environment branches")
+      ->required();
   hist->add_option("--branch", history->branch, "The branch (default env/<environment>/<app>)");
-  hist->add_option("--env", history->env, "Environment (default: from .syncgate.yaml, else the one env/*/APP branch of --target)");
+  hist->add_option(
+      "--env", history->env,
+      "Environment (default: from .syncgate.yaml, else the one env/*/APP branch of --target)");
   hist->add_option("--config", history->config, "Configuration file");
   hist->add_option("-n,--limit", history->limit, "At most this many revisions");
   hist->callback([history, &result] {
     const std::optional<std::string> found = BranchOrFail(*history, result);
     if (!found) return;
     const std::string& branch = *found;
-    Expected<std::vector<sync::PublishedRevision>> revs = sync::History(history->target, branch, history->limit);
+    Expected<std::vector<sync::PublishedRevision>> revs =
+        sync::History(history->target, branch, history->limit);
     if (!revs) {
       std::cerr << "syncgate: " << revs.error().message << "\n";
       result.exit_code = kExitError;
@@ -327,12 +366,17 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
   });
 
   auto rollback = std::make_shared<BranchOpts>();
-  CLI::App* roll = app.add_subcommand("rollback", "Publish an earlier gated state of an environment branch again");
+  CLI::App* roll = app.add_subcommand(
+      "rollback", "Publish an earlier gated state of an environment branch again");
   roll->add_option("app", rollback->app, "Application name")->required();
-  roll->add_option("revision", rollback->revision, "A commit of the branch (see syncgate history)")->required();
-  roll->add_option("--target", rollback->target, "Repository of the environment branches")->required();
+  roll->add_option("revision", rollback->revision, "A commit of the branch (see syncgate history)")
+      ->required();
+  roll->add_option("--target", rollback->target, "Repository of the environment branches")
+      ->required();
   roll->add_option("--branch", rollback->branch, "The branch (default env/<environment>/<app>)");
-  roll->add_option("--env", rollback->env, "Environment (default: from .syncgate.yaml, else the one env/*/APP branch of --target)");
+  roll->add_option(
+      "--env", rollback->env,
+      "Environment (default: from .syncgate.yaml, else the one env/*/APP branch of --target)");
   roll->add_option("--config", rollback->config, "Configuration file");
   roll->callback([rollback, &result] {
     const std::optional<std::string> found = BranchOrFail(*rollback, result);
@@ -348,13 +392,16 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
   });
 
   auto cmp = std::make_shared<std::pair<std::string, std::string>>("error", "");
-  CLI::App* cmp_cmd = app.add_subcommand("cmp", "ArgoCD Config Management Plugin (v2 sidecar) mode");
+  CLI::App* cmp_cmd =
+      app.add_subcommand("cmp", "ArgoCD Config Management Plugin (v2 sidecar) mode");
   cmp_cmd->require_subcommand(1);
   CLI::App* generate = cmp_cmd->add_subcommand(
-      "generate", "Render and check the source in the working directory; print manifests only on pass");
+      "generate",
+      "Render and check the source in the working directory; print manifests only on pass");
   generate->add_option("--fail-on", cmp->first, "Lowest severity that refuses (default error)");
   generate->add_option("--config", cmp->second, "Configuration file (default: found upward)");
-  generate->callback([cmp, &result] { result.exit_code = RunCmpGenerate(cmp->first, cmp->second); });
+  generate->callback(
+      [cmp, &result] { result.exit_code = RunCmpGenerate(cmp->first, cmp->second); });
 }
 
 }  // namespace syncgate::cli

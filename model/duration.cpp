@@ -26,7 +26,7 @@ std::optional<std::chrono::nanoseconds> Signed(uint64_t magnitude, bool negative
   if (negative) {
     if (magnitude > kMaxMagnitude) return std::nullopt;
     return std::chrono::nanoseconds(magnitude == kMaxMagnitude ? INT64_MIN
-                                                                : -static_cast<int64_t>(magnitude));
+                                                               : -static_cast<int64_t>(magnitude));
   }
   if (magnitude >= kMaxMagnitude) return std::nullopt;
   return std::chrono::nanoseconds(static_cast<int64_t>(magnitude));

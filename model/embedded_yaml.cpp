@@ -47,8 +47,8 @@ void ForEachEmbeddedYaml(const Document& doc,
   });
 }
 
-void ForEachBrokenEmbeddedYaml(const Document& doc,
-                               const std::function<void(const ParseError&, std::string_view)>& visit) {
+void ForEachBrokenEmbeddedYaml(
+    const Document& doc, const std::function<void(const ParseError&, std::string_view)>& visit) {
   ForEachYamlString(doc, [&](const Node& node, const std::string& pointer) {
     if (const ParseError* error = doc.EmbeddedError(node, pointer)) visit(*error, pointer);
   });

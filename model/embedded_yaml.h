@@ -22,7 +22,7 @@ void ForEachEmbeddedYaml(const Document& doc,
 
 /// Like ForEachEmbeddedYaml, but for the strings in those places that fail to parse:
 /// `visit(error, pointer)` with the error positioned in the outer file.
-void ForEachBrokenEmbeddedYaml(const Document& doc,
-                               const std::function<void(const ParseError&, std::string_view)>& visit);
+void ForEachBrokenEmbeddedYaml(
+    const Document& doc, const std::function<void(const ParseError&, std::string_view)>& visit);
 
 }  // namespace syncgate::model

@@ -9,7 +9,9 @@ namespace syncgate::model {
 namespace fs = std::filesystem;
 namespace {
 
-std::string TextAt(const Node* node) { return node && node->IsScalar() ? std::string(node->Text()) : ""; }
+std::string TextAt(const Node* node) {
+  return node && node->IsScalar() ? std::string(node->Text()) : "";
+}
 
 }  // namespace
 
@@ -21,7 +23,8 @@ std::vector<MissingDependency> FindMissingDependencies(const Document& chart_doc
   const fs::path charts = fs::path(chart_dir) / "charts";
   std::vector<std::string> archives;
   std::error_code ec;
-  for (auto it = fs::directory_iterator(charts, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::directory_iterator(charts, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (EndsWith(name, ".tgz")) archives.push_back(name);
   }

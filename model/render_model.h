@@ -29,14 +29,14 @@ struct SetParameter {
 /// Everything that decides a render, in ArgoCD's order: the chart's values.yaml, then
 /// value_files in order, then inline_values, then parameters (later wins).
 struct RenderRequest {
-  std::string chart_dir;       // filesystem path of the chart folder
+  std::string chart_dir;  // filesystem path of the chart folder
   std::string release_name;
   std::string namespace_name;
   std::vector<std::string> value_files;  // filesystem paths
-  std::string inline_values;   // YAML text (an Application's values / valuesObject)
+  std::string inline_values;             // YAML text (an Application's values / valuesObject)
   std::vector<SetParameter> parameters;
-  std::string kube_version;    // "1.31"
-  bool include_crds = true;    // ArgoCD renders CRDs unless skipCrds
+  std::string kube_version;  // "1.31"
+  bool include_crds = true;  // ArgoCD renders CRDs unless skipCrds
 };
 
 enum class RenderStatus {
@@ -52,13 +52,13 @@ struct MissingDependency {
 };
 
 struct ChartInfo {
-  std::string root;        // display path of the chart folder
-  std::string fs_dir;      // filesystem path of the chart folder
+  std::string root;                      // display path of the chart folder
+  std::string fs_dir;                    // filesystem path of the chart folder
   const FileUnit* chart_file = nullptr;  // Chart.yaml
   const Document* chart_doc = nullptr;   // null when Chart.yaml does not parse
-  std::string name;        // Chart.yaml name (the folder name when missing)
-  bool library = false;    // type: library (never rendered on its own)
-  bool subchart = false;   // inside another chart's charts/: rendered with its parent
+  std::string name;                      // Chart.yaml name (the folder name when missing)
+  bool library = false;                  // type: library (never rendered on its own)
+  bool subchart = false;                 // inside another chart's charts/: rendered with its parent
   const FileUnit* values = nullptr;      // values.yaml, when present
   std::string schema_file;               // filesystem path of values.schema.json, when present
   std::vector<MissingDependency> missing_dependencies;
@@ -79,12 +79,12 @@ struct ValuesLayer {
 
 struct RenderPlan {
   const ChartInfo* chart = nullptr;
-  std::string label;           // "keycloak-pqc/values-prod.yaml", "keycloak-pqc/app:q-sign"
-  std::string anchor_file;     // where findings about the render as a whole go
+  std::string label;        // "keycloak-pqc/values-prod.yaml", "keycloak-pqc/app:q-sign"
+  std::string anchor_file;  // where findings about the render as a whole go
   Position anchor_pos{1, 1};
   std::vector<ValuesLayer> layers;  // lowest precedence first
   RenderRequest request;
-  std::string skip_reason;     // non-empty: this render cannot be done (and why)
+  std::string skip_reason;  // non-empty: this render cannot be done (and why)
 };
 
 struct ChartModel {
@@ -94,14 +94,14 @@ struct ChartModel {
 
 /// What happened to one render plan.
 struct RenderOutcome {
-  size_t plan = 0;               // index in ChartModel::plans
+  size_t plan = 0;  // index in ChartModel::plans
   RenderStatus status = RenderStatus::kUnavailable;
-  bool attempted = false;        // false: skipped before rendering (see reason)
-  bool empty = false;            // rendered, but no object came out
-  std::string reason;            // renderer error, or why it was not attempted
-  std::string template_file;     // display path of the template Helm's error names, if any
+  bool attempted = false;     // false: skipped before rendering (see reason)
+  bool empty = false;         // rendered, but no object came out
+  std::string reason;         // renderer error, or why it was not attempted
+  std::string template_file;  // display path of the template Helm's error names, if any
   int template_line = 0;
-  std::string rendered_path;     // display path of the rendered file in the workspace
+  std::string rendered_path;  // display path of the rendered file in the workspace
 };
 
 /// Left in the workspace (Workspace::Extension) by the render stage.

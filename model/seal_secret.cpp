@@ -1,8 +1,8 @@
 #include "model/seal_secret.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "checker/scalar_types.h"
 #include "model/sealed_secret.h"
@@ -50,7 +50,9 @@ Out* Out::Find(std::string_view key) {
   return nullptr;
 }
 
-bool Out::Empty() const { return kind == Kind::kMap ? map.empty() : kind == Kind::kSeq && seq.empty(); }
+bool Out::Empty() const {
+  return kind == Kind::kMap ? map.empty() : kind == Kind::kSeq && seq.empty();
+}
 
 Out FromNode(const Node& node) {
   const Node& n = node.Resolved();
@@ -90,8 +92,12 @@ void EmitEntries(const Out& map, int indent, std::string& out, bool first_inline
 
 void Emit(const Out& value, int indent, std::string& out) {
   switch (value.kind) {
-    case Out::Kind::kScalar: out += YamlQuote(value.text) + "\n"; return;
-    case Out::Kind::kRaw: out += value.text + "\n"; return;
+    case Out::Kind::kScalar:
+      out += YamlQuote(value.text) + "\n";
+      return;
+    case Out::Kind::kRaw:
+      out += value.text + "\n";
+      return;
     case Out::Kind::kMap:
       if (value.map.empty()) {
         out += "{}\n";
@@ -138,9 +144,11 @@ Expected<std::map<std::string, sealing::SecretBytes>> SecretValues(const Documen
     for (const MapEntry& e : data->Resolved().entries) {
       std::optional<std::string> decoded = sealing::DecodeBase64Strict(e.value->Text());
       if (!decoded && !e.value->Text().empty()) {
-        return Unexpected(At(secret, e.value, fmt::format("data.{} is not base64: values under "
-                                                          "data are base64, use stringData for "
-                                                          "plain text", e.key->value)));
+        return Unexpected(At(secret, e.value,
+                             fmt::format("data.{} is not base64: values under "
+                                         "data are base64, use stringData for "
+                                         "plain text",
+                                         e.key->value)));
       }
       values[e.key->value] = sealing::SecretBytes(decoded ? std::move(*decoded) : std::string());
     }
@@ -165,7 +173,8 @@ Status CheckIsSecret(const Document& doc) {
 void SetScopeAnnotation(Out& metadata, sealing::Scope scope) {
   if (scope == sealing::Scope::kStrict) return;
   Out* annotations = metadata.Find("annotations");
-  if (!annotations || annotations->kind != Out::Kind::kMap) annotations = &metadata.Set("annotations", Out{});
+  if (!annotations || annotations->kind != Out::Kind::kMap)
+    annotations = &metadata.Set("annotations", Out{});
   annotations->Set(
       scope == sealing::Scope::kClusterWide ? kClusterWideAnnotation : kNamespaceWideAnnotation,
       Out::Scalar("true"));
@@ -189,8 +198,8 @@ Out TemplateMetadata(const Node& root, std::string_view ns, sealing::Scope scope
   return meta;
 }
 
-Expected<Out> SealValues(const Document& secret, std::string_view label,
-                         const SealRequest& request, const sealing::Keyring& keyring) {
+Expected<Out> SealValues(const Document& secret, std::string_view label, const SealRequest& request,
+                         const sealing::Keyring& keyring) {
   Expected<std::map<std::string, sealing::SecretBytes>> values = SecretValues(secret);
   if (!values) return Unexpected(values.error());
   Out encrypted;
@@ -219,11 +228,21 @@ std::string YamlQuote(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
@@ -243,15 +262,16 @@ Expected<std::string> SealSecret(const Document& secret, const SealRequest& requ
   if (name.empty()) return Unexpected(At(secret, &root, "the Secret has no metadata.name"));
   std::string ns(TextAt(root, {"metadata", "namespace"}));
   if (!ns.empty() && !request.ns.empty() && ns != request.ns) {
-    return Unexpected(At(secret, root.Path({"metadata", "namespace"}),
-                         fmt::format("the Secret's namespace '{}' differs from --namespace '{}'",
-                                     ns, request.ns)));
+    return Unexpected(At(
+        secret, root.Path({"metadata", "namespace"}),
+        fmt::format("the Secret's namespace '{}' differs from --namespace '{}'", ns, request.ns)));
   }
   if (ns.empty()) ns = request.ns;
   if (ns.empty() && request.scope != sealing::Scope::kClusterWide) {
     return Unexpected(At(secret, root.Get("metadata"),
                          fmt::format("a {} SealedSecret needs a namespace: set metadata.namespace "
-                                     "or pass --namespace", sealing::ScopeName(request.scope))));
+                                     "or pass --namespace",
+                                     sealing::ScopeName(request.scope))));
   }
   Expected<Out> encrypted =
       SealValues(secret, sealing::LabelFor(request.scope, ns, name), request, keyring);

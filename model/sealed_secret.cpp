@@ -1,10 +1,10 @@
 #include "model/sealed_secret.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checker/finding.h"
 #include "checker/text_util.h"
@@ -21,7 +21,7 @@ std::string_view TextAt(const Node* node, std::initializer_list<std::string_view
 
 /// The scope an annotations map asks for, and its contradictions.
 sealing::Scope ScopeOf(const Node* annotations, const std::string& pointer,
-              std::vector<ObjectProblem>& problems) {
+                       std::vector<ObjectProblem>& problems) {
   bool cluster = false;
   bool ns_wide = false;
   for (std::string_view name : {kClusterWideAnnotation, kNamespaceWideAnnotation}) {
@@ -63,46 +63,55 @@ SealedObject ReadSealedSecret(const Document& doc) {
   const Node& root = doc.root();
   out.name = std::string(TextAt(&root, {"metadata", "name"}));
   out.ns = std::string(TextAt(&root, {"metadata", "namespace"}));
-  out.scope = ScopeOf(root.Path({"metadata", "annotations"}), "/metadata/annotations", out.problems);
-  if (out.name.empty()) out.problems.push_back({"/metadata", "the SealedSecret has no metadata.name"});
+  out.scope =
+      ScopeOf(root.Path({"metadata", "annotations"}), "/metadata/annotations", out.problems);
+  if (out.name.empty())
+    out.problems.push_back({"/metadata", "the SealedSecret has no metadata.name"});
 
   const Node* tmeta = root.Path({"spec", "template", "metadata"});
   if (std::string_view tname = TextAt(tmeta, {"name"}); !tname.empty() && tname != out.name) {
-    out.problems.push_back({"/spec/template/metadata/name",
-                            fmt::format("spec.template.metadata.name '{}' contradicts "
-                                        "metadata.name '{}'", tname, out.name)});
+    out.problems.push_back(
+        {"/spec/template/metadata/name", fmt::format("spec.template.metadata.name '{}' contradicts "
+                                                     "metadata.name '{}'",
+                                                     tname, out.name)});
   }
-  if (std::string_view tns = TextAt(tmeta, {"namespace"}); !tns.empty() && !out.ns.empty() && tns != out.ns) {
+  if (std::string_view tns = TextAt(tmeta, {"namespace"});
+      !tns.empty() && !out.ns.empty() && tns != out.ns) {
     out.problems.push_back({"/spec/template/metadata/namespace",
                             fmt::format("spec.template.metadata.namespace '{}' contradicts "
-                                        "metadata.namespace '{}'", tns, out.ns)});
+                                        "metadata.namespace '{}'",
+                                        tns, out.ns)});
   }
   if (const Node* tann = tmeta ? tmeta->Get("annotations") : nullptr) {
     std::vector<ObjectProblem> ignored;
     const sealing::Scope template_scope = ScopeOf(tann, "", ignored);
-    const bool names_scope = tann->Get(kClusterWideAnnotation) || tann->Get(kNamespaceWideAnnotation);
+    const bool names_scope =
+        tann->Get(kClusterWideAnnotation) || tann->Get(kNamespaceWideAnnotation);
     if (names_scope && template_scope != out.scope) {
-      out.problems.push_back({"/spec/template/metadata/annotations",
-                              fmt::format("the template's scope annotation says {}, the object's "
-                                          "metadata says {}: the controller unseals with the "
-                                          "object's", sealing::ScopeName(template_scope),
-                                          sealing::ScopeName(out.scope))});
+      out.problems.push_back(
+          {"/spec/template/metadata/annotations",
+           fmt::format("the template's scope annotation says {}, the object's "
+                       "metadata says {}: the controller unseals with the "
+                       "object's",
+                       sealing::ScopeName(template_scope), sealing::ScopeName(out.scope))});
     }
   }
 
   const Node* data = root.Path({"spec", "encryptedData"});
   if (root.Path({"spec", "data"}) && data) {
-    out.problems.push_back({"/spec/data", "spec.data (the deprecated v1 format) and "
-                                          "spec.encryptedData together: the controller rejects it"});
+    out.problems.push_back({"/spec/data",
+                            "spec.data (the deprecated v1 format) and "
+                            "spec.encryptedData together: the controller rejects it"});
   }
   if (data && !data->IsMap() && !data->IsNull()) {
-    out.problems.push_back({"/spec/encryptedData", "spec.encryptedData must be a map of sealed values"});
+    out.problems.push_back(
+        {"/spec/encryptedData", "spec.encryptedData must be a map of sealed values"});
   } else if (data && data->IsMap()) {
     for (const MapEntry& entry : data->Resolved().entries) {
       const std::string pointer = JoinPointer("/spec/encryptedData", entry.key->value);
       if (!entry.value->IsScalar() || entry.value->IsNull()) {
-        out.problems.push_back({pointer, fmt::format("encryptedData '{}' is not a sealed string",
-                                                     entry.key->value)});
+        out.problems.push_back(
+            {pointer, fmt::format("encryptedData '{}' is not a sealed string", entry.key->value)});
         continue;
       }
       out.items.push_back({entry.key->value, pointer, entry.value});
@@ -153,7 +162,8 @@ std::vector<std::string> CandidateLabels(const SealedObject& sealed, const Works
   std::vector<std::string> labels = {""};
   for (const std::string& ns : namespaces) {
     labels.push_back(ns);
-    if (!sealed.name.empty()) labels.push_back(sealing::LabelFor(sealing::Scope::kStrict, ns, sealed.name));
+    if (!sealed.name.empty())
+      labels.push_back(sealing::LabelFor(sealing::Scope::kStrict, ns, sealed.name));
   }
   return labels;
 }
@@ -168,9 +178,10 @@ Expected<std::shared_ptr<SealingSetup>> SealingSetup::Get(const RunScope& run) {
   if (const Document* doc = config.document()) {
     const Node* section = doc->root().IsMap() ? doc->root().Get("sealed_secrets") : nullptr;
     if (section && !section->IsMap() && !section->IsNull()) {
-      return Unexpected(fmt::format("{}:{}:{}: sealed_secrets must be a map with certificates "
-                                    "and keys", config.path(), section->pos.line,
-                                    section->pos.column));
+      return Unexpected(
+          fmt::format("{}:{}:{}: sealed_secrets must be a map with certificates "
+                      "and keys",
+                      config.path(), section->pos.line, section->pos.column));
     }
     for (std::string_view field : {"certificates", "keys"}) {
       const Node* list = section && section->IsMap() ? section->Get(field) : nullptr;
@@ -179,15 +190,16 @@ Expected<std::shared_ptr<SealingSetup>> SealingSetup::Get(const RunScope& run) {
       if (list->IsScalar()) entries.push_back(list);
       if (list->IsSeq()) entries = list->Resolved().items;
       if (!list->IsScalar() && !list->IsSeq()) {
-        return Unexpected(fmt::format("{}:{}:{}: sealed_secrets.{} must be a path or a list of "
-                                      "paths", config.path(), list->pos.line, list->pos.column,
-                                      field));
+        return Unexpected(
+            fmt::format("{}:{}:{}: sealed_secrets.{} must be a path or a list of "
+                        "paths",
+                        config.path(), list->pos.line, list->pos.column, field));
       }
       for (size_t i = 0; i < entries.size(); ++i) {
         const std::string given(entries[i]->Text());
         const std::string resolved = (fs::path(config.root()) / given).lexically_normal().string();
-        const std::string pointer = fmt::format("/sealed_secrets/{}{}", field,
-                                                list->IsSeq() ? fmt::format("/{}", i) : "");
+        const std::string pointer =
+            fmt::format("/sealed_secrets/{}{}", field, list->IsSeq() ? fmt::format("/{}", i) : "");
         if (field == "certificates") {
           certs.push_back({given, resolved, pointer});
         } else {
@@ -230,7 +242,8 @@ ValueVerdict SealingSetup::Verify(std::string_view sealed_b64, const std::string
   }
   sealing::UnsealResult opened = sealing::Unseal(sealed_b64, label, keyring_, candidates);
   ValueVerdict verdict{opened.status, opened.reason, opened.sealed_label, false, ""};
-  if (opened.status == sealing::UnsealStatus::kOk || opened.status == sealing::UnsealStatus::kWrongLabel) {
+  if (opened.status == sealing::UnsealStatus::kOk ||
+      opened.status == sealing::UnsealStatus::kWrongLabel) {
     if (Trim(opened.plaintext.view()).empty()) {
       verdict.weak = true;
       verdict.weak_reason = opened.plaintext.size() == 0 ? "an empty value" : "only whitespace";
@@ -247,10 +260,12 @@ ValueVerdict SealingSetup::Verify(std::string_view sealed_b64, const std::string
 bool IsPlaceholder(std::string_view value) {
   const std::string text = ToLower(Trim(value));
   static const std::set<std::string, std::less<>> kPlaceholders = {
-      "changeme", "change-me", "change_me", "changeit", "password", "passw0rd", "secret",
-      "todo", "tbd", "fixme", "placeholder", "example", "dummy", "test", "testing", "replaceme",
-      "replace-me", "replace_me", "null", "none", "nil", "default", "admin", "123456", "12345678",
-      "password123", "your-password", "your_password", "mypassword", "redacted", "insert-here"};
+      "changeme",   "change-me",   "change_me",     "changeit",      "password",    "passw0rd",
+      "secret",     "todo",        "tbd",           "fixme",         "placeholder", "example",
+      "dummy",      "test",        "testing",       "replaceme",     "replace-me",  "replace_me",
+      "null",       "none",        "nil",           "default",       "admin",       "123456",
+      "12345678",   "password123", "your-password", "your_password", "mypassword",  "redacted",
+      "insert-here"};
   if (kPlaceholders.count(text)) return true;
   if (text.size() >= 2 && ((text.front() == '<' && text.back() == '>') ||
                            (StartsWith(text, "${") && text.back() == '}') ||
@@ -258,7 +273,8 @@ bool IsPlaceholder(std::string_view value) {
     return true;
   }
   // "xxxx", "****", "0000": one character repeated.
-  return text.size() >= 3 && std::all_of(text.begin(), text.end(), [&](char c) { return c == text[0]; });
+  return text.size() >= 3 &&
+         std::all_of(text.begin(), text.end(), [&](char c) { return c == text[0]; });
 }
 
 }  // namespace syncgate::model

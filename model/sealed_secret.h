@@ -68,8 +68,8 @@ struct ValueVerdict {
   sealing::UnsealStatus status = sealing::UnsealStatus::kUndecryptable;
   std::string reason;
   std::optional<std::string> sealed_label;
-  bool weak = false;         // opened to an empty or placeholder value
-  std::string weak_reason;   // never contains the value
+  bool weak = false;        // opened to an empty or placeholder value
+  std::string weak_reason;  // never contains the value
 };
 
 /// The keyring of a run, shared by the sealed-* rules.
@@ -84,9 +84,9 @@ class SealingSetup {
   bool has_keys() const { return keyring_.key_count() > 0; }
   /// Where each certificate was named: the config entry's position when it came from there.
   struct CertSource {
-    std::string path;           // as given
-    std::string resolved;       // the file opened
-    std::string config_pointer; // "/sealed_secrets/certificates/0", empty for the command line
+    std::string path;            // as given
+    std::string resolved;        // the file opened
+    std::string config_pointer;  // "/sealed_secrets/certificates/0", empty for the command line
   };
   const std::vector<CertSource>& cert_sources() const { return cert_sources_; }
 

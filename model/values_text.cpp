@@ -1,9 +1,9 @@
 #include "model/values_text.h"
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "checker/text_util.h"
 
@@ -113,9 +113,12 @@ std::string ParametersToYaml(const std::vector<SetParameter>& parameters) {
     if (ParameterPointer(p.name).empty()) continue;
     nlohmann::json value = p.value;
     if (!p.force_string) {
-      if (p.value == "true" || p.value == "false") value = p.value == "true";
-      else if (p.value == "null") value = nullptr;
-      else if (RE2::FullMatch(p.value, kInteger)) value = std::stoll(p.value);
+      if (p.value == "true" || p.value == "false")
+        value = p.value == "true";
+      else if (p.value == "null")
+        value = nullptr;
+      else if (RE2::FullMatch(p.value, kInteger))
+        value = std::stoll(p.value);
     }
     // A later parameter replaces an earlier one; a scalar on the way becomes a map, as in strvals.
     nlohmann::json* at = &values;

@@ -1,10 +1,10 @@
 #include "render/chart_model.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "checker/scalar_types.h"
 #include "checker/text_util.h"
@@ -29,7 +29,9 @@ std::string Canonical(const fs::path& path) {
   return ec ? path.lexically_normal().string() : c.string();
 }
 
-std::string TextAt(const Node* node) { return node && node->IsScalar() ? std::string(node->Text()) : ""; }
+std::string TextAt(const Node* node) {
+  return node && node->IsScalar() ? std::string(node->Text()) : "";
+}
 
 const Node* DocRoot(const FileUnit* unit) {
   if (!unit || unit->documents.empty()) return nullptr;
@@ -49,14 +51,16 @@ void AddValueSetPlans(const ChartInfo& chart, const FileIndex& files, const RunS
       settings.default_namespace.empty() ? "default" : settings.default_namespace;
   base.request.kube_version = settings.kube_version;
   base.anchor_file = chart.chart_file->input.display_path;
-  if (chart.values) base.layers.push_back({chart.values->input.display_path, DocRoot(chart.values), {}});
+  if (chart.values)
+    base.layers.push_back({chart.values->input.display_path, DocRoot(chart.values), {}});
   base.label = chart.name + "/values.yaml";
   plans.push_back(base);
 
   // values-<env>.yaml beside values.yaml, and environments/<env>/*.yaml, each on top of it.
   std::map<std::string, std::vector<const FileUnit*>> environments;
   const std::string prefix = chart.root == "." ? "" : chart.root + "/";
-  for (auto it = files.lower_bound(prefix); it != files.end() && StartsWith(it->first, prefix); ++it) {
+  for (auto it = files.lower_bound(prefix); it != files.end() && StartsWith(it->first, prefix);
+       ++it) {
     const std::string_view rel = std::string_view(it->first).substr(prefix.size());
     const FileUnit* unit = it->second;
     if (unit->input.chart_root != chart.root) continue;
@@ -92,7 +96,8 @@ const ChartInfo* ChartOfSource(const model::AppSource& source, const ChartModel&
   if (const Document* doc = config.document()) {
     if (const Node* repos = doc->root().Get("repositories"); repos && repos->IsMap()) {
       if (const Node* folder = repos->Get(TextAt(source.repo_url)); folder && folder->IsScalar()) {
-        const std::string want = Canonical(fs::path(config.root()) / std::string(folder->Text()) / path);
+        const std::string want =
+            Canonical(fs::path(config.root()) / std::string(folder->Text()) / path);
         for (const auto& chart : model.charts) {
           if (Canonical(chart->fs_dir) == want) return chart.get();
         }
@@ -132,7 +137,8 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
   req.kube_version =
       TextAt(helm.kube_version).empty() ? settings.kube_version : TextAt(helm.kube_version);
   req.include_crds = !IsYaml11True(helm.skip_crds);
-  if (chart.values) plan.layers.push_back({chart.values->input.display_path, DocRoot(chart.values), {}});
+  if (chart.values)
+    plan.layers.push_back({chart.values->input.display_path, DocRoot(chart.values), {}});
 
   const bool ignore_missing = IsYaml11True(helm.ignore_missing_value_files);
   if (const Node* value_files = helm.value_files; value_files && value_files->IsSeq()) {
@@ -141,7 +147,8 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
       if (StartsWith(file, "$") || file.find("://") != std::string::npos) {
         plan.skip_reason = fmt::format(
             "valueFiles entry '{}' comes from another source or a URL, which syncgate does not "
-            "fetch", file);
+            "fetch",
+            file);
         break;
       }
       const std::string fs_path = (fs::path(chart.fs_dir) / file).lexically_normal().string();
@@ -205,15 +212,19 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
     std::error_code ec;
     const fs::path schema = fs::path(chart->fs_dir) / "values.schema.json";
     if (fs::exists(schema, ec)) chart->schema_file = schema.string();
-    if (chart->chart_doc) chart->missing_dependencies = model::FindMissingDependencies(*chart->chart_doc, chart->fs_dir);
+    if (chart->chart_doc)
+      chart->missing_dependencies =
+          model::FindMissingDependencies(*chart->chart_doc, chart->fs_dir);
     model.charts.push_back(std::move(chart));
   }
   for (const auto& chart : model.charts) {
     for (const auto& other : model.charts) {
-      if (other != chart && other->root != "." && StartsWith(chart->root, other->root + "/charts/")) {
+      if (other != chart && other->root != "." &&
+          StartsWith(chart->root, other->root + "/charts/")) {
         chart->subchart = true;
       }
-      if (other != chart && other->root == "." && StartsWith(chart->root, "charts/")) chart->subchart = true;
+      if (other != chart && other->root == "." && StartsWith(chart->root, "charts/"))
+        chart->subchart = true;
     }
   }
   for (const auto& chart : model.charts) {

@@ -1,5 +1,6 @@
 #include "render/helm_renderer.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -12,8 +13,6 @@
 #include <optional>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "checker/finding.h"
 #include "checker/text_util.h"
@@ -78,9 +77,9 @@ class HelmRenderer final : public Renderer {
     }
     ProcessResult r = RunProcess({options_.binary, "version", "--short"}, "", 30);
     if (!r.started || r.exit_code != 0) {
-      available_ = Unexpected(fmt::format(
-          "helm at '{}' does not run: {}", options_.binary,
-          !r.started ? r.error : std::string(Trim(r.err.empty() ? r.out : r.err))));
+      available_ = Unexpected(
+          fmt::format("helm at '{}' does not run: {}", options_.binary,
+                      !r.started ? r.error : std::string(Trim(r.err.empty() ? r.out : r.err))));
       return available_;
     }
     version_ = std::string(Trim(r.out));
@@ -167,7 +166,9 @@ class HelmRenderer final : public Renderer {
     std::error_code ec;
     fs::create_directories(options_.cache_dir, ec);
     const fs::path path = fs::path(options_.cache_dir) / (key + ".render");
-    const fs::path tmp = path.string() + fmt::format(".{}.tmp", std::hash<std::thread::id>{}(std::this_thread::get_id()));
+    const fs::path tmp =
+        path.string() +
+        fmt::format(".{}.tmp", std::hash<std::thread::id>{}(std::this_thread::get_id()));
     {
       std::ofstream out(tmp, std::ios::binary);
       out << (r.status == RenderStatus::kOk ? "ok\n" : "failed\n")
@@ -180,8 +181,7 @@ class HelmRenderer final : public Renderer {
   RenderResult RenderOne(const RenderRequest& req) {
     const std::string key = CacheKey(req);
     if (std::optional<RenderResult> hit = FromCache(key)) return *hit;
-    std::vector<std::string> argv = {options_.binary, "template", req.release_name,
-                                     req.chart_dir};
+    std::vector<std::string> argv = {options_.binary, "template", req.release_name, req.chart_dir};
     if (!req.namespace_name.empty()) argv.insert(argv.end(), {"--namespace", req.namespace_name});
     if (!req.kube_version.empty()) argv.insert(argv.end(), {"--kube-version", req.kube_version});
     if (req.include_crds) argv.push_back("--include-crds");

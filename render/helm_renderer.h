@@ -2,8 +2,8 @@
 // The Renderer that runs a real `helm template` as a subprocess (no shell), several charts at
 // once, with results cached by the hash of the chart's files, the values and the helm binary.
 //
-//   HelmOptions options{.binary = FindHelm(settings.helm_binary), .cache_dir = settings.render_cache_dir};
-//   auto renderer = MakeHelmRenderer(options);
+//   HelmOptions options{.binary = FindHelm(settings.helm_binary), .cache_dir =
+//   settings.render_cache_dir}; auto renderer = MakeHelmRenderer(options);
 
 #include <memory>
 #include <string>

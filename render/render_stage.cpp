@@ -1,5 +1,8 @@
 #include "render/render_stage.h"
 
+#include <fmt/format.h>
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -7,9 +10,6 @@
 #include <optional>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <re2/re2.h>
 
 #include "checker/scalar_types.h"
 #include "checker/text_util.h"
@@ -31,7 +31,8 @@ namespace {
 /// ... line 7: ...`.
 std::pair<std::string, int> HelmErrorLocation(const std::string& error) {
   static const RE2 kAt(R"re(([\w.\-]+/(?:charts/[\w.\-]+/)*templates/[^\s:()"]+):(\d+))re");
-  static const RE2 kYaml(R"re(on ([\w.\-]+/(?:charts/[\w.\-]+/)*templates/[^\s:()"]+):.*?line (\d+))re");
+  static const RE2 kYaml(
+      R"re(on ([\w.\-]+/(?:charts/[\w.\-]+/)*templates/[^\s:()"]+):.*?line (\d+))re");
   std::string file;
   int line = 0;
   if (RE2::PartialMatch(error, kAt, &file, &line)) return {file, line};
@@ -65,9 +66,13 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
     const ChartInfo& chart = *plans[i].chart;
     if (!chart.missing_dependencies.empty()) {
       std::string names;
-      for (const auto& dep : chart.missing_dependencies) names += (names.empty() ? "" : ", ") + dep.name;
+      for (const auto& dep : chart.missing_dependencies)
+        names += (names.empty() ? "" : ", ") + dep.name;
       // A user error reported by helm-dependency-missing, not a failure of the tool.
-      not_rendered(i, fmt::format("dependencies missing from charts/: {} (run helm dependency build)", names), false);
+      not_rendered(
+          i,
+          fmt::format("dependencies missing from charts/: {} (run helm dependency build)", names),
+          false);
     } else if (!plans[i].skip_reason.empty()) {
       not_rendered(i, plans[i].skip_reason, settings.require_render.value_or(false));
     } else {
@@ -77,7 +82,8 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
   if (!todo.empty()) {
     auto renderer = MakeHelmRenderer({FindHelm(settings.helm_binary), settings.render_cache_dir});
     if (Status ok = renderer->Available(); !ok) {
-      for (size_t i : todo) not_rendered(i, ok.error().message, settings.require_render.value_or(false));
+      for (size_t i : todo)
+        not_rendered(i, ok.error().message, settings.require_render.value_or(false));
       todo.clear();
     }
     state.renderer = renderer->Describe();
@@ -125,8 +131,8 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
   for (const auto& [root, why] : unrendered) {
     result.skipped.push_back({root + "/", "chart not rendered: " + why.first, why.second});
     if (why.second) {
-      result.errors.push_back(fmt::format(
-          "{}: chart not rendered and --require-render is set: {}", root, why.first));
+      result.errors.push_back(
+          fmt::format("{}: chart not rendered and --require-render is set: {}", root, why.first));
     }
   }
 }
@@ -158,7 +164,7 @@ std::optional<Trace> TraceValue(const RenderPlan& plan, std::string_view rendere
     int rank;        // 0 exact, 1 quoted in the message, 2 contained
     int similarity;  // of the keys
     size_t length;
-    size_t order;    // higher layers first, then document order
+    size_t order;  // higher layers first, then document order
     Trace trace;
   };
   std::optional<Candidate> best;
@@ -191,7 +197,8 @@ std::optional<Trace> TraceValue(const RenderPlan& plan, std::string_view rendere
   for (auto layer = plan.layers.rbegin(); layer != plan.layers.rend(); ++layer) {
     for (const auto& p : layer->parameters) {
       const size_t dot = p.name.rfind('.');
-      consider(dot == std::string::npos ? p.name : p.name.substr(dot + 1), p.value, layer->file, p.pos);
+      consider(dot == std::string::npos ? p.name : p.name.substr(dot + 1), p.value, layer->file,
+               p.pos);
     }
     if (!layer->root) continue;
     std::string pointer;
@@ -233,11 +240,14 @@ Position TemplatePosition(std::string_view text, std::string_view pointer, std::
     if (size_t at = text.find(value); at != std::string_view::npos) {
       const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
       const size_t line_start = text.rfind('\n', at);
-      return {line, static_cast<int>(at - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1};
+      return {
+          line,
+          static_cast<int>(at - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1};
     }
   }
   std::vector<std::string_view> tokens = Split(pointer, '/');
-  while (!tokens.empty() && (tokens.back().empty() || std::isdigit(static_cast<unsigned char>(tokens.back()[0])))) {
+  while (!tokens.empty() &&
+         (tokens.back().empty() || std::isdigit(static_cast<unsigned char>(tokens.back()[0])))) {
     tokens.pop_back();
   }
   if (tokens.empty()) return {1, 1};
@@ -271,11 +281,13 @@ void MapRenderedFindings(const Workspace& workspace, std::vector<Finding>& findi
     from_render[i] = true;
     const RenderPlan& plan = state->model.plans[it->second->plan];
     const FileUnit* unit = units.at(f.file);
-    const Document* doc = f.document >= 0 && static_cast<size_t>(f.document) < unit->documents.size()
-                              ? unit->documents[f.document].get()
-                              : nullptr;
+    const Document* doc =
+        f.document >= 0 && static_cast<size_t>(f.document) < unit->documents.size()
+            ? unit->documents[f.document].get()
+            : nullptr;
     const std::string source = doc ? SourceOf(*doc) : "";
-    const std::string template_path = source.empty() ? "" : TemplateDisplayPath(plan.chart->root, source);
+    const std::string template_path =
+        source.empty() ? "" : TemplateDisplayPath(plan.chart->root, source);
     f.rendered = RenderedOrigin{plan.label, template_path, f.line};
     const Node* node = doc ? doc->Find(f.pointer) : nullptr;
     const std::string value = node && node->IsScalar() ? std::string(node->Text()) : "";
@@ -305,7 +317,8 @@ void MapRenderedFindings(const Workspace& workspace, std::vector<Finding>& findi
   // values file directly, or from another render of the same chart) adds only its origin.
   std::map<std::tuple<std::string, std::string, int>, size_t> seen;
   for (size_t i = 0; i < findings.size(); ++i) {
-    if (!from_render[i]) seen.emplace(std::make_tuple(findings[i].rule, findings[i].file, findings[i].line), i);
+    if (!from_render[i])
+      seen.emplace(std::make_tuple(findings[i].rule, findings[i].file, findings[i].line), i);
   }
   std::vector<Finding> kept;
   std::vector<bool> drop(findings.size(), false);

@@ -12,11 +12,11 @@
 namespace syncgate::render {
 
 struct ProcessResult {
-  bool started = false;   // false: the program could not be run (see error)
-  std::string error;      // why it could not be run
-  int exit_code = -1;     // when it exited normally
-  int signal = 0;         // when a signal ended it
-  bool timed_out = false; // killed after the timeout
+  bool started = false;    // false: the program could not be run (see error)
+  std::string error;       // why it could not be run
+  int exit_code = -1;      // when it exited normally
+  int signal = 0;          // when a signal ended it
+  bool timed_out = false;  // killed after the timeout
   std::string out;
   std::string err;
 };

@@ -35,7 +35,7 @@ enum class ChecklistPhase { kPreDeployment, kDeployment, kPostDeployment };
 enum class ItemStatus { kPass, kFail, kNotChecked, kManual };
 
 std::string_view ChecklistPhaseName(ChecklistPhase phase);  // "pre-deployment", ...
-std::string_view ItemStatusName(ItemStatus status);         // "pass", "fail", "not checked", "manual"
+std::string_view ItemStatusName(ItemStatus status);  // "pass", "fail", "not checked", "manual"
 
 /// One line of the checklist and what decides it.
 struct ChecklistItem {

@@ -1,8 +1,8 @@
 // The checklist's items (defaults and `checklist:` in .syncgate.yaml) and how a run answers them.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checker/text_util.h"
 #include "reporters/checklist.h"
@@ -44,55 +44,122 @@ Expected<std::vector<std::string>> StringList(const Config& config, const Node& 
 
 std::string_view ChecklistPhaseName(ChecklistPhase phase) {
   switch (phase) {
-    case Phase::kPreDeployment: return "pre-deployment";
-    case Phase::kDeployment: return "deployment";
-    case Phase::kPostDeployment: return "post-deployment";
+    case Phase::kPreDeployment:
+      return "pre-deployment";
+    case Phase::kDeployment:
+      return "deployment";
+    case Phase::kPostDeployment:
+      return "post-deployment";
   }
   return "";
 }
 
 std::string_view ItemStatusName(ItemStatus status) {
   switch (status) {
-    case ItemStatus::kPass: return "pass";
-    case ItemStatus::kFail: return "fail";
-    case ItemStatus::kNotChecked: return "not checked";
-    case ItemStatus::kManual: return "manual";
+    case ItemStatus::kPass:
+      return "pass";
+    case ItemStatus::kFail:
+      return "fail";
+    case ItemStatus::kNotChecked:
+      return "not checked";
+    case ItemStatus::kManual:
+      return "manual";
   }
   return "";
 }
 
 std::vector<ChecklistItem> DefaultChecklist() {
   return {
-      {"review-change", "Review the Git change", Phase::kPreDeployment,
-       {"yaml-", "argocd-", "metadata-", "suppression-invalid"}, false, ""},
-      {"helm-lint", "helm lint", Phase::kPreDeployment,
-       {"helm-chart-invalid", "helm-dependency-missing", "helm-render-failed", "helm-values-schema"},
-       true, ""},
-      {"template-validation", "Validate templates (helm template)", Phase::kPreDeployment,
-       {"helm-render-empty", "schema-", "api-"}, true, ""},
-      {"secrets-encrypted", "Confirm secrets are encrypted", Phase::kPreDeployment,
-       {"secret-", "sealed-"}, false, ""},
-      {"resource-requirements", "Confirm resource requirements", Phase::kPreDeployment,
-       {"workload-missing-resources"}, false, ""},
-      {"start-sync", "Start the ArgoCD sync", Phase::kDeployment, {}, false,
+      {"review-change",
+       "Review the Git change",
+       Phase::kPreDeployment,
+       {"yaml-", "argocd-", "metadata-", "suppression-invalid"},
+       false,
+       ""},
+      {"helm-lint",
+       "helm lint",
+       Phase::kPreDeployment,
+       {"helm-chart-invalid", "helm-dependency-missing", "helm-render-failed",
+        "helm-values-schema"},
+       true,
+       ""},
+      {"template-validation",
+       "Validate templates (helm template)",
+       Phase::kPreDeployment,
+       {"helm-render-empty", "schema-", "api-"},
+       true,
+       ""},
+      {"secrets-encrypted",
+       "Confirm secrets are encrypted",
+       Phase::kPreDeployment,
+       {"secret-", "sealed-"},
+       false,
+       ""},
+      {"resource-requirements",
+       "Confirm resource requirements",
+       Phase::kPreDeployment,
+       {"workload-missing-resources"},
+       false,
+       ""},
+      {"start-sync",
+       "Start the ArgoCD sync",
+       Phase::kDeployment,
+       {},
+       false,
        "argocd app sync <app>; the sync operation ends Succeeded"},
-      {"pod-status", "Watch pod status", Phase::kDeployment, {}, false,
+      {"pod-status",
+       "Watch pod status",
+       Phase::kDeployment,
+       {},
+       false,
        "kubectl get pods -n <namespace> -w: every pod Running and Ready, no restarts"},
-      {"health-checks", "Confirm health checks", Phase::kDeployment, {}, false,
+      {"health-checks",
+       "Confirm health checks",
+       Phase::kDeployment,
+       {},
+       false,
        "argocd app get <app>: Health Healthy, Sync Synced"},
-      {"logs", "Check logs", Phase::kDeployment, {}, false,
+      {"logs",
+       "Check logs",
+       Phase::kDeployment,
+       {},
+       false,
        "kubectl logs -n <namespace> deploy/<name>: no errors since the rollout"},
-      {"metrics", "Check metrics", Phase::kDeployment, {}, false,
+      {"metrics",
+       "Check metrics",
+       Phase::kDeployment,
+       {},
+       false,
        "error rate, latency and resource use at their usual levels"},
-      {"functional-tests", "Functional tests", Phase::kPostDeployment, {}, false,
+      {"functional-tests",
+       "Functional tests",
+       Phase::kPostDeployment,
+       {},
+       false,
        "run the service's functional test suite against the environment"},
-      {"integration-tests", "Integration tests", Phase::kPostDeployment, {}, false,
+      {"integration-tests",
+       "Integration tests",
+       Phase::kPostDeployment,
+       {},
+       false,
        "run the integration tests that cross this service's boundaries"},
-      {"monitoring-dashboard", "Check the monitoring dashboard", Phase::kPostDeployment, {}, false,
+      {"monitoring-dashboard",
+       "Check the monitoring dashboard",
+       Phase::kPostDeployment,
+       {},
+       false,
        "the dashboard shows the new version and no new anomalies"},
-      {"alert-settings", "Confirm alert settings", Phase::kPostDeployment, {}, false,
+      {"alert-settings",
+       "Confirm alert settings",
+       Phase::kPostDeployment,
+       {},
+       false,
        "alerts for the service exist and point at the right receivers"},
-      {"update-documentation", "Update the documentation", Phase::kPostDeployment, {}, false,
+      {"update-documentation",
+       "Update the documentation",
+       Phase::kPostDeployment,
+       {},
+       false,
        "the runbook and change log name this version"},
   };
 }
@@ -132,10 +199,15 @@ Expected<std::vector<ChecklistItem>> LoadChecklist(const Config& config) {
       } else if (key == "manual") {
         it->manual = std::string(value.Text());
       } else if (key == "phase") {
-        if (value.Text() == "pre-deployment") it->phase = Phase::kPreDeployment;
-        else if (value.Text() == "deployment") it->phase = Phase::kDeployment;
-        else if (value.Text() == "post-deployment") it->phase = Phase::kPostDeployment;
-        else return Unexpected(ConfigError(config, value, "phase is pre-deployment, deployment or post-deployment"));
+        if (value.Text() == "pre-deployment")
+          it->phase = Phase::kPreDeployment;
+        else if (value.Text() == "deployment")
+          it->phase = Phase::kDeployment;
+        else if (value.Text() == "post-deployment")
+          it->phase = Phase::kPostDeployment;
+        else
+          return Unexpected(
+              ConfigError(config, value, "phase is pre-deployment, deployment or post-deployment"));
       } else if (key == "enabled") {
         if (value.Text() == "false") items.erase(it);
         if (value.Text() == "false") break;
@@ -143,7 +215,8 @@ Expected<std::vector<ChecklistItem>> LoadChecklist(const Config& config) {
         return Unexpected(ConfigError(
             config, *field.key,
             fmt::format("unknown item field '{}' (expected id, title, rules, render, manual, "
-                        "phase, enabled)", key)));
+                        "phase, enabled)",
+                        key)));
       }
     }
   }
@@ -155,7 +228,8 @@ Checklist AnswerChecklist(const std::vector<ChecklistItem>& items, const RunResu
   Checklist out;
   int charts = 0;
   if (result.workspace) {
-    for (const auto& file : result.workspace->files()) charts += file->input.kind == FileKind::kChartMeta;
+    for (const auto& file : result.workspace->files())
+      charts += file->input.kind == FileKind::kChartMeta;
   }
   for (const ChecklistItem& item : items) {
     AnsweredItem answer;
@@ -193,8 +267,10 @@ Checklist AnswerChecklist(const std::vector<ChecklistItem>& items, const RunResu
                              : fmt::format("{} is not a rule of this syncgate", pattern));
     }
     if (item.needs_render && charts > 0 && result.summary.rendered == 0) {
-      notes.push_back(fmt::format("{} chart{} found, none rendered (is helm installed? see the "
-                                  "skipped files)", charts, charts == 1 ? "" : "s"));
+      notes.push_back(
+          fmt::format("{} chart{} found, none rendered (is helm installed? see the "
+                      "skipped files)",
+                      charts, charts == 1 ? "" : "s"));
     }
     if (answer.failing > 0) {
       answer.status = ItemStatus::kFail;

@@ -1,7 +1,7 @@
 // The answered checklist as Markdown (a merge request comment), HTML (a page to look at) and JSON.
-#include <nlohmann/json.hpp>
-
 #include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include "reporters/checklist.h"
 #include "reporters/report_util.h"
@@ -12,10 +12,14 @@ namespace {
 
 std::string_view StatusMark(ItemStatus status) {
   switch (status) {
-    case ItemStatus::kPass: return "✅ pass";
-    case ItemStatus::kFail: return "❌ fail";
-    case ItemStatus::kNotChecked: return "⚠️ not checked";
-    case ItemStatus::kManual: return "☐ by hand";
+    case ItemStatus::kPass:
+      return "✅ pass";
+    case ItemStatus::kFail:
+      return "❌ fail";
+    case ItemStatus::kNotChecked:
+      return "⚠️ not checked";
+    case ItemStatus::kManual:
+      return "☐ by hand";
   }
   return "";
 }
@@ -27,7 +31,8 @@ std::string Html(std::string_view text) { return EscapeMarkup(text, Markup::kHtm
 /// Markdown table cells: no pipes or newlines.
 std::string Cell(std::string_view text) {
   std::string out;
-  for (char c : text) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+  for (char c : text)
+    out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
   return out;
 }
 
@@ -39,10 +44,14 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 
 std::string StatusClass(ItemStatus status) {
   switch (status) {
-    case ItemStatus::kPass: return "pass";
-    case ItemStatus::kFail: return "fail";
-    case ItemStatus::kNotChecked: return "unchecked";
-    case ItemStatus::kManual: return "manual";
+    case ItemStatus::kPass:
+      return "pass";
+    case ItemStatus::kFail:
+      return "fail";
+    case ItemStatus::kNotChecked:
+      return "unchecked";
+    case ItemStatus::kManual:
+      return "manual";
   }
   return "";
 }
@@ -75,12 +84,14 @@ pre{background:#1d2330;color:#e6e9ef;padding:8px 12px;border-radius:6px;overflow
 
 }  // namespace
 
-void WriteChecklistMarkdown(const Checklist& checklist, const RunResult& result, std::ostream& out) {
+void WriteChecklistMarkdown(const Checklist& checklist, const RunResult& result,
+                            std::ostream& out) {
   out << "## syncgate pre-deployment checklist\n\n";
-  out << fmt::format("{} passed, {} failed, {} not checked; {} to check by hand. "
-                     "{} files, {} documents, {} renders checked.\n\n",
-                     checklist.passed, checklist.failed, checklist.not_checked, checklist.manual,
-                     result.summary.files, result.summary.documents, result.summary.rendered);
+  out << fmt::format(
+      "{} passed, {} failed, {} not checked; {} to check by hand. "
+      "{} files, {} documents, {} renders checked.\n\n",
+      checklist.passed, checklist.failed, checklist.not_checked, checklist.manual,
+      result.summary.files, result.summary.documents, result.summary.rendered);
   out << "| Item | Status | Decided by | Findings |\n|---|---|---|---|\n";
   for (const AnsweredItem& a : checklist.items) {
     if (a.status == ItemStatus::kManual) continue;
@@ -93,7 +104,8 @@ void WriteChecklistMarkdown(const Checklist& checklist, const RunResult& result,
     bool header = false;
     for (const AnsweredItem& a : checklist.items) {
       if (a.status != ItemStatus::kManual || a.item.phase != phase) continue;
-      if (!header) out << fmt::format("\n**{} (by hand, needs the cluster)**\n\n", ChecklistPhaseName(phase));
+      if (!header)
+        out << fmt::format("\n**{} (by hand, needs the cluster)**\n\n", ChecklistPhaseName(phase));
       header = true;
       out << fmt::format("- [ ] {}: {}\n", a.item.title, a.item.manual);
     }
@@ -126,26 +138,29 @@ void WriteChecklistHtml(const Checklist& checklist, const RunResult& result, std
       result.summary.rendered);
   for (ChecklistPhase phase : {ChecklistPhase::kPreDeployment, ChecklistPhase::kDeployment,
                                ChecklistPhase::kPostDeployment}) {
-    out << fmt::format("<h2>{}{}</h2>\n<div class=\"board\" data-phase=\"{}\">\n",
-                       phase == ChecklistPhase::kPreDeployment ? "Pre-deployment"
-                       : phase == ChecklistPhase::kDeployment  ? "Deployment"
-                                                               : "Post-deployment",
-                       phase == ChecklistPhase::kPreDeployment ? "" : " (by hand, needs the cluster)",
-                       ChecklistPhaseName(phase));
+    out << fmt::format(
+        "<h2>{}{}</h2>\n<div class=\"board\" data-phase=\"{}\">\n",
+        phase == ChecklistPhase::kPreDeployment ? "Pre-deployment"
+        : phase == ChecklistPhase::kDeployment  ? "Deployment"
+                                                : "Post-deployment",
+        phase == ChecklistPhase::kPreDeployment ? "" : " (by hand, needs the cluster)",
+        ChecklistPhaseName(phase));
     for (const AnsweredItem& a : checklist.items) {
       if (a.item.phase != phase) continue;
-      out << fmt::format("<div class=\"item {}\" id=\"item-{}\" data-item=\"{}\" data-status=\"{}\">"
-                         "<h3>{}</h3><div class=\"status\">{}</div>",
-                         StatusClass(a.status), Html(a.item.id), Html(a.item.id),
-                         ItemStatusName(a.status), Html(a.item.title), ItemStatusName(a.status));
+      out << fmt::format(
+          "<div class=\"item {}\" id=\"item-{}\" data-item=\"{}\" data-status=\"{}\">"
+          "<h3>{}</h3><div class=\"status\">{}</div>",
+          StatusClass(a.status), Html(a.item.id), Html(a.item.id), ItemStatusName(a.status),
+          Html(a.item.title), ItemStatusName(a.status));
       if (a.status == ItemStatus::kManual) {
         out << fmt::format("<div class=\"detail\">{}</div>", Html(a.item.manual));
       } else {
         out << fmt::format("<div class=\"detail\">Rules: <code>{}</code></div>",
                            Html(Join(a.item.rules, " ")));
         if (!a.findings.empty()) {
-          out << fmt::format("<div class=\"detail\"><a href=\"#findings-{}\">{} finding{}</a></div>",
-                             Html(a.item.id), a.findings.size(), a.findings.size() == 1 ? "" : "s");
+          out << fmt::format(
+              "<div class=\"detail\"><a href=\"#findings-{}\">{} finding{}</a></div>",
+              Html(a.item.id), a.findings.size(), a.findings.size() == 1 ? "" : "s");
         }
         if (!a.note.empty()) out << fmt::format("<div class=\"detail\">{}</div>", Html(a.note));
       }
@@ -158,10 +173,10 @@ void WriteChecklistHtml(const Checklist& checklist, const RunResult& result, std
     out << fmt::format("<section id=\"findings-{}\"><h2>{}: {}</h2>\n", Html(a.item.id),
                        Html(a.item.title), ItemStatusName(a.status));
     for (const Finding* f : a.findings) {
-      out << fmt::format("<div class=\"finding\"><span class=\"sev {0}\">{0}</span> <span "
-                         "class=\"where\">{1}</span> <code>{2}</code><div>{3}</div>",
-                         SeverityName(f->severity), Html(Location(*f)), Html(f->rule),
-                         Html(f->message));
+      out << fmt::format(
+          "<div class=\"finding\"><span class=\"sev {0}\">{0}</span> <span "
+          "class=\"where\">{1}</span> <code>{2}</code><div>{3}</div>",
+          SeverityName(f->severity), Html(Location(*f)), Html(f->rule), Html(f->message));
       if (std::string line = ExcerptLine(result, *f); !line.empty()) {
         out << fmt::format("<pre>{:>5} | {}</pre>", f->line, Html(line));
       }
@@ -203,9 +218,12 @@ void WriteChecklistJson(const Checklist& checklist, const RunResult& result, std
   }
   nlohmann::ordered_json doc;
   doc["tool"] = {{"name", "syncgate"}, {"version", SYNCGATE_VERSION}};
-  doc["summary"] = {{"passed", checklist.passed},     {"failed", checklist.failed},
-                    {"not_checked", checklist.not_checked}, {"manual", checklist.manual},
-                    {"ready", checklist.ok()},        {"files", result.summary.files},
+  doc["summary"] = {{"passed", checklist.passed},
+                    {"failed", checklist.failed},
+                    {"not_checked", checklist.not_checked},
+                    {"manual", checklist.manual},
+                    {"ready", checklist.ok()},
+                    {"files", result.summary.files},
                     {"rendered", result.summary.rendered}};
   doc["items"] = std::move(items);
   out << doc.dump(2) << "\n";

@@ -15,9 +15,12 @@ namespace {
 std::string_view CodeQualitySeverity(const Finding& f) {
   if (IsToolFailure(f)) return "blocker";
   switch (f.severity) {
-    case Severity::kError: return "major";
-    case Severity::kWarning: return "minor";
-    case Severity::kInfo: return "info";
+    case Severity::kError:
+      return "major";
+    case Severity::kWarning:
+      return "minor";
+    case Severity::kInfo:
+      return "info";
   }
   return "info";
 }

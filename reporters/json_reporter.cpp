@@ -10,15 +10,14 @@ void WriteJson(const RunResult& result, std::ostream& out, const ReportOptions& 
   const RunSummary& s = result.summary;
   ordered_json report;
   report["tool"] = {{"name", "syncgate"}, {"version", options.tool_version}};
-  report["summary"] = {{"files", s.files},
-                       {"documents", s.documents},
-                       {"rendered", s.rendered},
-                       {"skipped", s.skipped},
-                       {"findings", s.findings},
-                       {"by_severity",
-                        {{"error", s.by_severity[2]},
-                         {"warning", s.by_severity[1]},
-                         {"info", s.by_severity[0]}}}};
+  report["summary"] = {
+      {"files", s.files},
+      {"documents", s.documents},
+      {"rendered", s.rendered},
+      {"skipped", s.skipped},
+      {"findings", s.findings},
+      {"by_severity",
+       {{"error", s.by_severity[2]}, {"warning", s.by_severity[1]}, {"info", s.by_severity[0]}}}};
   ordered_json findings = ordered_json::array();
   for (const Finding& f : result.findings) {
     ordered_json item;

@@ -17,12 +17,23 @@ std::string Cell(std::string_view text) {
   std::string out;
   for (const char c : s) {
     switch (c) {
-      case '|': out += "\\|"; break;
-      case '\\': out += "\\\\"; break;
-      case '`': out += "\\`"; break;
-      case '\n': out += "<br>"; break;
-      case '\t': out += ' '; break;
-      default: out += c;
+      case '|':
+        out += "\\|";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '`':
+        out += "\\`";
+        break;
+      case '\n':
+        out += "<br>";
+        break;
+      case '\t':
+        out += ' ';
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -47,9 +58,12 @@ std::string Code(std::string_view text) {
 
 std::string_view Icon(Severity severity) {
   switch (severity) {
-    case Severity::kError: return "🔴";
-    case Severity::kWarning: return "🟡";
-    case Severity::kInfo: return "🔵";
+    case Severity::kError:
+      return "🔴";
+    case Severity::kWarning:
+      return "🟡";
+    case Severity::kInfo:
+      return "🔵";
   }
   return "";
 }
@@ -104,12 +118,11 @@ void WriteMarkdown(const RunResult& result, std::ostream& out, const ReportOptio
     for (const Finding* f : in_file) {
       std::string message = f->message;
       if (f->rendered) {
-        message += fmt::format(" (rendered from {}, {})", f->rendered->template_path,
-                               f->rendered->render);
+        message +=
+            fmt::format(" (rendered from {}, {})", f->rendered->template_path, f->rendered->render);
       }
-      out << fmt::format("| {} {} | {} | {} | {} |\n", Icon(f->severity),
-                         SeverityName(f->severity), Code(f->rule),
-                         Code(fmt::format("{}:{}:{}", f->file, f->line, f->column)),
+      out << fmt::format("| {} {} | {} | {} | {} |\n", Icon(f->severity), SeverityName(f->severity),
+                         Code(f->rule), Code(fmt::format("{}:{}:{}", f->file, f->line, f->column)),
                          Cell(message));
     }
     if (options.excerpts) WriteExcerpts(result, in_file, out);

@@ -49,7 +49,8 @@ std::string PrintableText(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     uint32_t cp = 0;
     const size_t len = Utf8SequenceLength(text, i, &cp);
-    const bool control = cp < 0x20 ? cp != '\t' && cp != '\n' : cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+    const bool control =
+        cp < 0x20 ? cp != '\t' && cp != '\n' : cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
     if (len == 0 || control) {
       out += "\xEF\xBF\xBD";  // U+FFFD
       i += len == 0 ? 1 : len;
@@ -68,15 +69,32 @@ std::string EscapeMarkup(std::string_view text, Markup where) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += attribute || html ? "&quot;" : "\""; break;
-      case '\'': out += attribute ? "&apos;" : html ? "&#39;" : "'"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\r': out += html ? "\r" : "&#13;"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += attribute || html ? "&quot;" : "\"";
+        break;
+      case '\'':
+        out += attribute ? "&apos;" : html ? "&#39;" : "'";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += html ? "\r" : "&#13;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

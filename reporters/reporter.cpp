@@ -35,7 +35,8 @@ std::string ExcerptLine(const RunResult& result, const Finding& finding) {
   std::string line(source->Line(finding.line));
   if (finding.redact_length <= 0) return line;
   // Keep the text before the value and at most 4 characters of it; never the rest of the line.
-  size_t start = std::min<size_t>(static_cast<size_t>(std::max(finding.column - 1, 0)), line.size());
+  size_t start =
+      std::min<size_t>(static_cast<size_t>(std::max(finding.column - 1, 0)), line.size());
   if (start < line.size() && (line[start] == '"' || line[start] == '\'')) ++start;
   size_t keep = start;
   for (int chars = 0; keep < line.size() && chars < 4; ++chars) {

@@ -17,8 +17,8 @@
 namespace syncgate::reporters {
 
 struct ReportOptions {
-  bool color = false;             // ANSI colours (text only; the CLI enables them on a TTY)
-  bool excerpts = true;           // source line and caret under each finding (text)
+  bool color = false;    // ANSI colours (text only; the CLI enables them on a TTY)
+  bool excerpts = true;  // source line and caret under each finding (text)
   std::string tool_version = SYNCGATE_VERSION;
   /// The run's --fail-on threshold (nullopt = never), for formats that state pass or fail.
   std::optional<Severity> fail_on = Severity::kError;

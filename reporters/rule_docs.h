@@ -2,10 +2,9 @@
 // Rule documentation generated from rule metadata: `rules explain`, `rules list --format
 // markdown|json` and docs/rules/*.md all come from here, so docs cannot drift from the code.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "checker/rule.h"
 

@@ -20,9 +20,12 @@ constexpr std::string_view kSrcRoot = "%SRCROOT%";
 
 std::string_view Level(Severity severity) {
   switch (severity) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kInfo: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kInfo:
+      return "note";
   }
   return "none";
 }
@@ -102,8 +105,8 @@ ordered_json RuleDescriptor(const RuleMeta& meta) {
 
 ordered_json ObjectLocation(const Finding& f) {
   const ObjectRef& o = f.object;
-  const std::string qualified =
-      o.ns.empty() ? fmt::format("{}/{}", o.kind, o.name) : fmt::format("{}/{}/{}", o.ns, o.kind, o.name);
+  const std::string qualified = o.ns.empty() ? fmt::format("{}/{}", o.kind, o.name)
+                                             : fmt::format("{}/{}/{}", o.ns, o.kind, o.name);
   ordered_json location;
   location["name"] = o.name;
   location["fullyQualifiedName"] = qualified + (f.pointer.empty() ? "" : "#" + f.pointer);
@@ -160,7 +163,8 @@ ordered_json Invocation(const RunResult& run, const std::map<std::string, int>& 
     note["level"] = skip.is_error ? "error" : "note";
     note["message"] = {{"text", fmt::format("skipped {}: {}", skip.display_path, skip.reason)}};
     note["locations"] = ordered_json::array(
-        {{{"physicalLocation", {{"artifactLocation", ArtifactLocation(skip.display_path, artifacts)}}}}});
+        {{{"physicalLocation",
+           {{"artifactLocation", ArtifactLocation(skip.display_path, artifacts)}}}}});
     notifications.push_back(std::move(note));
   }
   ordered_json invocation;

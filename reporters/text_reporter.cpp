@@ -8,9 +8,12 @@ namespace {
 
 std::string_view Colour(Severity severity) {
   switch (severity) {
-    case Severity::kError: return "\x1b[1;31m";
-    case Severity::kWarning: return "\x1b[1;33m";
-    case Severity::kInfo: return "\x1b[1;36m";
+    case Severity::kError:
+      return "\x1b[1;31m";
+    case Severity::kWarning:
+      return "\x1b[1;33m";
+    case Severity::kInfo:
+      return "\x1b[1;36m";
   }
   return "";
 }
@@ -51,8 +54,8 @@ void WriteText(const RunResult& result, std::ostream& out, const ReportOptions& 
     return it == s.counters.end() ? 0 : it->second;
   };
   if (counter("schema-validated") + counter("schema-missing") + counter("schema-unusable") > 0) {
-    out << fmt::format("schemas: {} validated, {} without a schema{}\n", counter("schema-validated"),
-                       counter("schema-missing"),
+    out << fmt::format("schemas: {} validated, {} without a schema{}\n",
+                       counter("schema-validated"), counter("schema-missing"),
                        counter("schema-unusable")
                            ? fmt::format(", {} with an unusable schema", counter("schema-unusable"))
                            : "");

@@ -1,5 +1,6 @@
 #include "rule_packs/rule_pack.h"
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -7,8 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "checker/finding.h"
 #include "checker/text_util.h"
@@ -22,17 +21,34 @@ const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedRulePa
 namespace {
 namespace fs = std::filesystem;
 
-enum class Op { kExists, kAbsent, kEquals, kOneOf, kNotOneOf, kMatches, kNotMatches, kGt, kGte, kLt, kLte };
+enum class Op {
+  kExists,
+  kAbsent,
+  kEquals,
+  kOneOf,
+  kNotOneOf,
+  kMatches,
+  kNotMatches,
+  kGt,
+  kGte,
+  kLt,
+  kLte
+};
 
 struct OpName {
   std::string_view name;
   Op op;
 };
-constexpr OpName kOps[] = {{"exists", Op::kExists},       {"absent", Op::kAbsent},
-                           {"equals", Op::kEquals},       {"one-of", Op::kOneOf},
-                           {"not-one-of", Op::kNotOneOf}, {"matches", Op::kMatches},
-                           {"not-matches", Op::kNotMatches}, {"gt", Op::kGt},
-                           {"gte", Op::kGte},             {"lt", Op::kLt},
+constexpr OpName kOps[] = {{"exists", Op::kExists},
+                           {"absent", Op::kAbsent},
+                           {"equals", Op::kEquals},
+                           {"one-of", Op::kOneOf},
+                           {"not-one-of", Op::kNotOneOf},
+                           {"matches", Op::kMatches},
+                           {"not-matches", Op::kNotMatches},
+                           {"gt", Op::kGt},
+                           {"gte", Op::kGte},
+                           {"lt", Op::kLt},
                            {"lte", Op::kLte}};
 
 struct Assertion {
@@ -135,8 +151,9 @@ class PackRule final : public Rule {
         message_(std::move(message)),
         match_(std::move(match)),
         asserts_(std::move(asserts)) {
-    meta_ = RuleMeta{id_, summary_, rationale_, remediation_, severity, kAnyObject,
-                     RuleScope::kDocument};  // a pack rule matches one document at a time
+    meta_ = RuleMeta{
+        id_,      summary_,   rationale_,          remediation_,
+        severity, kAnyObject, RuleScope::kDocument};  // a pack rule matches one document at a time
   }
 
   const RuleMeta& meta() const override { return meta_; }
@@ -156,9 +173,9 @@ class PackRule final : public Rule {
         for (const Assertion& a : asserts_) {
           if (!a.option.empty()) names.push_back(a.option);
         }
-        return Unexpected(fmt::format("unknown option '{}'{}", entry.key->value,
-                                      names.empty() ? " (this rule takes none)"
-                                                    : DidYouMean(entry.key->value, names)));
+        return Unexpected(fmt::format(
+            "unknown option '{}'{}", entry.key->value,
+            names.empty() ? " (this rule takes none)" : DidYouMean(entry.key->value, names)));
       }
     }
     return Ok{};
@@ -180,7 +197,8 @@ class PackRule final : public Rule {
       for (const Hit& hit : hits) {
         std::string detail = Failure(doc, a, hit);
         if (detail.empty()) continue;
-        ctx.Report(hit.pointer, message_.empty() ? detail : fmt::format("{} ({})", message_, detail));
+        ctx.Report(hit.pointer,
+                   message_.empty() ? detail : fmt::format("{} ({})", message_, detail));
       }
     }
   }
@@ -219,8 +237,8 @@ class PackRule final : public Rule {
         options.set_log_errors(false);
         auto regex = std::make_shared<RE2>(std::string(value.Text()), options);
         if (!regex->ok()) {
-          return Unexpected(fmt::format("invalid regular expression '{}': {}", value.Text(),
-                                        regex->error()));
+          return Unexpected(
+              fmt::format("invalid regular expression '{}': {}", value.Text(), regex->error()));
         }
         a.regex = std::move(regex);
         return Ok{};
@@ -263,10 +281,12 @@ class PackRule final : public Rule {
     const bool listed = std::find(a.values.begin(), a.values.end(), raw) != a.values.end();
     switch (a.op) {
       case Op::kEquals:
-        return listed ? "" : fmt::format("{} is '{}', expected '{}'", hit.pointer, shown, a.values[0]);
+        return listed ? ""
+                      : fmt::format("{} is '{}', expected '{}'", hit.pointer, shown, a.values[0]);
       case Op::kOneOf:
-        return listed ? "" : fmt::format("{} is '{}', not one of: {}", hit.pointer, shown,
-                                         fmt::join(a.values, ", "));
+        return listed ? ""
+                      : fmt::format("{} is '{}', not one of: {}", hit.pointer, shown,
+                                    fmt::join(a.values, ", "));
       case Op::kNotOneOf:
         return listed ? fmt::format("{} must not be '{}'", hit.pointer, shown) : "";
       case Op::kMatches:
@@ -315,12 +335,13 @@ class PackParser {
   }
 
   /// Rejects keys outside `allowed`, with a did-you-mean hint.
-  Status OnlyKeys(const Node& map, std::vector<std::string_view> allowed, std::string_view what) const {
+  Status OnlyKeys(const Node& map, std::vector<std::string_view> allowed,
+                  std::string_view what) const {
     for (const MapEntry& entry : map.Resolved().entries) {
       if (std::find(allowed.begin(), allowed.end(), entry.key->value) == allowed.end()) {
-        return Unexpected(Fail(*entry.key, fmt::format("unknown {} field '{}'{}", what,
-                                                       entry.key->value,
-                                                       DidYouMean(entry.key->value, allowed))));
+        return Unexpected(
+            Fail(*entry.key, fmt::format("unknown {} field '{}'{}", what, entry.key->value,
+                                         DidYouMean(entry.key->value, allowed))));
       }
     }
     return Ok{};
@@ -332,9 +353,11 @@ class PackParser {
       out.emplace_back(node.Text());
       return out;
     }
-    if (!node.IsSeq()) return Unexpected(Fail(node, fmt::format("{} must be a string or a list", what)));
+    if (!node.IsSeq())
+      return Unexpected(Fail(node, fmt::format("{} must be a string or a list", what)));
     for (const Node* item : node.Resolved().items) {
-      if (!item->IsScalar()) return Unexpected(Fail(*item, fmt::format("{} entries must be strings", what)));
+      if (!item->IsScalar())
+        return Unexpected(Fail(*item, fmt::format("{} entries must be strings", what)));
       out.emplace_back(item->Text());
     }
     return out;
@@ -359,9 +382,9 @@ class PackParser {
     if (Status ok = OnlyKeys(*node, {"apiVersion", "kind", "namespaces", "labels"}, "match"); !ok) {
       return Unexpected(ok.error());
     }
-    for (const auto& [key, target] : {std::pair{"apiVersion", &match.api_versions},
-                                      std::pair{"kind", &match.kinds},
-                                      std::pair{"namespaces", &match.namespaces}}) {
+    for (const auto& [key, target] :
+         {std::pair{"apiVersion", &match.api_versions}, std::pair{"kind", &match.kinds},
+          std::pair{"namespaces", &match.namespaces}}) {
       if (const Node* value = node->Get(key)) {
         auto list = Strings(*value, key);
         if (!list) return Unexpected(list.error());
@@ -369,9 +392,11 @@ class PackParser {
       }
     }
     if (const Node* labels = node->Get("labels")) {
-      if (!labels->IsMap()) return Unexpected(Fail(*labels, "labels must map label keys to value globs"));
+      if (!labels->IsMap())
+        return Unexpected(Fail(*labels, "labels must map label keys to value globs"));
       for (const MapEntry& entry : labels->Resolved().entries) {
-        if (!entry.value->IsScalar()) return Unexpected(Fail(*entry.value, "a label value must be a string"));
+        if (!entry.value->IsScalar())
+          return Unexpected(Fail(*entry.value, "a label value must be a string"));
         match.labels.emplace_back(entry.key->value, std::string(entry.value->Text()));
       }
     }
@@ -379,7 +404,8 @@ class PackParser {
   }
 
   Expected<Assertion> ParseAssertion(const Node& node) const {
-    if (!node.IsMap()) return Unexpected(Fail(node, "an assert entry must be a map with a path and a test"));
+    if (!node.IsMap())
+      return Unexpected(Fail(node, "an assert entry must be a map with a path and a test"));
     std::vector<std::string_view> allowed = {"path", "option"};
     for (const OpName& op : kOps) allowed.push_back(op.name);
     if (Status ok = OnlyKeys(node, allowed, "assert"); !ok) return Unexpected(ok.error());
@@ -398,8 +424,9 @@ class PackParser {
       a.op = op.op;
     }
     if (!operand) {
-      return Unexpected(Fail(node, "an assert entry needs a test: exists, absent, equals, one-of, "
-                                   "not-one-of, matches, not-matches, gt, gte, lt or lte"));
+      return Unexpected(Fail(node,
+                             "an assert entry needs a test: exists, absent, equals, one-of, "
+                             "not-one-of, matches, not-matches, gt, gte, lt or lte"));
     }
     if (Status ok = PackRule::SetOperand(a, *operand); !ok) {
       return Unexpected(Fail(*operand, ok.error().message));
@@ -424,7 +451,8 @@ class PackParser {
     if (text.empty() && a.pod) return Ok{};
     if (text.empty() || text[0] != '/') {
       return Unexpected(Fail(node, fmt::format("path '{}' must be a JSON pointer starting with '/' "
-                                               "(or '$pod/')", a.path)));
+                                               "(or '$pod/')",
+                                               a.path)));
     }
     for (std::string_view raw : Split(text.substr(1), '/')) {
       std::string token;
@@ -435,7 +463,8 @@ class PackParser {
           token += raw[++i] == '0' ? '~' : '/';
         } else {
           return Unexpected(Fail(node, fmt::format("path '{}': '~' must be followed by 0 or 1 "
-                                                   "(~0 is '~', ~1 is '/')", a.path)));
+                                                   "(~0 is '~', ~1 is '/')",
+                                                   a.path)));
         }
       }
       if (token.empty()) {
@@ -448,8 +477,10 @@ class PackParser {
 
   Expected<std::unique_ptr<Rule>> ParseRule(const Node& node, std::string_view pack) const {
     if (!node.IsMap()) return Unexpected(Fail(node, "a rule must be a map"));
-    if (Status ok = OnlyKeys(node, {"id", "severity", "summary", "rationale", "remediation",
-                                    "message", "match", "assert"}, "rule");
+    if (Status ok = OnlyKeys(
+            node,
+            {"id", "severity", "summary", "rationale", "remediation", "message", "match", "assert"},
+            "rule");
         !ok) {
       return Unexpected(ok.error());
     }
@@ -466,7 +497,8 @@ class PackParser {
     std::optional<Severity> severity = ParseSeverity(*severity_text);
     if (!severity) {
       return Unexpected(Fail(*node.Get("severity"), fmt::format("severity must be error, warning "
-                                                                "or info, not '{}'", *severity_text)));
+                                                                "or info, not '{}'",
+                                                                *severity_text)));
     }
     auto summary = Text(node, "summary", true);
     if (!summary) return Unexpected(summary.error());
@@ -488,11 +520,11 @@ class PackParser {
       if (!a) return Unexpected(a.error());
       parsed.push_back(std::move(*a));
     }
-    std::string documented = fmt::format("{}\n\nDeclared in the rule pack '{}' ({}).", *rationale,
-                                         pack, source_.path());
-    return std::unique_ptr<Rule>(std::make_unique<PackRule>(
-        *id, *summary, std::move(documented), *remediation, *message, *severity,
-        std::move(*match), std::move(parsed)));
+    std::string documented =
+        fmt::format("{}\n\nDeclared in the rule pack '{}' ({}).", *rationale, pack, source_.path());
+    return std::unique_ptr<Rule>(std::make_unique<PackRule>(*id, *summary, std::move(documented),
+                                                            *remediation, *message, *severity,
+                                                            std::move(*match), std::move(parsed)));
   }
 
  private:
@@ -516,7 +548,8 @@ Expected<std::shared_ptr<const SourceFile>> ReadPack(const Config& config, const
   if (path.is_relative() && config.root() != ".") path = fs::path(config.root()) / path;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Unexpected(fmt::format("{}: cannot read the rule pack {}", where, path.generic_string()));
+    return Unexpected(
+        fmt::format("{}: cannot read the rule pack {}", where, path.generic_string()));
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -533,8 +566,8 @@ Expected<RuleList> LoadRulePack(const std::shared_ptr<const SourceFile>& source)
                                   loaded.error->pos.column, loaded.error->message));
   }
   if (loaded.documents.size() != 1 || !loaded.documents[0]->root().IsMap()) {
-    return Unexpected(fmt::format("{}:1:1: a rule pack is one YAML map with 'pack' and 'rules'",
-                                  source->path()));
+    return Unexpected(
+        fmt::format("{}:1:1: a rule pack is one YAML map with 'pack' and 'rules'", source->path()));
   }
   const Node& root = loaded.documents[0]->root();
   if (Status ok = parser.OnlyKeys(root, {"pack", "description", "rules"}, "pack"); !ok) {
@@ -543,15 +576,16 @@ Expected<RuleList> LoadRulePack(const std::shared_ptr<const SourceFile>& source)
   auto name = parser.Text(root, "pack", true);
   if (!name) return Unexpected(name.error());
   const Node* rules = root.Get("rules");
-  if (!rules || !rules->IsSeq()) return Unexpected(parser.Fail(rules ? *rules : root, "'rules' must be a list"));
+  if (!rules || !rules->IsSeq())
+    return Unexpected(parser.Fail(rules ? *rules : root, "'rules' must be a list"));
   RuleList out;
   for (const Node* item : rules->Resolved().items) {
     auto rule = parser.ParseRule(*item, *name);
     if (!rule) return Unexpected(rule.error());
     for (const auto& existing : out) {
       if (existing->meta().id == (*rule)->meta().id) {
-        return Unexpected(parser.Fail(*item->Get("id"), fmt::format("duplicate rule id '{}'",
-                                                                    (*rule)->meta().id)));
+        return Unexpected(parser.Fail(*item->Get("id"),
+                                      fmt::format("duplicate rule id '{}'", (*rule)->meta().id)));
       }
     }
     out.push_back(std::move(*rule));
@@ -564,7 +598,8 @@ Status AppendRulePacks(const Config& config, RuleList& rules) {
   for (size_t i = 0; i < config.rule_packs().size(); ++i) {
     const std::string& entry = config.rule_packs()[i];
     Position at;
-    if (list && list->IsSeq() && i < list->Resolved().items.size()) at = list->Resolved().items[i]->pos;
+    if (list && list->IsSeq() && i < list->Resolved().items.size())
+      at = list->Resolved().items[i]->pos;
     auto source = ReadPack(config, entry, at);
     if (!source) return Unexpected(source.error());
     auto pack = LoadRulePack(*source);
@@ -572,8 +607,10 @@ Status AppendRulePacks(const Config& config, RuleList& rules) {
     for (auto& rule : *pack) {
       for (const auto& existing : rules) {
         if (existing->meta().id == rule->meta().id) {
-          return Unexpected(fmt::format("{}: rule '{}' is already defined (a built-in rule or "
-                                        "another pack)", (*source)->path(), rule->meta().id));
+          return Unexpected(
+              fmt::format("{}: rule '{}' is already defined (a built-in rule or "
+                          "another pack)",
+                          (*source)->path(), rule->meta().id));
         }
       }
       rules.push_back(std::move(rule));
@@ -598,7 +635,8 @@ const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinRulePac
 RuleList BuiltinPackRules() {
   RuleList rules;
   for (const auto& [name, text] : BuiltinRulePacks()) {
-    auto pack = LoadRulePack(SourceFile::FromText("builtin:" + std::string(name), std::string(text)));
+    auto pack =
+        LoadRulePack(SourceFile::FromText("builtin:" + std::string(name), std::string(text)));
     // A broken built-in pack is a build defect; the rule pack tests load every one of them.
     if (!pack) continue;
     for (auto& rule : *pack) rules.push_back(std::move(rule));

@@ -19,7 +19,8 @@
 //         - {path: "$pod/containers/*/image", matches: '^registry\.example/', option: registries}
 //
 //   RuleList rules = MakeBuiltinRules();
-//   if (Status ok = AppendRulePacks(config, rules); !ok) Fail(ok.error().message);  // file:line:col
+//   if (Status ok = AppendRulePacks(config, rules); !ok) Fail(ok.error().message);  //
+//   file:line:col
 //
 // `match` selects documents: apiVersion and kind globs (`*`, `?`), namespace globs, and labels
 // (key: value glob). Each `assert` entry tests a path, a JSON pointer where `*` stands for every

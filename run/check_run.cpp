@@ -91,10 +91,11 @@ Expected<std::unique_ptr<CheckRun>> CheckRun::Create(RunRequest request) {
     if (Status packs = AppendRulePacks(config, rules); !packs) return Unexpected(packs.error());
   }
   // 4. The engine, with rendering timed around its stage.
-  const int jobs = request.jobs > 0 ? request.jobs
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  run->engine_ = std::make_unique<Engine>(
-      config, std::move(rules), EngineOptions{jobs, request.environment, run->settings_});
+  const int jobs = request.jobs > 0
+                       ? request.jobs
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  run->engine_ = std::make_unique<Engine>(config, std::move(rules),
+                                          EngineOptions{jobs, request.environment, run->settings_});
   if (request.render) {
     auto start = std::make_shared<Clock::time_point>();
     std::shared_ptr<double> render_ms = run->render_ms_;

@@ -2,14 +2,6 @@
 // caught here.
 #include "sealing/sealed_secrets.h"
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-#include <ctime>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include <botan/aead.h>
 #include <botan/auto_rng.h>
 #include <botan/base64.h>
@@ -25,13 +17,22 @@
 #include <botan/x509cert.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
 #include "checker/document.h"
 
 namespace syncgate::sealing {
 
 struct Keyring::Impl {
   std::vector<Botan::X509_Certificate> certs;
-  std::vector<std::unique_ptr<Botan::RSA_PublicKey>> cert_keys;  // parallel to certs (null: not RSA)
+  std::vector<std::unique_ptr<Botan::RSA_PublicKey>>
+      cert_keys;  // parallel to certs (null: not RSA)
   std::vector<CertificateInfo> infos;
   std::vector<std::unique_ptr<Botan::RSA_PrivateKey>> keys;
 };
@@ -136,8 +137,10 @@ std::optional<Blob> ParseBlob(std::string_view b64, std::string& reason) {
   Blob blob{std::move(*bytes), 0};
   blob.rsa_len = (static_cast<uint8_t>(blob.bytes[0]) << 8) | static_cast<uint8_t>(blob.bytes[1]);
   if (blob.rsa_len < kMinRsaBytes || blob.rsa_len > kMaxRsaBytes) {
-    reason = fmt::format("the length prefix ({} bytes) is not an RSA block size: the value was "
-                         "not sealed by kubeseal", blob.rsa_len);
+    reason = fmt::format(
+        "the length prefix ({} bytes) is not an RSA block size: the value was "
+        "not sealed by kubeseal",
+        blob.rsa_len);
     return std::nullopt;
   }
   if (blob.bytes.size() < 2 + blob.rsa_len) {
@@ -162,7 +165,8 @@ std::optional<SecretBytes> OpenGcm(const Botan::secure_vector<uint8_t>& session_
   auto gcm = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::DECRYPTION);
   gcm->set_key(session_key);
   gcm->start(std::vector<uint8_t>(12, 0));
-  Botan::secure_vector<uint8_t> buffer(blob.begin() + static_cast<std::ptrdiff_t>(offset), blob.end());
+  Botan::secure_vector<uint8_t> buffer(blob.begin() + static_cast<std::ptrdiff_t>(offset),
+                                       blob.end());
   try {
     gcm->finish(buffer);
   } catch (const Botan::Invalid_Authentication_Tag&) {
@@ -214,9 +218,12 @@ void SecretBytes::Wipe() {
 
 std::string_view ScopeName(Scope scope) {
   switch (scope) {
-    case Scope::kStrict: return "strict";
-    case Scope::kNamespaceWide: return "namespace-wide";
-    case Scope::kClusterWide: return "cluster-wide";
+    case Scope::kStrict:
+      return "strict";
+    case Scope::kNamespaceWide:
+      return "namespace-wide";
+    case Scope::kClusterWide:
+      return "cluster-wide";
   }
   return "strict";
 }
@@ -230,9 +237,12 @@ std::optional<Scope> ParseScope(std::string_view name) {
 
 std::string LabelFor(Scope scope, std::string_view ns, std::string_view name) {
   switch (scope) {
-    case Scope::kClusterWide: return "";
-    case Scope::kNamespaceWide: return std::string(ns);
-    case Scope::kStrict: break;
+    case Scope::kClusterWide:
+      return "";
+    case Scope::kNamespaceWide:
+      return std::string(ns);
+    case Scope::kStrict:
+      break;
   }
   return fmt::format("{}/{}", ns, name);
 }
@@ -279,15 +289,16 @@ Status Keyring::AddCertificates(std::string_view pem, std::string_view source) {
       }
       // Rotation leaves duplicates around (the same cert in a file and in a key Secret).
       bool duplicate = false;
-      for (const CertificateInfo& known : impl_->infos) duplicate |= known.fingerprint == info.fingerprint;
+      for (const CertificateInfo& known : impl_->infos)
+        duplicate |= known.fingerprint == info.fingerprint;
       ++added;
       if (duplicate) continue;
       impl_->certs.push_back(std::move(cert));
       impl_->cert_keys.push_back(std::move(rsa));
       impl_->infos.push_back(std::move(info));
     } catch (const std::exception& e) {
-      return Unexpected(fmt::format("{}: certificate {} does not parse: {}", source, added + 1,
-                                    e.what()));
+      return Unexpected(
+          fmt::format("{}: certificate {} does not parse: {}", source, added + 1, e.what()));
     }
   }
   if (added == 0) return Unexpected(fmt::format("{}: no PEM certificate found", source));
@@ -306,8 +317,8 @@ Status Keyring::AddPrivateKeys(std::string_view text, std::string_view source) {
         impl_->keys.push_back(ParsePrivateKeyPem(label, block));
         ++added;
       } catch (const std::exception& e) {
-        return Unexpected(fmt::format("{}: private key does not load ({}): {}", source, label,
-                                      e.what()));
+        return Unexpected(
+            fmt::format("{}: private key does not load ({}): {}", source, label, e.what()));
       }
     }
     if (added == 0) return Unexpected(fmt::format("{}: no PEM private key found", source));
@@ -350,8 +361,10 @@ Status Keyring::AddPrivateKeys(std::string_view text, std::string_view source) {
     }
   }
   if (added == 0) {
-    return Unexpected(fmt::format("{}: no private key found (expected PEM, or Secrets with "
-                                  "data.tls.key)", source));
+    return Unexpected(
+        fmt::format("{}: no private key found (expected PEM, or Secrets with "
+                    "data.tls.key)",
+                    source));
   }
   return Ok{};
 }
@@ -375,8 +388,9 @@ Expected<std::string> Seal(std::string_view plaintext, std::string_view label,
   const Keyring::Impl& impl = keyring.impl();
   if (cert_index >= impl.certs.size()) return Unexpected("no certificate to seal with");
   const Botan::RSA_PublicKey* pub = impl.cert_keys[cert_index].get();
-  if (!pub) return Unexpected(fmt::format("{}: the certificate's key is not RSA",
-                                          impl.infos[cert_index].source));
+  if (!pub)
+    return Unexpected(
+        fmt::format("{}: the certificate's key is not RSA", impl.infos[cert_index].source));
   // Botan reads the label from the padding spec: keep it to characters Kubernetes names use, so
   // no ',' or ')' can change the spec's meaning.
   for (char c : label) {
@@ -390,8 +404,8 @@ Expected<std::string> Seal(std::string_view plaintext, std::string_view label,
         fixed_random.empty() ? SystemRng() : static_cast<Botan::RandomNumberGenerator&>(fixed);
     // Like kubeseal: the session key is drawn first, then the OAEP seed.
     Botan::secure_vector<uint8_t> session_key = rng.random_vec(kSessionKeyBytes);
-    const std::string spec = label.empty() ? "OAEP(SHA-256)"
-                                           : fmt::format("OAEP(SHA-256,MGF1(SHA-256),{})", label);
+    const std::string spec =
+        label.empty() ? "OAEP(SHA-256)" : fmt::format("OAEP(SHA-256,MGF1(SHA-256),{})", label);
     Botan::PK_Encryptor_EME encryptor(*pub, rng, spec);
     const std::vector<uint8_t> rsa_ct = encryptor.encrypt(session_key, rng);
     auto gcm = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::ENCRYPTION);
@@ -428,8 +442,10 @@ StructureResult CheckStructure(std::string_view sealed_b64, const Keyring& keyri
   const Botan::BigInt value(U8(blob->bytes, 2), blob->rsa_len);
   const Keyring::Impl& impl = keyring.impl();
   bool fits = false;
-  for (const auto& key : impl.cert_keys) fits |= key && key->get_n().bytes() == blob->rsa_len && value < key->get_n();
-  for (const auto& key : impl.keys) fits |= key->get_n().bytes() == blob->rsa_len && value < key->get_n();
+  for (const auto& key : impl.cert_keys)
+    fits |= key && key->get_n().bytes() == blob->rsa_len && value < key->get_n();
+  for (const auto& key : impl.keys)
+    fits |= key->get_n().bytes() == blob->rsa_len && value < key->get_n();
   if (!fits) {
     return {StructureStatus::kWrongKey,
             "the RSA block is larger than every given controller key's modulus: it was sealed "
@@ -446,7 +462,8 @@ UnsealResult Unseal(std::string_view sealed_b64, std::string_view label, const K
     result.status = UnsealStatus::kMalformed;
     return result;
   }
-  const std::string expected_hash = Sha256(reinterpret_cast<const uint8_t*>(label.data()), label.size());
+  const std::string expected_hash =
+      Sha256(reinterpret_cast<const uint8_t*>(label.data()), label.size());
   bool key_opened_block = false;
   for (const auto& key : keyring.impl().keys) {
     const size_t k = key->get_n().bytes();
@@ -497,8 +514,8 @@ std::vector<std::string> CertificateProblems(const CertificateInfo& cert, int64_
   std::vector<std::string> problems;
   if (!cert.is_rsa) problems.push_back("the certificate's key is not RSA: kubeseal cannot use it");
   if (cert.is_rsa && cert.modulus_bits < 2048) {
-    problems.push_back(fmt::format("the certificate's RSA key has {} bits, under 2048",
-                                   cert.modulus_bits));
+    problems.push_back(
+        fmt::format("the certificate's RSA key has {} bits, under 2048", cert.modulus_bits));
   }
   const auto date = [](int64_t t) {
     const time_t tt = static_cast<time_t>(t);
@@ -507,15 +524,17 @@ std::vector<std::string> CertificateProblems(const CertificateInfo& cert, int64_
     return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   };
   if (cert.not_after <= now) {
-    problems.push_back(fmt::format("the certificate expired on {}: kubeseal refuses to seal with "
-                                   "it; fetch the current one (kubeseal --fetch-cert)",
-                                   date(cert.not_after)));
+    problems.push_back(
+        fmt::format("the certificate expired on {}: kubeseal refuses to seal with "
+                    "it; fetch the current one (kubeseal --fetch-cert)",
+                    date(cert.not_after)));
   } else if (cert.not_after - now < int64_t{warn_days} * 86400) {
     problems.push_back(fmt::format("the certificate expires on {}, within {} days",
                                    date(cert.not_after), warn_days));
   }
   if (cert.not_before > now) {
-    problems.push_back(fmt::format("the certificate is not valid before {}", date(cert.not_before)));
+    problems.push_back(
+        fmt::format("the certificate is not valid before {}", date(cert.not_before)));
   }
   return problems;
 }

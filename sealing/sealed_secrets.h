@@ -10,7 +10,8 @@
 //
 // One value of `spec.encryptedData` = standard base64 (with padding) of
 //   uint16_be(len(rsa)) || RSA-OAEP(SHA-256, MGF1-SHA-256, label)(session key, 32 bytes)
-//                       || AES-256-GCM(session key, nonce = 12 zero bytes, no AAD)(plaintext) || tag
+//                       || AES-256-GCM(session key, nonce = 12 zero bytes, no AAD)(plaintext) ||
+//                       tag
 // label = "<namespace>/<name>" (strict), "<namespace>" (namespace-wide) or "" (cluster-wide).
 // Only sealing/*.cpp include Botan; this header exposes the project's own types.
 
@@ -51,12 +52,12 @@ class SecretBytes {
 
 /// What the checks need to know about one controller certificate.
 struct CertificateInfo {
-  std::string source;         // the file (or Secret) it came from
+  std::string source;  // the file (or Secret) it came from
   bool is_rsa = false;
-  size_t modulus_bits = 0;    // 0 when not RSA
-  int64_t not_before = 0;     // seconds since the epoch
+  size_t modulus_bits = 0;  // 0 when not RSA
+  int64_t not_before = 0;   // seconds since the epoch
   int64_t not_after = 0;
-  std::string fingerprint;    // SHA-256 of the DER, first 16 hex characters
+  std::string fingerprint;  // SHA-256 of the DER, first 16 hex characters
 };
 
 /// Controller certificates and private keys. Several of each: the controller renews its key every

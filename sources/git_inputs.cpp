@@ -1,5 +1,6 @@
 #include "sources/git_inputs.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,8 +10,6 @@
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "checker/text_util.h"
 #include "model/application.h"
 
@@ -18,9 +17,7 @@ namespace syncgate {
 namespace fs = std::filesystem;
 namespace {
 
-bool IsYamlName(std::string_view path) {
-  return EndsWith(path, ".yaml") || EndsWith(path, ".yml");
-}
+bool IsYamlName(std::string_view path) { return EndsWith(path, ".yaml") || EndsWith(path, ".yml"); }
 
 std::string_view BaseName(std::string_view path) {
   const size_t slash = path.rfind('/');
@@ -172,8 +169,8 @@ ScratchTree::~ScratchTree() {
 }
 
 Expected<Discovery> LoadSnapshot(const GitRepository& repo, const std::vector<GitEntry>& snapshot,
-                                 const std::vector<std::string>& paths,
-                                 const ScratchTree& scratch, const Config& config) {
+                                 const std::vector<std::string>& paths, const ScratchTree& scratch,
+                                 const Config& config) {
   if (scratch.path().empty()) {
     return Unexpected("cannot create a temporary folder for the files read from git");
   }

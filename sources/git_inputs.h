@@ -20,15 +20,15 @@
 
 #include "checker/config.h"
 #include "checker/expected.h"
-#include "sources/git_source.h"
 #include "checker/workspace.h"
+#include "sources/git_source.h"
 
 namespace syncgate {
 
 struct GitSelection {
-  std::vector<std::string> paths;   // repository paths to check, sorted
-  std::vector<std::string> charts;  // chart folders selected whole, sorted
-  std::vector<std::string> changed; // the YAML-related changed paths that led here, sorted
+  std::vector<std::string> paths;    // repository paths to check, sorted
+  std::vector<std::string> charts;   // chart folders selected whole, sorted
+  std::vector<std::string> changed;  // the YAML-related changed paths that led here, sorted
 };
 
 /// Whether a change to `path` can change what syncgate reports: YAML files, `.syncgate.yaml`,
@@ -65,7 +65,7 @@ class ScratchTree {
 /// fs_path) so that the chart can be rendered as it is in the snapshot. Paths the snapshot
 /// does not have are left out (a file added after BASE).
 Expected<Discovery> LoadSnapshot(const GitRepository& repo, const std::vector<GitEntry>& snapshot,
-                                 const std::vector<std::string>& paths,
-                                 const ScratchTree& scratch, const Config& config);
+                                 const std::vector<std::string>& paths, const ScratchTree& scratch,
+                                 const Config& config);
 
 }  // namespace syncgate

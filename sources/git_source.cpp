@@ -1,5 +1,6 @@
 #include "sources/git_source.h"
 
+#include <fmt/format.h>
 #include <git2.h>
 
 #include <algorithm>
@@ -8,8 +9,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checker/text_util.h"
 
@@ -95,9 +94,10 @@ struct GitRepository::Impl {
     OwnedObject object;
     const std::string spec(revision);
     if (git_revparse_single(object.out(), repo, spec.c_str()) != 0) {
-      return Unexpected(fmt::format("git: unknown revision '{}' (not a branch, tag or commit "
-                                    "in this repository; in CI, fetch it first)",
-                                    spec));
+      return Unexpected(
+          fmt::format("git: unknown revision '{}' (not a branch, tag or commit "
+                      "in this repository; in CI, fetch it first)",
+                      spec));
     }
     if (git_object_peel(reinterpret_cast<git_object**>(tree.out()), object.get(),
                         GIT_OBJECT_TREE) != 0) {
@@ -122,10 +122,10 @@ Expected<GitRepository> GitRepository::Open(const std::string& start) {
   auto impl = std::make_unique<Impl>();
   std::error_code ec;
   const std::string from = fs::absolute(start.empty() ? "." : start, ec).string();
-  if (git_repository_open_ext(&impl->repo, from.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV,
-                              nullptr) != 0) {
-    return Unexpected(fmt::format("not inside a git repository: {} ({})", start.empty() ? "." : start,
-                                  LastError("open").substr(5)));
+  if (git_repository_open_ext(&impl->repo, from.c_str(), GIT_REPOSITORY_OPEN_FROM_ENV, nullptr) !=
+      0) {
+    return Unexpected(fmt::format("not inside a git repository: {} ({})",
+                                  start.empty() ? "." : start, LastError("open").substr(5)));
   }
   if (const char* wd = git_repository_workdir(impl->repo)) {
     impl->workdir = wd;
@@ -165,9 +165,10 @@ Expected<std::string> GitRepository::ResolveCommit(std::string_view revision) co
   OwnedObject object;
   const std::string spec(revision);
   if (git_revparse_single(object.out(), impl_->repo, spec.c_str()) != 0) {
-    return Unexpected(fmt::format("git: unknown revision '{}' (not a branch, tag or commit in "
-                                  "this repository; in CI, fetch it first)",
-                                  spec));
+    return Unexpected(
+        fmt::format("git: unknown revision '{}' (not a branch, tag or commit in "
+                    "this repository; in CI, fetch it first)",
+                    spec));
   }
   OwnedObject commit;
   if (git_object_peel(commit.out(), object.get(), GIT_OBJECT_COMMIT) != 0) {
@@ -194,9 +195,8 @@ Expected<std::vector<GitEntry>> GitRepository::IndexEntries() const {
     if (!entry || !IsRegularMode(entry->mode) || git_index_entry_is_conflict(entry)) continue;
     out.push_back({entry->path, OidHex(entry->id)});
   }
-  std::sort(out.begin(), out.end(), [](const GitEntry& a, const GitEntry& b) {
-    return a.path < b.path;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const GitEntry& a, const GitEntry& b) { return a.path < b.path; });
   return out;
 }
 
@@ -208,16 +208,15 @@ Expected<std::vector<GitEntry>> GitRepository::TreeEntries(std::string_view revi
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
     if (!IsRegularMode(git_tree_entry_filemode(entry))) return 0;
     auto* list = static_cast<std::vector<GitEntry>*>(payload);
-    list->push_back({std::string(root) + git_tree_entry_name(entry),
-                     OidHex(*git_tree_entry_id(entry))});
+    list->push_back(
+        {std::string(root) + git_tree_entry_name(entry), OidHex(*git_tree_entry_id(entry))});
     return 0;
   };
   if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, visit, &out) != 0) {
     return Unexpected(LastError("reading the tree"));
   }
-  std::sort(out.begin(), out.end(), [](const GitEntry& a, const GitEntry& b) {
-    return a.path < b.path;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const GitEntry& a, const GitEntry& b) { return a.path < b.path; });
   return out;
 }
 
@@ -244,8 +243,8 @@ Expected<std::vector<std::string>> GitRepository::ChangedPaths(std::string_view 
   if (auto peeled = impl_->PeelTree(head, head_tree); !peeled) return Unexpected(peeled.error());
   OwnedDiff diff;
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  if (git_diff_tree_to_tree(diff.out(), impl_->repo, base_tree.get(), head_tree.get(),
-                            &options) != 0) {
+  if (git_diff_tree_to_tree(diff.out(), impl_->repo, base_tree.get(), head_tree.get(), &options) !=
+      0) {
     return Unexpected(LastError("comparing revisions"));
   }
   return DeltaPaths(diff.get());
@@ -309,19 +308,22 @@ Expected<git_oid> WriteTreeNode(git_repository* repo, const TreeNode& node) {
   for (const auto& [name, hex] : node.blobs) {
     git_oid oid;
     git_oid_fromstr(&oid, hex.c_str());
-    if (git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &oid, GIT_FILEMODE_BLOB) != 0) {
+    if (git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &oid, GIT_FILEMODE_BLOB) !=
+        0) {
       return Unexpected(LastError(fmt::format("adding {} to a tree", name)));
     }
   }
   for (const auto& [name, child] : node.dirs) {
     Expected<git_oid> sub = WriteTreeNode(repo, child);
     if (!sub) return sub;
-    if (git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &*sub, GIT_FILEMODE_TREE) != 0) {
+    if (git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &*sub, GIT_FILEMODE_TREE) !=
+        0) {
       return Unexpected(LastError(fmt::format("adding {}/ to a tree", name)));
     }
   }
   git_oid oid;
-  if (git_treebuilder_write(&oid, builder.get()) != 0) return Unexpected(LastError("writing a tree"));
+  if (git_treebuilder_write(&oid, builder.get()) != 0)
+    return Unexpected(LastError("writing a tree"));
   return oid;
 }
 
@@ -330,8 +332,10 @@ Expected<git_oid> WriteTreeNode(git_repository* repo, const TreeNode& node) {
 Expected<GitRepository> GitRepository::OpenAt(const std::string& path) {
   InitLibgit2();
   auto impl = std::make_unique<Impl>();
-  if (git_repository_open_ext(&impl->repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) {
-    return Unexpected(fmt::format("not a git repository: {} ({})", path, LastError("open").substr(5)));
+  if (git_repository_open_ext(&impl->repo, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) !=
+      0) {
+    return Unexpected(
+        fmt::format("not a git repository: {} ({})", path, LastError("open").substr(5)));
   }
   if (const char* wd = git_repository_workdir(impl->repo)) {
     impl->workdir = wd;
@@ -392,7 +396,8 @@ Expected<std::string> GitRepository::ResolveFetched(std::string_view revision) c
   if (rev.empty()) rev = "HEAD";
   std::vector<std::string> candidates;
   if (rev == "HEAD") {
-    candidates = {"refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"};
+    candidates = {"refs/remotes/origin/HEAD", "refs/remotes/origin/main",
+                  "refs/remotes/origin/master"};
   } else if (StartsWith(rev, "refs/heads/")) {
     candidates = {"refs/remotes/origin/" + rev.substr(11)};
   } else if (StartsWith(rev, "refs/tags/")) {
@@ -415,8 +420,10 @@ Expected<std::string> GitRepository::ResolveFetched(std::string_view revision) c
     }
     return OidHex(*git_object_id(commit.get()));
   }
-  return Unexpected(fmt::format("git: targetRevision '{}' is not a branch, tag or commit of the "
-                                "fetched repository", rev));
+  return Unexpected(
+      fmt::format("git: targetRevision '{}' is not a branch, tag or commit of the "
+                  "fetched repository",
+                  rev));
 }
 
 Expected<bool> GitRepository::IsDescendant(const std::string& commit,
@@ -491,12 +498,14 @@ Expected<std::string> GitRepository::WriteCommit(const std::string& tree, const 
   git_oid tree_oid;
   if (git_oid_fromstr(&tree_oid, tree.c_str()) != 0) return Unexpected("git: bad tree id " + tree);
   OwnedTree tree_obj;
-  if (git_tree_lookup(tree_obj.out(), impl_->repo, &tree_oid) != 0) return Unexpected(LastError("tree"));
+  if (git_tree_lookup(tree_obj.out(), impl_->repo, &tree_oid) != 0)
+    return Unexpected(LastError("tree"));
   OwnedCommit parent_obj;
   if (!parent.empty()) {
     Expected<git_oid> p = ParseOid(parent);
     if (!p) return Unexpected(p.error());
-    if (git_commit_lookup(parent_obj.out(), impl_->repo, &*p) != 0) return Unexpected(LastError("parent"));
+    if (git_commit_lookup(parent_obj.out(), impl_->repo, &*p) != 0)
+      return Unexpected(LastError("parent"));
   }
   OwnedSignature signature;
   if (git_signature_default(signature.out(), impl_->repo) != 0) {
@@ -515,18 +524,19 @@ Expected<std::string> GitRepository::WriteCommit(const std::string& tree, const 
 }
 
 Expected<bool> GitRepository::CompareAndSwapRef(const std::string& ref, const std::string& commit,
-                                                 const std::string& expected) {
+                                                const std::string& expected) {
   Expected<git_oid> id = ParseOid(commit);
   if (!id) return Unexpected(id.error());
   OwnedReference out;
   int rc = 0;
   if (expected.empty()) {
-    rc = git_reference_create(out.out(), impl_->repo, ref.c_str(), &*id, /*force=*/0, "syncgate publish");
+    rc = git_reference_create(out.out(), impl_->repo, ref.c_str(), &*id, /*force=*/0,
+                              "syncgate publish");
   } else {
     Expected<git_oid> old = ParseOid(expected);
     if (!old) return Unexpected(old.error());
-    rc = git_reference_create_matching(out.out(), impl_->repo, ref.c_str(), &*id, /*force=*/1, &*old,
-                                       "syncgate publish");
+    rc = git_reference_create_matching(out.out(), impl_->repo, ref.c_str(), &*id, /*force=*/1,
+                                       &*old, "syncgate publish");
   }
   // Lost the race: the ref exists, moved, or its lock is held by the other writer.
   if (rc == GIT_EEXISTS || rc == GIT_EMODIFIED || rc == GIT_ELOCKED) {
@@ -541,7 +551,8 @@ Expected<std::string> GitRepository::CommitMessage(const std::string& commit) co
   Expected<git_oid> id = ParseOid(commit);
   if (!id) return Unexpected(id.error());
   OwnedCommit c;
-  if (git_commit_lookup(c.out(), impl_->repo, &*id) != 0) return Unexpected(LastError("commit " + commit));
+  if (git_commit_lookup(c.out(), impl_->repo, &*id) != 0)
+    return Unexpected(LastError("commit " + commit));
   const char* message = git_commit_message(c.get());
   return std::string(message ? message : "");
 }
@@ -554,7 +565,8 @@ Expected<std::vector<std::string>> GitRepository::FirstParentLog(const std::stri
     Expected<git_oid> id = ParseOid(at);
     if (!id) return Unexpected(id.error());
     OwnedCommit c;
-    if (git_commit_lookup(c.out(), impl_->repo, &*id) != 0) return Unexpected(LastError("commit " + at));
+    if (git_commit_lookup(c.out(), impl_->repo, &*id) != 0)
+      return Unexpected(LastError("commit " + at));
     out.push_back(at);
     at = git_commit_parentcount(c.get()) > 0 ? OidHex(*git_commit_parent_id(c.get(), 0)) : "";
   }

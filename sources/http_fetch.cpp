@@ -1,10 +1,9 @@
 #include "sources/http_fetch.h"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <mutex>
-
-#include <fmt/format.h>
 
 namespace syncgate {
 namespace {

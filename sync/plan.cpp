@@ -1,10 +1,10 @@
 #include "sync/plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "checker/document.h"
 #include "checker/text_util.h"
@@ -13,14 +13,41 @@ namespace syncgate::sync {
 namespace {
 
 // gitops-engine pkg/sync/sync_tasks.go kindOrder (Helm's kind_sorter).
-constexpr std::string_view kKindOrder[] = {
-    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
-    "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
-    "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole",
-    "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList",
-    "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController",
-    "ReplicaSet", "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob",
-    "IngressClass", "Ingress", "APIService"};
+constexpr std::string_view kKindOrder[] = {"Namespace",
+                                           "NetworkPolicy",
+                                           "ResourceQuota",
+                                           "LimitRange",
+                                           "PodSecurityPolicy",
+                                           "PodDisruptionBudget",
+                                           "ServiceAccount",
+                                           "Secret",
+                                           "SecretList",
+                                           "ConfigMap",
+                                           "StorageClass",
+                                           "PersistentVolume",
+                                           "PersistentVolumeClaim",
+                                           "CustomResourceDefinition",
+                                           "ClusterRole",
+                                           "ClusterRoleList",
+                                           "ClusterRoleBinding",
+                                           "ClusterRoleBindingList",
+                                           "Role",
+                                           "RoleList",
+                                           "RoleBinding",
+                                           "RoleBindingList",
+                                           "Service",
+                                           "DaemonSet",
+                                           "Pod",
+                                           "ReplicationController",
+                                           "ReplicaSet",
+                                           "Deployment",
+                                           "HorizontalPodAutoscaler",
+                                           "StatefulSet",
+                                           "Job",
+                                           "CronJob",
+                                           "IngressClass",
+                                           "Ingress",
+                                           "APIService"};
 
 /// Negative for known kinds, 0 (last) for custom resources, as in gitops-engine.
 int KindRank(std::string_view kind) {
@@ -31,7 +58,9 @@ int KindRank(std::string_view kind) {
   return 0;
 }
 
-std::string Scalar(const Node* node) { return node && node->IsScalar() ? std::string(node->Text()) : ""; }
+std::string Scalar(const Node* node) {
+  return node && node->IsScalar() ? std::string(node->Text()) : "";
+}
 
 /// "a, b" → {"a","b"}
 std::vector<std::string> CommaList(std::string_view text) {
@@ -46,7 +75,8 @@ std::vector<std::string> CommaList(std::string_view text) {
 void ReadAnnotations(const Node& root, ManifestObject& o) {
   const Node* annotations = root.Path({"metadata", "annotations"});
   auto get = [&](std::string_view key) { return annotations ? Scalar(annotations->Get(key)) : ""; };
-  // Argo hook annotations take precedence over Helm's ("we ignore Helm hooks if we have Argo hook").
+  // Argo hook annotations take precedence over Helm's ("we ignore Helm hooks if we have Argo
+  // hook").
   std::vector<std::string> hooks = CommaList(get("argocd.argoproj.io/hook"));
   if (hooks.empty()) {
     for (const std::string& h : CommaList(get("helm.sh/hook"))) {
@@ -56,12 +86,17 @@ void ReadAnnotations(const Node& root, ManifestObject& o) {
   }
   if (!hooks.empty()) {
     o.hook = true;
-    o.skip = std::all_of(hooks.begin(), hooks.end(), [](const std::string& h) { return h == "Skip"; });
+    o.skip =
+        std::all_of(hooks.begin(), hooks.end(), [](const std::string& h) { return h == "Skip"; });
     const std::string& first = hooks.front();
-    if (first == "PreSync") o.phase = SyncPhase::kPreSync;
-    else if (first == "PostSync") o.phase = SyncPhase::kPostSync;
-    else if (first == "SyncFail") o.phase = SyncPhase::kSyncFail;
-    else o.phase = SyncPhase::kSync;
+    if (first == "PreSync")
+      o.phase = SyncPhase::kPreSync;
+    else if (first == "PostSync")
+      o.phase = SyncPhase::kPostSync;
+    else if (first == "SyncFail")
+      o.phase = SyncPhase::kSyncFail;
+    else
+      o.phase = SyncPhase::kSync;
   }
   // syncwaves.Wave: the sync-wave if it parses, else helm.sh/hook-weight, else 0.
   for (std::string_view key : {"argocd.argoproj.io/sync-wave", "helm.sh/hook-weight"}) {
@@ -96,10 +131,14 @@ bool Less(const ManifestObject& a, const ManifestObject& b) {
 
 std::string_view SyncPhaseName(SyncPhase phase) {
   switch (phase) {
-    case SyncPhase::kPreSync: return "PreSync";
-    case SyncPhase::kSync: return "Sync";
-    case SyncPhase::kPostSync: return "PostSync";
-    case SyncPhase::kSyncFail: return "SyncFail";
+    case SyncPhase::kPreSync:
+      return "PreSync";
+    case SyncPhase::kSync:
+      return "Sync";
+    case SyncPhase::kPostSync:
+      return "PostSync";
+    case SyncPhase::kSyncFail:
+      return "SyncFail";
   }
   return "Sync";
 }
@@ -111,8 +150,8 @@ std::string ManifestObject::Group() const {
 
 std::string ManifestObject::Key() const {
   const std::string group = Group();
-  return fmt::format("{}{}{} {}{}{}", group, group.empty() ? "" : "/", kind, ns, ns.empty() ? "" : "/",
-                     name);
+  return fmt::format("{}{}{} {}{}{}", group, group.empty() ? "" : "/", kind, ns,
+                     ns.empty() ? "" : "/", name);
 }
 
 SplitResult SplitManifests(std::string_view text, std::string_view default_namespace) {
@@ -196,20 +235,24 @@ SyncPlan MakePlan(std::vector<ManifestObject> objects, const std::vector<Manifes
     if (auto it = before.find(p.object.Key()); it != before.end()) {
       p.change = it->second->text == p.object.text ? Change::kUnchanged : Change::kChanged;
     }
-    (p.change == Change::kAdded ? plan.added : p.change == Change::kChanged ? plan.changed : plan.unchanged)++;
+    (p.change == Change::kAdded     ? plan.added
+     : p.change == Change::kChanged ? plan.changed
+                                    : plan.unchanged)++;
     plan.objects.push_back(std::move(p));
   }
   for (const ManifestObject& old : published) {
     // Hooks are not part of the live state ArgoCD prunes.
     if (now.count(old.Key()) || old.hook) continue;
-    plan.prune.push_back({old, old.no_prune || !options.prune, options.prune_last || old.prune_last});
+    plan.prune.push_back(
+        {old, old.no_prune || !options.prune, options.prune_last || old.prune_last});
   }
   // Pruning runs the waves in reverse (highest first); PruneLast after the last sync wave.
-  std::stable_sort(plan.prune.begin(), plan.prune.end(), [](const PruneEntry& a, const PruneEntry& b) {
-    if (a.last != b.last) return b.last;
-    if (a.object.wave != b.object.wave) return a.object.wave > b.object.wave;
-    return a.object.Key() < b.object.Key();
-  });
+  std::stable_sort(plan.prune.begin(), plan.prune.end(),
+                   [](const PruneEntry& a, const PruneEntry& b) {
+                     if (a.last != b.last) return b.last;
+                     if (a.object.wave != b.object.wave) return a.object.wave > b.object.wave;
+                     return a.object.Key() < b.object.Key();
+                   });
   return plan;
 }
 
@@ -226,16 +269,17 @@ std::string FormatPlan(const SyncPlan& plan) {
   std::string out;
   for (const PlannedObject& p : plan.objects) {
     const char* mark = p.change == Change::kAdded ? "+" : p.change == Change::kChanged ? "~" : "=";
-    out += fmt::format("  {} {:<8} wave {:>3}  {}{}\n", mark, SyncPhaseName(p.object.phase), p.object.wave,
-                       p.object.Key(), p.object.skip ? " (hook Skip: not applied)" : "");
+    out += fmt::format("  {} {:<8} wave {:>3}  {}{}\n", mark, SyncPhaseName(p.object.phase),
+                       p.object.wave, p.object.Key(),
+                       p.object.skip ? " (hook Skip: not applied)" : "");
   }
   for (const PruneEntry& e : plan.prune) {
     out += fmt::format("  - prune    wave {:>3}  {}{}{}\n", e.object.wave, e.object.Key(),
                        e.last ? " (PruneLast)" : "",
                        e.skipped ? " (Prune=false: left in the cluster)" : "");
   }
-  out += fmt::format("  {} to add, {} to change, {} unchanged, {} to prune\n", plan.added, plan.changed,
-                     plan.unchanged, plan.prune.size());
+  out += fmt::format("  {} to add, {} to change, {} unchanged, {} to prune\n", plan.added,
+                     plan.changed, plan.unchanged, plan.prune.size());
   return out;
 }
 

@@ -22,16 +22,16 @@ std::string_view SyncPhaseName(SyncPhase phase);
 struct ManifestObject {
   std::string api_version;
   std::string kind;
-  std::string name;       // metadata.name (or generateName for hooks)
-  std::string ns;         // metadata.namespace, else the Application's destination namespace
-  std::string text;       // the document, without a leading `---`
+  std::string name;  // metadata.name (or generateName for hooks)
+  std::string ns;    // metadata.namespace, else the Application's destination namespace
+  std::string text;  // the document, without a leading `---`
   SyncPhase phase = SyncPhase::kSync;
   bool hook = false;
-  bool skip = false;      // hook type Skip: never applied
+  bool skip = false;  // hook type Skip: never applied
   int wave = 0;
-  bool no_prune = false;  // sync-options Prune=false
+  bool no_prune = false;    // sync-options Prune=false
   bool prune_last = false;  // sync-options PruneLast=true
-  std::string crd_group;  // for a CustomResourceDefinition: spec.group and spec.names.kind
+  std::string crd_group;    // for a CustomResourceDefinition: spec.group and spec.names.kind
   std::string crd_kind;
 
   /// "apps/Deployment q-sign/keycloak"

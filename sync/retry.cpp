@@ -1,8 +1,8 @@
 #include "sync/retry.h"
 
-#include <string>
-
 #include <fmt/format.h>
+
+#include <string>
 
 #include "model/application.h"
 #include "model/duration.h"
@@ -18,8 +18,8 @@ Expected<RetryPolicy> RetryPolicy::FromApplication(const Node& app_root) {
     try {
       policy.limit = std::stoi(std::string(limit->Text()));
     } catch (...) {
-      return Unexpected(fmt::format("line {}: retry.limit '{}' is not a number", limit->pos.line,
-                                    limit->Text()));
+      return Unexpected(
+          fmt::format("line {}: retry.limit '{}' is not a number", limit->pos.line, limit->Text()));
     }
   }
   if (!view.backoff) return policy;
@@ -29,8 +29,8 @@ Expected<RetryPolicy> RetryPolicy::FromApplication(const Node& app_root) {
     auto parsed = model::ParseArgoDuration(node->Text());
     // ArgoCD's retry itself fails on a malformed duration (argo-cd#5582): so does the gate.
     if (!parsed) {
-      return Unexpected(fmt::format("line {}: retry.backoff.{} '{}' is not a duration", node->pos.line,
-                                    key, node->Text()));
+      return Unexpected(fmt::format("line {}: retry.backoff.{} '{}' is not a duration",
+                                    node->pos.line, key, node->Text()));
     }
     out = std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
     return Ok{};

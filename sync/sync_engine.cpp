@@ -1,5 +1,6 @@
 #include "sync/sync_engine.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,24 +8,22 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
+#include "checker/cache_dir.h"
 #include "checker/config.h"
 #include "checker/scalar_types.h"
-#include "sources/git_source.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
-#include "checker/cache_dir.h"
 #include "model/application.h"
 #include "model/render_model.h"
 #include "model/values_text.h"
 #include "reporters/reporter.h"
 #include "run/check_run.h"
+#include "sources/git_source.h"
 #include "sync/retry.h"
 
 namespace syncgate::sync {
@@ -36,8 +35,9 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-std::string Scalar(const Node* node) { return node && node->IsScalar() ? std::string(node->Text()) : ""; }
-
+std::string Scalar(const Node* node) {
+  return node && node->IsScalar() ? std::string(node->Text()) : "";
+}
 
 }  // namespace
 
@@ -73,7 +73,8 @@ void ConfigRepositories(const std::string& config_path, std::map<std::string, st
   if (!repos || !repos->IsMap()) return;
   for (const auto& entry : repos->Resolved().entries) {
     if (!entry.value || !entry.value->IsScalar()) continue;
-    out.emplace(std::string(entry.key->Text()), (fs::path(config->root()) / std::string(entry.value->Text())).string());
+    out.emplace(std::string(entry.key->Text()),
+                (fs::path(config->root()) / std::string(entry.value->Text())).string());
   }
 }
 
@@ -85,7 +86,8 @@ struct AppRef {
   std::string name;
 };
 
-std::vector<AppRef> FindApplications(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+std::vector<AppRef> FindApplications(const std::vector<std::string>& paths,
+                                     std::vector<std::string>& errors) {
   std::vector<AppRef> apps;
   Discovery found = DiscoverInputs(paths, Config{});
   for (const std::string& e : found.errors) errors.push_back(e);
@@ -126,7 +128,8 @@ struct Remote {
   std::string prefix;  // "examples/q-sign/" when the mapped folder is inside a larger repository
 };
 
-Expected<Remote> ResolveRemote(const std::string& repo_url, const std::map<std::string, std::string>& map) {
+Expected<Remote> ResolveRemote(const std::string& repo_url,
+                               const std::map<std::string, std::string>& map) {
   auto it = map.find(repo_url);
   if (it == map.end()) {
     // Unmapped: the URL itself (file://, https://, ssh://, or a local path).
@@ -137,8 +140,10 @@ Expected<Remote> ResolveRemote(const std::string& repo_url, const std::map<std::
   if (Expected<GitRepository> exact = GitRepository::OpenAt(local)) return Remote{local, ""};
   Expected<GitRepository> enclosing = GitRepository::Open(local);
   if (!enclosing || enclosing->workdir().empty()) {
-    return Unexpected(fmt::format("{} is mapped to {}, which is neither a git repository nor a "
-                                  "folder inside one", repo_url, it->second));
+    return Unexpected(
+        fmt::format("{} is mapped to {}, which is neither a git repository nor a "
+                    "folder inside one",
+                    repo_url, it->second));
   }
   std::string prefix = fs::path(local).lexically_relative(enclosing->workdir()).generic_string();
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
@@ -170,7 +175,8 @@ void WriteFileAtomically(const fs::path& path, const std::string& text) {
 
 /// The gate record: what was decided about which commit, and why. No secrets: finding
 /// messages are redacted by the rules, and no values are copied.
-std::string WriteRecord(const SyncOptions& options, const std::string& state_dir, const SyncOutcome& o) {
+std::string WriteRecord(const SyncOptions& options, const std::string& state_dir,
+                        const SyncOutcome& o) {
   nlohmann::json j;
   j["application"] = o.application;
   j["file"] = o.app_file;
@@ -187,13 +193,17 @@ std::string WriteRecord(const SyncOptions& options, const std::string& state_dir
   j["time"] = UtcStamp();
   nlohmann::json blocking = nlohmann::json::array();
   for (const Finding& f : o.blocking) {
-    blocking.push_back({{"rule", f.rule}, {"severity", std::string(SeverityName(f.severity))},
-                        {"file", f.file}, {"line", f.line}, {"message", f.message}});
+    blocking.push_back({{"rule", f.rule},
+                        {"severity", std::string(SeverityName(f.severity))},
+                        {"file", f.file},
+                        {"line", f.line},
+                        {"message", f.message}});
   }
   j["blocking"] = blocking;
   (void)options;
   const fs::path dir = fs::path(state_dir) / o.application;
-  const fs::path path = dir / fmt::format("{}-{}.json", UtcStamp(), o.commit.empty() ? "none" : Short(o.commit));
+  const fs::path path =
+      dir / fmt::format("{}-{}.json", UtcStamp(), o.commit.empty() ? "none" : Short(o.commit));
   WriteFileAtomically(path, j.dump(2) + "\n");
   WriteFileAtomically(dir / "last.json", j.dump(2) + "\n");
   if (o.verdict == Verdict::kPublished || o.verdict == Verdict::kUnchanged) {
@@ -202,7 +212,8 @@ std::string WriteRecord(const SyncOptions& options, const std::string& state_dir
   return path.string();
 }
 
-std::string LastRecord(const std::string& state_dir, const std::string& app, const std::string& key) {
+std::string LastRecord(const std::string& state_dir, const std::string& app,
+                       const std::string& key) {
   std::ifstream in(fs::path(state_dir) / app / "last.json");
   if (!in) return "";
   try {
@@ -264,9 +275,12 @@ Expected<PublishResult> Publish(GitRepository& target, GitRepository& cache, con
       Expected<std::string> head_message = target.CommitMessage(*head);
       // Another sync of the same Application and repository that gated a newer commit wins.
       const bool same_source = head_message &&
-                               Trailer(*head_message, "Syncgate-Application") == Trailer(message, "Syncgate-Application") &&
-                               Trailer(*head_message, "Syncgate-Source-Repo") == Trailer(message, "Syncgate-Source-Repo");
-      const std::string theirs = same_source ? Trailer(*head_message, "Syncgate-Source-Commit") : "";
+                               Trailer(*head_message, "Syncgate-Application") ==
+                                   Trailer(message, "Syncgate-Application") &&
+                               Trailer(*head_message, "Syncgate-Source-Repo") ==
+                                   Trailer(message, "Syncgate-Source-Repo");
+      const std::string theirs =
+          same_source ? Trailer(*head_message, "Syncgate-Source-Commit") : "";
       if (!theirs.empty() && theirs != source_commit) {
         Expected<bool> newer = cache.IsDescendant(theirs, source_commit);
         if (newer && *newer) return PublishResult{Verdict::kSuperseded, *head};
@@ -292,7 +306,8 @@ std::string DirectoryManifest(const std::vector<SourceFileInput>& sources, const
     const std::string rel = s.display_path.substr(prefix.size());
     if (!recurse && rel.find('/') != std::string::npos) continue;
     if (!(EndsWith(rel, ".yaml") || EndsWith(rel, ".yml") || EndsWith(rel, ".json"))) continue;
-    if (rel == ".syncgate.yaml" || StartsWith(fs::path(rel).filename().string(), ".argocd-source")) continue;
+    if (rel == ".syncgate.yaml" || StartsWith(fs::path(rel).filename().string(), ".argocd-source"))
+      continue;
     out += "---\n" + s.content + "\n";
   }
   return out;
@@ -309,7 +324,8 @@ std::string RefusalReason(const std::vector<Finding>& blocking) {
     const bool secret = StartsWith(f.rule, "secret-");
     secret_count += secret;
     auto& list = secret ? secrets : others;
-    auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == f.rule; });
+    auto it =
+        std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == f.rule; });
     if (it == list.end()) {
       list.emplace_back(f.rule, 1);
     } else {
@@ -318,13 +334,15 @@ std::string RefusalReason(const std::vector<Finding>& blocking) {
   }
   auto join = [](const std::vector<std::pair<std::string, int>>& list) {
     std::string out;
-    for (const auto& [rule, n] : list) out += (out.empty() ? "" : ", ") + (n > 1 ? fmt::format("{} x{}", rule, n) : rule);
+    for (const auto& [rule, n] : list)
+      out += (out.empty() ? "" : ", ") + (n > 1 ? fmt::format("{} x{}", rule, n) : rule);
     return out;
   };
   std::string reason = fmt::format("{} finding{} at or above --fail-on: ", blocking.size(),
                                    blocking.size() == 1 ? "" : "s");
   if (secret_count > 0) {
-    reason += fmt::format("{} committed secret{} ({})", secret_count, secret_count == 1 ? "" : "s", join(secrets));
+    reason += fmt::format("{} committed secret{} ({})", secret_count, secret_count == 1 ? "" : "s",
+                          join(secrets));
     if (!others.empty()) reason += "; ";
   }
   return reason + join(others);
@@ -351,7 +369,8 @@ class Syncer {
         LastRecord(state_dir_, app.name, "commit") == o.commit) {
       o.repeat = true;
     }
-    if (o.verdict != Verdict::kPlanned && !o.repeat) o.record_path = WriteRecord(options_, state_dir_, o);
+    if (o.verdict != Verdict::kPlanned && !o.repeat)
+      o.record_path = WriteRecord(options_, state_dir_, o);
     return o;
   }
 
@@ -404,7 +423,8 @@ class Syncer {
     }
     if (!g.source) return Unexpected("the Application has no spec.source");
     if (g.source->chart) {
-      return Unexpected("Helm repository sources (spec.source.chart) are not supported by sync yet");
+      return Unexpected(
+          "Helm repository sources (spec.source.chart) are not supported by sync yet");
     }
     SyncOutcome& o = g.o;
     o.repo_url = Scalar(g.source->repo_url);
@@ -443,16 +463,18 @@ class Syncer {
     if (!cache) return Unexpected(cache.error());
     g.cache = std::move(*cache);
     const char* token = std::getenv("SYNCGATE_GIT_TOKEN");
-    Status fetched = WithRetry(g.policy, [&] { return g.cache->Fetch(g.remote.url, token ? token : ""); }, g.sleep);
+    Status fetched = WithRetry(
+        g.policy, [&] { return g.cache->Fetch(g.remote.url, token ? token : ""); }, g.sleep);
     if (!fetched) return Unexpected(fetched.error());
     Expected<std::string> commit = g.cache->ResolveFetched(o.revision);
     if (!commit && !g.remote.prefix.empty()) {
       // The URL stands for a folder of a larger repository (.syncgate.yaml `repositories:`):
       // that repository's refs are not the real one's tags and branches.
-      return Unexpected(fmt::format("{} (the repoURL is mapped to the folder {} of {}, which does "
-                                    "not have the real repository's tags: map it to a clone with "
-                                    "--repo-map URL=PATH, as examples/sync-demo.sh does)",
-                                    commit.error().message, g.remote.prefix, g.remote.url));
+      return Unexpected(
+          fmt::format("{} (the repoURL is mapped to the folder {} of {}, which does "
+                      "not have the real repository's tags: map it to a clone with "
+                      "--repo-map URL=PATH, as examples/sync-demo.sh does)",
+                      commit.error().message, g.remote.prefix, g.remote.url));
     }
     if (!commit) return Unexpected(commit.error());
     o.commit = *commit;
@@ -462,7 +484,8 @@ class Syncer {
         LastRecord(state_dir_, g.app.name, "verdict") == "refused") {
       // A failed verdict is never retried for the same commit: wait for a new one.
       o.verdict = Verdict::kRefused;
-      o.reason = "already refused at this commit (see the last gate record); waiting for a new commit";
+      o.reason =
+          "already refused at this commit (see the last gate record); waiting for a new commit";
       o.repeat = true;
       return false;
     }
@@ -493,9 +516,11 @@ class Syncer {
     if (!descends) return Unexpected(descends.error());
     if (*descends) return true;
     o.verdict = Verdict::kRefused;
-    o.reason = fmt::format("{} at {} does not descend from {}, the last gated commit: the "
-                           "history was rewritten (force push); re-run with --allow-rewrite "
-                           "if that is intended", o.revision, Short(o.commit), Short(last));
+    o.reason = fmt::format(
+        "{} at {} does not descend from {}, the last gated commit: the "
+        "history was rewritten (force push); re-run with --allow-rewrite "
+        "if that is intended",
+        o.revision, Short(o.commit), Short(last));
     return false;
   }
 
@@ -504,7 +529,8 @@ class Syncer {
     SyncOutcome& o = g.o;
     Expected<std::vector<GitEntry>> entries = g.cache->TreeEntries(o.commit);
     if (!entries) return Unexpected(entries.error());
-    const std::string tree_prefix = g.remote.prefix + (g.source_path.empty() ? "" : g.source_path + "/");
+    const std::string tree_prefix =
+        g.remote.prefix + (g.source_path.empty() ? "" : g.source_path + "/");
     const std::string display_root = fmt::format("{}@{}", g.app.name, Short(o.commit));
     const fs::path work = fs::path(cache_dir_) / "work" /
                           fmt::format("{}-{}-{}", g.app.name, getpid(), work_counter_++);
@@ -528,13 +554,15 @@ class Syncer {
       sources.push_back({display_root + "/" + rel, file.string(), std::move(*text)});
     }
     if (sources.empty()) {
-      return Unexpected(fmt::format("path '{}' holds no files at {} of {}", g.source_path, Short(o.commit), o.repo_url));
+      return Unexpected(fmt::format("path '{}' holds no files at {} of {}", g.source_path,
+                                    Short(o.commit), o.repo_url));
     }
     const bool recurse = IsYaml11True(g.source->directory.recurse);
     const auto check_start = Clock::now();
-    g.check = CheckApplicationSource(g.app.file, g.app.name, sources,
-                                     g.source_path.empty() ? display_root : display_root + "/" + g.source_path,
-                                     recurse, *g.config, options_);
+    g.check = CheckApplicationSource(
+        g.app.file, g.app.name, sources,
+        g.source_path.empty() ? display_root : display_root + "/" + g.source_path, recurse,
+        *g.config, options_);
     o.timings["check"] = MsSince(check_start);
     o.timings["render"] = g.check.render_ms;
     o.findings = static_cast<int>(g.check.result.findings.size());
@@ -564,7 +592,8 @@ class Syncer {
     SplitResult published = SplitManifests(*published_text, g.dest_ns);
     PlanOptions plan_options;
     if (const Node* opts = g.view.sync_policy.sync_options; opts && opts->IsSeq()) {
-      for (const Node* item : opts->Resolved().items) plan_options.prune_last |= item->Text() == "PruneLast=true";
+      for (const Node* item : opts->Resolved().items)
+        plan_options.prune_last |= item->Text() == "PruneLast=true";
     }
     plan_options.prune = IsYaml11True(g.view.sync_policy.prune);
     o.plan = MakePlan(std::move(rendered.objects), published.objects, plan_options);
@@ -581,12 +610,16 @@ class Syncer {
         g.app.name, Short(o.commit), o.plan->added, o.plan->changed, o.plan->unchanged,
         o.plan->prune.size(), g.app.name, o.repo_url, o.revision, o.commit, o.report_digest);
     std::optional<PublishResult> published_commit;
-    Status pushed = WithRetry(g.policy, [&]() -> Status {
-      Expected<PublishResult> attempt = Publish(*g.target, *g.cache, g.ref, PlanManifest(*o.plan), message, o.commit);
-      if (!attempt) return Unexpected(attempt.error());
-      published_commit = *attempt;
-      return Ok{};
-    }, g.sleep);
+    Status pushed = WithRetry(
+        g.policy,
+        [&]() -> Status {
+          Expected<PublishResult> attempt =
+              Publish(*g.target, *g.cache, g.ref, PlanManifest(*o.plan), message, o.commit);
+          if (!attempt) return Unexpected(attempt.error());
+          published_commit = *attempt;
+          return Ok{};
+        },
+        g.sleep);
     if (!pushed) return Unexpected(pushed.error());
     o.verdict = published_commit->verdict;
     o.published = published_commit->commit;
@@ -611,12 +644,18 @@ class Syncer {
 
 std::string_view VerdictName(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPublished: return "published";
-    case Verdict::kUnchanged: return "unchanged";
-    case Verdict::kPlanned: return "planned";
-    case Verdict::kSuperseded: return "superseded";
-    case Verdict::kRefused: return "refused";
-    case Verdict::kError: return "error";
+    case Verdict::kPublished:
+      return "published";
+    case Verdict::kUnchanged:
+      return "unchanged";
+    case Verdict::kPlanned:
+      return "planned";
+    case Verdict::kSuperseded:
+      return "superseded";
+    case Verdict::kRefused:
+      return "refused";
+    case Verdict::kError:
+      return "error";
   }
   return "error";
 }
@@ -626,7 +665,8 @@ std::string BranchName(const std::string& branch_template, const std::string& en
   std::string out = branch_template;
   for (auto [key, value] : {std::pair<std::string, std::string>{"{environment}", environment},
                             {"{application}", application}}) {
-    for (size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size())) {
+    for (size_t at = out.find(key); at != std::string::npos;
+         at = out.find(key, at + value.size())) {
       out.replace(at, key.size(), value);
     }
   }
@@ -649,7 +689,8 @@ namespace {
 /// values file this Application does not use (another environment's), are reported but do not
 /// block it: they are gated when that Application is.
 void Block(GateCheck& out, const InputFile& app_file, const std::string& app_name,
-           const model::ChartInfo* chart, const model::RenderPlan* plan, const SyncOptions& options) {
+           const model::ChartInfo* chart, const model::RenderPlan* plan,
+           const SyncOptions& options) {
   auto used_values = [&](const std::string& file) {
     return plan && std::any_of(plan->layers.begin(), plan->layers.end(),
                                [&](const model::ValuesLayer& l) { return l.file == file; });
@@ -667,7 +708,8 @@ void Block(GateCheck& out, const InputFile& app_file, const std::string& app_nam
       if (FindBelow(higher.root, f.pointer)) return true;
       for (const auto& p : higher.parameters) {
         const std::string pointer = model::ParameterPointer(p.name);
-        if (!pointer.empty() && (pointer == f.pointer || StartsWith(f.pointer, pointer + "/"))) return true;
+        if (!pointer.empty() && (pointer == f.pointer || StartsWith(f.pointer, pointer + "/")))
+          return true;
       }
     }
     return false;
@@ -682,8 +724,8 @@ void Block(GateCheck& out, const InputFile& app_file, const std::string& app_nam
   }
   for (const Finding& f : out.result.findings) {
     if (!MeetsThreshold(f.severity, options.fail_on)) continue;
-    if (f.file == app_file.display_path && !f.object.name.empty() && f.object.kind == "Application" &&
-        f.object.name != app_name) {
+    if (f.file == app_file.display_path && !f.object.name.empty() &&
+        f.object.kind == "Application" && f.object.name != app_name) {
       continue;
     }
     const bool other_values = !f.rendered && values_files.count(f.file) && !used_values(f.file);
@@ -698,8 +740,9 @@ void Block(GateCheck& out, const InputFile& app_file, const std::string& app_nam
 /// Step 1 of a gate check: the Application and its source files checked by the run every
 /// command makes, with renders required and only this Application's render made. False when the
 /// run could not be built.
-bool RunGateChecks(GateCheck& out, const InputFile& app_file, const std::vector<SourceFileInput>& sources,
-                   const Config& config, const SyncOptions& options) {
+bool RunGateChecks(GateCheck& out, const InputFile& app_file,
+                   const std::vector<SourceFileInput>& sources, const Config& config,
+                   const SyncOptions& options) {
   std::vector<InputFile> files;
   files.push_back(app_file);
   for (const SourceFileInput& s : sources) {
@@ -748,7 +791,8 @@ void ChartManifest(GateCheck& out, const model::RenderState& state, const model:
   Block(out, app_file, app_name, &chart, plan, options);
   if (!outcome) {
     out.failed_to_run = true;
-    out.reason = fmt::format("the chart at {} was not rendered for {}", source_display_root, app_name);
+    out.reason =
+        fmt::format("the chart at {} was not rendered for {}", source_display_root, app_name);
     return;
   }
   if (!outcome->attempted || outcome->status != model::RenderStatus::kOk) {
@@ -757,22 +801,25 @@ void ChartManifest(GateCheck& out, const model::RenderState& state, const model:
     return;
   }
   for (const auto& unit : out.result.workspace->files()) {
-    if (unit->input.display_path == outcome->rendered_path && unit->source) out.manifest = unit->source->text();
+    if (unit->input.display_path == outcome->rendered_path && unit->source)
+      out.manifest = unit->source->text();
   }
 }
 
 /// Step 2, for any other source: the folder's manifests, unless it is a Kustomize folder (not
 /// rendered yet: what was not checked is never published).
 void FolderManifest(GateCheck& out, const InputFile& app_file, const std::string& app_name,
-                    const std::vector<SourceFileInput>& sources, const std::string& source_display_root,
-                    bool directory_recurse, const SyncOptions& options) {
+                    const std::vector<SourceFileInput>& sources,
+                    const std::string& source_display_root, bool directory_recurse,
+                    const SyncOptions& options) {
   Block(out, app_file, app_name, nullptr, {}, options);
   for (const SourceFileInput& s : sources) {
     if (s.display_path == source_display_root + "/kustomization.yaml" ||
         s.display_path == source_display_root + "/kustomization.yml") {
       out.failed_to_run = true;
-      out.reason = "Kustomize sources are not rendered by syncgate yet: refusing to publish "
-                   "what was not checked";
+      out.reason =
+          "Kustomize sources are not rendered by syncgate yet: refusing to publish "
+          "what was not checked";
       return;
     }
   }
@@ -796,7 +843,8 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
     return out;
   }
   // 2. What would be deployed: the chart's render for this Application, or the folder.
-  const model::RenderState* state = result.workspace ? result.workspace->FindExtension<model::RenderState>() : nullptr;
+  const model::RenderState* state =
+      result.workspace ? result.workspace->FindExtension<model::RenderState>() : nullptr;
   const model::ChartInfo* chart = nullptr;
   if (state) {
     for (const auto& c : state->model.charts) {
@@ -806,7 +854,8 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   if (chart) {
     ChartManifest(out, *state, *chart, app_file, app_name, source_display_root, options);
   } else {
-    FolderManifest(out, app_file, app_name, sources, source_display_root, directory_recurse, options);
+    FolderManifest(out, app_file, app_name, sources, source_display_root, directory_recurse,
+                   options);
   }
   if (out.failed_to_run) return out;
   // 3. An empty render gets everything pruned in ArgoCD: never publish it.
@@ -817,7 +866,8 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   return out;
 }
 
-std::vector<SyncOutcome> SyncApplications(const std::vector<std::string>& paths, const SyncOptions& options) {
+std::vector<SyncOutcome> SyncApplications(const std::vector<std::string>& paths,
+                                          const SyncOptions& options) {
   std::vector<std::string> errors;
   std::vector<AppRef> apps = FindApplications(paths, errors);
   std::vector<SyncOutcome> outcomes;
@@ -830,7 +880,8 @@ std::vector<SyncOutcome> SyncApplications(const std::vector<std::string>& paths,
   if (apps.empty() && errors.empty()) {
     SyncOutcome o;
     o.verdict = Verdict::kError;
-    o.reason = "no ArgoCD Application found in the given paths (a sync that gates nothing cannot pass)";
+    o.reason =
+        "no ArgoCD Application found in the given paths (a sync that gates nothing cannot pass)";
     outcomes.push_back(std::move(o));
   }
   Syncer syncer(options);
@@ -858,8 +909,10 @@ int ExitCodeOf(const std::vector<SyncOutcome>& outcomes) {
 }
 
 std::string FormatOutcome(const SyncOutcome& o, bool with_plan) {
-  std::string out = fmt::format("{}: {}", o.application.empty() ? "sync" : o.application, VerdictName(o.verdict));
-  if (!o.commit.empty()) out += fmt::format(" ({} {} at {})", o.repo_url, o.revision, Short(o.commit));
+  std::string out =
+      fmt::format("{}: {}", o.application.empty() ? "sync" : o.application, VerdictName(o.verdict));
+  if (!o.commit.empty())
+    out += fmt::format(" ({} {} at {})", o.repo_url, o.revision, Short(o.commit));
   if (!o.branch.empty() && (o.verdict == Verdict::kPublished || o.verdict == Verdict::kUnchanged)) {
     out += fmt::format(" -> {}", o.branch);
     if (!o.published.empty()) out += " " + Short(o.published);
@@ -867,15 +920,16 @@ std::string FormatOutcome(const SyncOutcome& o, bool with_plan) {
   out += "\n";
   if (!o.reason.empty()) out += "  reason: " + o.reason + "\n";
   for (const Finding& f : o.blocking) {
-    out += fmt::format("  {}:{}:{}: {} [{}] {}\n", f.file, f.line, f.column, SeverityName(f.severity), f.rule,
-                       f.message);
+    out += fmt::format("  {}:{}:{}: {} [{}] {}\n", f.file, f.line, f.column,
+                       SeverityName(f.severity), f.rule, f.message);
   }
   if (with_plan && o.plan) out += FormatPlan(*o.plan);
   if (!o.record_path.empty()) out += "  gate record: " + o.record_path + "\n";
   return out;
 }
 
-Expected<std::vector<PublishedRevision>> History(const std::string& target, const std::string& branch, int limit) {
+Expected<std::vector<PublishedRevision>> History(const std::string& target,
+                                                 const std::string& branch, int limit) {
   Expected<GitRepository> repo = GitRepository::OpenAt(target);
   if (!repo) return Unexpected(repo.error());
   Expected<std::string> head = repo->ReadRef("refs/heads/" + branch);
@@ -894,7 +948,8 @@ Expected<std::vector<PublishedRevision>> History(const std::string& target, cons
   return out;
 }
 
-Expected<std::string> Rollback(const std::string& target, const std::string& branch, const std::string& revision) {
+Expected<std::string> Rollback(const std::string& target, const std::string& branch,
+                               const std::string& revision) {
   Expected<GitRepository> repo = GitRepository::OpenAt(target);
   if (!repo) return Unexpected(repo.error());
   const std::string ref = "refs/heads/" + branch;
@@ -904,9 +959,11 @@ Expected<std::string> Rollback(const std::string& target, const std::string& bra
     if (head->empty()) return Unexpected(fmt::format("{} has no branch {}", target, branch));
     Expected<std::vector<std::string>> log = repo->FirstParentLog(*head, 10000);
     if (!log) return Unexpected(log.error());
-    auto it = std::find_if(log->begin(), log->end(), [&](const std::string& c) { return StartsWith(c, revision); });
+    auto it = std::find_if(log->begin(), log->end(),
+                           [&](const std::string& c) { return StartsWith(c, revision); });
     if (revision.size() < 4 || it == log->end()) {
-      return Unexpected(fmt::format("{} is not a published revision of {} (see syncgate history)", revision, branch));
+      return Unexpected(fmt::format("{} is not a published revision of {} (see syncgate history)",
+                                    revision, branch));
     }
     const std::string wanted = *it;
     Expected<std::string> tree = repo->TreeOf(wanted);
@@ -917,10 +974,12 @@ Expected<std::string> Rollback(const std::string& target, const std::string& bra
     if (!old_message) return Unexpected(old_message.error());
     std::string trailers;
     for (std::string_view line : Split(*old_message, '\n')) {
-      if (StartsWith(line, "Syncgate-") && !StartsWith(line, "Syncgate-Verdict")) trailers += std::string(line) + "\n";
+      if (StartsWith(line, "Syncgate-") && !StartsWith(line, "Syncgate-Verdict"))
+        trailers += std::string(line) + "\n";
     }
-    const std::string message = fmt::format("syncgate: roll back to {}\n\n{}Syncgate-Rollback-Of: {}\nSyncgate-Verdict: pass\n",
-                                            Short(wanted), trailers, wanted);
+    const std::string message = fmt::format(
+        "syncgate: roll back to {}\n\n{}Syncgate-Rollback-Of: {}\nSyncgate-Verdict: pass\n",
+        Short(wanted), trailers, wanted);
     Expected<std::string> commit = repo->WriteCommit(*tree, *head, message);
     if (!commit) return Unexpected(commit.error());
     Expected<bool> swapped = repo->CompareAndSwapRef(ref, *commit, *head);

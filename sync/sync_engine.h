@@ -32,8 +32,8 @@ struct SyncOptions {
   std::string target;  // local path of the repository holding the environment branches
   /// repoURL → local path (a repository, or a folder inside one); adds to `repositories:`.
   std::map<std::string, std::string> repo_map;
-  std::string cache_dir;  // fetched repositories; default: $SYNCGATE_CACHE_DIR/git or ~/.cache
-  std::string state_dir;  // gate records; default: <cache_dir>/state
+  std::string cache_dir;    // fetched repositories; default: $SYNCGATE_CACHE_DIR/git or ~/.cache
+  std::string state_dir;    // gate records; default: <cache_dir>/state
   std::string config_path;  // default: .syncgate.yaml found upward from each Application file
   std::string environment = "default";  // for Applications no profile claims
   std::string branch_template = "env/{environment}/{application}";
@@ -61,13 +61,13 @@ struct SyncOutcome {
   std::string revision;  // targetRevision as written
   std::string commit;    // the pinned source commit
   std::string environment;
-  std::string branch;    // the environment branch
+  std::string branch;  // the environment branch
   Verdict verdict = Verdict::kError;
-  std::string reason;    // why refused or failed (redacted)
+  std::string reason;             // why refused or failed (redacted)
   std::vector<Finding> blocking;  // findings at or above --fail-on
   int findings = 0;               // all findings of the check
   std::optional<SyncPlan> plan;
-  std::string published;    // the environment branch commit written
+  std::string published;  // the environment branch commit written
   std::string report_digest;
   std::string record_path;  // the gate record written
   bool repeat = false;      // refused before at this commit (--watch): nothing new recorded
@@ -88,16 +88,16 @@ std::string FormatOutcome(const SyncOutcome& outcome, bool with_plan);
 // ---- History and rollback of an environment branch.
 
 struct PublishedRevision {
-  std::string commit;          // the environment branch commit
-  std::string source_commit;   // Syncgate-Source-Commit
+  std::string commit;         // the environment branch commit
+  std::string source_commit;  // Syncgate-Source-Commit
   std::string source_repo;
-  std::string verdict;         // Syncgate-Verdict
+  std::string verdict;  // Syncgate-Verdict
   std::string subject;
 };
 
 /// The revisions of `branch` in `target`, newest first.
-Expected<std::vector<PublishedRevision>> History(const std::string& target, const std::string& branch,
-                                                 int limit);
+Expected<std::vector<PublishedRevision>> History(const std::string& target,
+                                                 const std::string& branch, int limit);
 /// Publishes the tree of `revision` (a commit of the branch's history) again as a new commit.
 Expected<std::string> Rollback(const std::string& target, const std::string& branch,
                                const std::string& revision);
@@ -124,11 +124,11 @@ struct SourceFileInput {
 
 struct GateCheck {
   RunResult result;
-  bool failed_to_run = false;   // errors, render failure: the check could not run (exit 2)
+  bool failed_to_run = false;  // errors, render failure: the check could not run (exit 2)
   std::string reason;
-  std::string manifest;         // the rendered (or directory) stream, when it could be made
+  std::string manifest;  // the rendered (or directory) stream, when it could be made
   std::vector<Finding> blocking;
-  double render_ms = 0;         // time spent in the render stage (helm template)
+  double render_ms = 0;  // time spent in the render stage (helm template)
 };
 
 /// Checks the Application document `app_file` (an InputFile: on disk or in memory) together

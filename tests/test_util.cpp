@@ -59,14 +59,16 @@ void WriteFile(const fs::path& path, const std::string& text) {
 
 TempDir::TempDir() {
   std::random_device rd;
-  path_ = fs::temp_directory_path() / ("syncgate-test-" + std::to_string(rd()) + std::to_string(getpid()));
+  path_ = fs::temp_directory_path() /
+          ("syncgate-test-" + std::to_string(rd()) + std::to_string(getpid()));
   fs::create_directories(path_);
 }
 
 TempDir::~TempDir() {
   std::error_code ec;
   // Make everything writable again first (tests chmod files to make them unreadable).
-  for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(path_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
   }
   fs::remove_all(path_, ec);
@@ -85,8 +87,8 @@ CommandOutput RunShell(const std::string& command, const std::string& stdin_text
                        const std::string& cwd) {
   TempDir io;
   WriteFile(io / "in", stdin_text);
-  std::string line = command + " <" + (io / "in").string() + " >" + (io / "out").string() +
-                     " 2>" + (io / "err").string();
+  std::string line = command + " <" + (io / "in").string() + " >" + (io / "out").string() + " 2>" +
+                     (io / "err").string();
   if (!cwd.empty()) line = "cd '" + cwd + "' && " + line;
   const int status = std::system(line.c_str());
   CommandOutput result;

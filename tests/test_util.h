@@ -32,11 +32,11 @@ RunResult CheckRendered(const std::vector<std::string>& paths, const std::string
 std::string TestHelm();
 
 /// Declares `helm` as the real helm binary, or warns and leaves the test when there is none.
-#define REQUIRE_HELM(helm)                                                                  \
-  const std::string helm = ::syncgate::testing::TestHelm();                                 \
-  if (helm.empty()) {                                                                       \
-    WARN("helm not found: run tools/install-helm.sh (installs v3.17.2 into .tools/bin)");  \
-    return;                                                                                 \
+#define REQUIRE_HELM(helm)                                                                \
+  const std::string helm = ::syncgate::testing::TestHelm();                               \
+  if (helm.empty()) {                                                                     \
+    WARN("helm not found: run tools/install-helm.sh (installs v3.17.2 into .tools/bin)"); \
+    return;                                                                               \
   }
 
 /// Writes `text` to `path`, creating folders.

@@ -2,6 +2,7 @@
 // (RE2 for `pattern`, Kubernetes' OpenAPI dialect), and valijson's errors turned into pointers.
 #include "validation/json_schema.h"
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -9,11 +10,9 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
@@ -50,11 +49,21 @@ Typed TypeScalar(const Node& node) {
   t.number = v.number;
   t.boolean = v.boolean;
   switch (v.type) {
-    case ScalarType::kString: t.type = JType::kString; break;
-    case ScalarType::kNull: t.type = JType::kNull; break;
-    case ScalarType::kBool: t.type = JType::kBool; break;
-    case ScalarType::kInt: t.type = JType::kInt; break;
-    case ScalarType::kFloat: t.type = JType::kDouble; break;
+    case ScalarType::kString:
+      t.type = JType::kString;
+      break;
+    case ScalarType::kNull:
+      t.type = JType::kNull;
+      break;
+    case ScalarType::kBool:
+      t.type = JType::kBool;
+      break;
+    case ScalarType::kInt:
+      t.type = JType::kInt;
+      break;
+    case ScalarType::kFloat:
+      t.type = JType::kDouble;
+      break;
   }
   return t;
 }
@@ -68,13 +77,20 @@ JType TypeOf(const Node& node) {
 
 std::string_view JTypeName(JType type) {
   switch (type) {
-    case JType::kNull: return "null";
-    case JType::kBool: return "boolean";
-    case JType::kInt: return "integer";
-    case JType::kDouble: return "number";
-    case JType::kString: return "string";
-    case JType::kObject: return "object";
-    case JType::kArray: return "array";
+    case JType::kNull:
+      return "null";
+    case JType::kBool:
+      return "boolean";
+    case JType::kInt:
+      return "integer";
+    case JType::kDouble:
+      return "number";
+    case JType::kString:
+      return "string";
+    case JType::kObject:
+      return "object";
+    case JType::kArray:
+      return "array";
   }
   return "string";
 }
@@ -101,11 +117,16 @@ json ToJson(const Node& node, int depth = 0) {
   }
   const Typed t = TypeScalar(r);
   switch (t.type) {
-    case JType::kNull: return nullptr;
-    case JType::kBool: return t.boolean;
-    case JType::kInt: return t.integer;
-    case JType::kDouble: return t.number;
-    default: return r.value;
+    case JType::kNull:
+      return nullptr;
+    case JType::kBool:
+      return t.boolean;
+    case JType::kInt:
+      return t.integer;
+    case JType::kDouble:
+      return t.number;
+    default:
+      return r.value;
   }
 }
 
@@ -158,9 +179,11 @@ class NodeValue {
  public:
   NodeValue() : node_(nullptr) {}
   explicit NodeValue(const syncgate::Node& node) : node_(&node.Resolved()) {
-    if (node_->kind == syncgate::NodeKind::kScalar) typed_ = syncgate::TypeScalar(*node_);
-    else typed_.type = node_->kind == syncgate::NodeKind::kMapping ? syncgate::JType::kObject
-                                                                  : syncgate::JType::kArray;
+    if (node_->kind == syncgate::NodeKind::kScalar)
+      typed_ = syncgate::TypeScalar(*node_);
+    else
+      typed_.type = node_->kind == syncgate::NodeKind::kMapping ? syncgate::JType::kObject
+                                                                : syncgate::JType::kArray;
   }
 
   FrozenValue* freeze() const {
@@ -219,8 +242,8 @@ class NodeValue {
   syncgate::Typed typed_;
 };
 
-class NodeAdapter : public BasicAdapter<NodeAdapter, NodeArray, NodeObjectMember, NodeObject,
-                                        NodeValue> {
+class NodeAdapter
+    : public BasicAdapter<NodeAdapter, NodeArray, NodeObjectMember, NodeObject, NodeValue> {
  public:
   NodeAdapter() : BasicAdapter() {}
   explicit NodeAdapter(const syncgate::Node& node) : BasicAdapter(NodeValue(node)) {}
@@ -258,7 +281,9 @@ class NodeArrayIterator {
     --index_;
     return before;
   }
-  void advance(std::ptrdiff_t n) { index_ = static_cast<size_t>(static_cast<std::ptrdiff_t>(index_) + n); }
+  void advance(std::ptrdiff_t n) {
+    index_ = static_cast<size_t>(static_cast<std::ptrdiff_t>(index_) + n);
+  }
 
  private:
   const std::vector<const syncgate::Node*>* items_;
@@ -388,9 +413,10 @@ class RegexConstraint : public valijson::constraints::PolyConstraint {
       ok = std::regex_search(value, *fallback_);
     } else {
       ok = false;
-      problem = fmt::format("value of {} bytes is too long to check against the pattern '{}' "
-                            "(it needs an ECMAScript-only regex feature)",
-                            value.size(), pattern_);
+      problem = fmt::format(
+          "value of {} bytes is too long to check against the pattern '{}' "
+          "(it needs an ECMAScript-only regex feature)",
+          value.size(), pattern_);
     }
     if (!ok && results) {
       if (problem.empty()) problem = fmt::format("does not match {}", what_);
@@ -697,7 +723,8 @@ std::string Lowercased(std::string text) {
     while (text.back() == '0') text.pop_back();
     if (text.back() == '.') text.pop_back();
   }
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z' && !(text.size() > 1 && text[1] >= 'A' && text[1] <= 'Z')) {
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z' &&
+      !(text.size() > 1 && text[1] >= 'A' && text[1] <= 'Z')) {
     text[0] = static_cast<char>(text[0] - 'A' + 'a');
   }
   return text;
@@ -719,8 +746,7 @@ CompiledSchema::~CompiledSchema() = default;
 namespace {
 
 Expected<std::shared_ptr<const CompiledSchema>> Compile(json schema, std::string_view name,
-                                                        const SchemaDialect& dialect,
-                                                        auto make) {
+                                                        const SchemaDialect& dialect, auto make) {
   try {
     Normalize(schema, dialect, false, true);
     auto impl = std::make_unique<CompiledSchema::Impl>();
@@ -738,8 +764,9 @@ Expected<std::shared_ptr<const CompiledSchema>> Compile(json schema, std::string
 
 }  // namespace
 
-Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromJson(
-    std::string_view text, std::string_view name, SchemaDialect dialect) {
+Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromJson(std::string_view text,
+                                                                         std::string_view name,
+                                                                         SchemaDialect dialect) {
   json parsed;
   try {
     parsed = json::parse(text);
@@ -751,8 +778,9 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromJson(
   });
 }
 
-Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromNode(
-    const Node& schema, std::string_view name, SchemaDialect dialect) {
+Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromNode(const Node& schema,
+                                                                         std::string_view name,
+                                                                         SchemaDialect dialect) {
   return Compile(ToJson(schema), name, dialect, [](std::string n, std::unique_ptr<Impl> impl) {
     return std::shared_ptr<const CompiledSchema>(new CompiledSchema(std::move(n), std::move(impl)));
   });
@@ -780,7 +808,8 @@ std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
   auto has_detail_at_or_below = [&](const Raw& combinator) {
     for (const Raw& other : raw) {
       if (&other == &combinator) continue;
-      if (StartsWithAny(other.description, {"Failed to validate against any", "Failed to validate "
+      if (StartsWithAny(other.description, {"Failed to validate against any",
+                                            "Failed to validate "
                                             "against exactly one"})) {
         continue;
       }
@@ -800,12 +829,12 @@ std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
   const json& root = impl_->normalized;
   for (const Raw& r : raw) {
     const std::string& d = r.description;
-    if (StartsWithAny(d, {"Failed to validate against schema associated with",
-                          "Failed to validate item #", "Cannot validate item #",
-                          "Failed to validate against child schema",
-                          "Failed to validate against additional properties schema",
-                          "Failed to validate against dependent schema",
-                          "Failed to validate against a conditional schema"})) {
+    if (StartsWithAny(
+            d, {"Failed to validate against schema associated with", "Failed to validate item #",
+                "Cannot validate item #", "Failed to validate against child schema",
+                "Failed to validate against additional properties schema",
+                "Failed to validate against dependent schema",
+                "Failed to validate against a conditional schema"})) {
       continue;  // a parent's summary of a child's error, which is reported itself
     }
     const Node* target = NodeAt(node, r.pointer);

@@ -1,20 +1,20 @@
 #include "validation/schema_store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include <fmt/format.h>
-
-#include "checker/config.h"
 #include "checker/cache_dir.h"
-#include "validation/embedded_schemas.h"
-#include "sources/http_fetch.h"
+#include "checker/config.h"
 #include "checker/run_settings.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
+#include "sources/http_fetch.h"
+#include "validation/embedded_schemas.h"
 
 namespace syncgate {
 namespace fs = std::filesystem;
@@ -95,12 +95,14 @@ SchemaStore::~SchemaStore() = default;
 std::string SchemaStore::EmbeddedName(std::string_view api_version, std::string_view kind) {
   const size_t slash = api_version.find('/');
   const std::string group(slash == std::string_view::npos ? "core" : api_version.substr(0, slash));
-  const std::string version(slash == std::string_view::npos ? api_version : api_version.substr(slash + 1));
+  const std::string version(slash == std::string_view::npos ? api_version
+                                                            : api_version.substr(slash + 1));
   return fmt::format("{}-{}-{}.json", ToLower(kind), group, version);
 }
 
 std::string SchemaStore::ExpandLocation(std::string_view location, std::string_view api_version,
-                                        std::string_view kind, std::string_view normalized_version) {
+                                        std::string_view kind,
+                                        std::string_view normalized_version) {
   std::string tpl = CompactTemplate(location);
   if (tpl.find("{{") == std::string::npos) {
     if (!tpl.empty() && tpl.back() != '/') tpl += '/';
@@ -131,12 +133,14 @@ std::string SchemaStore::NormalizedVersion(const std::string& location, bool url
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = versions_.find(location); it != versions_.end()) return it->second;
   std::string tpl = CompactTemplate(location);
-  if (tpl.find("{{") == std::string::npos) tpl = (fs::path(tpl) / std::string(kFolderLayout)).string();
+  if (tpl.find("{{") == std::string::npos)
+    tpl = (fs::path(tpl) / std::string(kFolderLayout)).string();
   std::string resolved = "v" + v;
   const size_t at = tpl.find("{{.NormalizedKubernetesVersion}}");
   if (at != std::string::npos) {
     const size_t slash = tpl.rfind('/', at);
-    const fs::path parent = slash == std::string::npos ? fs::path(".") : fs::path(tpl.substr(0, slash + 1));
+    const fs::path parent =
+        slash == std::string::npos ? fs::path(".") : fs::path(tpl.substr(0, slash + 1));
     const std::string prefix = "v" + v + ".";
     int best = -1;
     std::error_code ec;
@@ -144,7 +148,8 @@ std::string SchemaStore::NormalizedVersion(const std::string& location, bool url
       const std::string name = entry.path().filename().string();
       if (!StartsWith(name, prefix)) continue;
       size_t digits = prefix.size();
-      while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
+      while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits])))
+        ++digits;
       if (digits == prefix.size()) continue;
       const int patch = std::atoi(name.c_str() + prefix.size());
       if (patch > best) {
@@ -160,15 +165,16 @@ std::string SchemaStore::NormalizedVersion(const std::string& location, bool url
 SchemaLookup SchemaStore::FromLocation(const std::string& location, const std::string& api_version,
                                        const std::string& kind) {
   const bool url = IsUrl(location);
-  const std::string where = ExpandLocation(location, api_version, kind, NormalizedVersion(location, url));
+  const std::string where =
+      ExpandLocation(location, api_version, kind, NormalizedVersion(location, url));
   std::optional<std::string> text;
   if (!url) {
     text = ReadFile(where);
     if (!text && CompactTemplate(location).find("{{") == std::string::npos) {
       // A flat folder of kubeconform-named files, without the version folder.
-      const std::string flat = ExpandLocation(
-          (fs::path(location) / "{{.ResourceKind}}{{.KindSuffix}}.json").string(), api_version,
-          kind, "");
+      const std::string flat =
+          ExpandLocation((fs::path(location) / "{{.ResourceKind}}{{.KindSuffix}}.json").string(),
+                         api_version, kind, "");
       if ((text = ReadFile(flat))) return FromJsonText(*text, flat);
     }
     if (!text) return {};
@@ -181,7 +187,8 @@ SchemaLookup SchemaStore::FromLocation(const std::string& location, const std::s
   if (fs::exists(missing, ec)) return {};
   if (!options_.allow_network) return {};
   Expected<HttpResponse> got = HttpGet(where, options_.timeout_seconds);
-  if (!got) return {nullptr, where, fmt::format("cannot fetch the schema: {}", got.error().message)};
+  if (!got)
+    return {nullptr, where, fmt::format("cannot fetch the schema: {}", got.error().message)};
   fs::create_directories(options_.cache_dir, ec);
   if (got->status == 404) {
     std::ofstream(missing) << "";
@@ -204,7 +211,8 @@ SchemaLookup SchemaStore::Embedded(std::string_view file_name) {
     for (const auto& [name, text] : EmbeddedSchemas()) {
       if (name != file_name) continue;
       const std::string source = "embedded " + std::string(name);
-      Expected<std::shared_ptr<const CompiledSchema>> compiled = CompiledSchema::FromJson(text, source);
+      Expected<std::shared_ptr<const CompiledSchema>> compiled =
+          CompiledSchema::FromJson(text, source);
       entry->result = compiled ? SchemaLookup{*compiled, source, ""}
                                : SchemaLookup{nullptr, source, compiled.error().message};
     }
@@ -314,9 +322,10 @@ SchemaLookup SchemaStore::Resolve(const std::string& api_version, const std::str
 
 std::shared_ptr<SchemaStore> SharedSchemaStore(const RunScope& run) {
   return run.services.Get<SchemaStore>("schema-store", [&] {
-    return std::make_shared<SchemaStore>(SchemaStoreOptions{.kube_version = run.settings.kube_version,
-                                                            .locations = run.settings.schema_locations,
-                                                            .cache_dir = run.settings.schema_cache_dir});
+    return std::make_shared<SchemaStore>(
+        SchemaStoreOptions{.kube_version = run.settings.kube_version,
+                           .locations = run.settings.schema_locations,
+                           .cache_dir = run.settings.schema_cache_dir});
   });
 }
 

@@ -41,8 +41,9 @@ struct SchemaStoreOptions {
 
 struct SchemaLookup {
   std::shared_ptr<const CompiledSchema> schema;  // null when there is none
-  std::string source;  // "embedded application-argoproj.io-v1alpha1.json", a CRD's file:line, a path
-  std::string error;   // a schema was found but cannot be used (bad JSON, fetch failure)
+  std::string
+      source;         // "embedded application-argoproj.io-v1alpha1.json", a CRD's file:line, a path
+  std::string error;  // a schema was found but cannot be used (bad JSON, fetch failure)
 };
 
 class SchemaStore {
@@ -77,7 +78,8 @@ class SchemaStore {
  private:
   struct Entry;
   struct Crd;
-  SchemaLookup Resolve(const std::string& api_version, const std::string& kind, bool locations_only);
+  SchemaLookup Resolve(const std::string& api_version, const std::string& kind,
+                       bool locations_only);
   SchemaLookup FromLocation(const std::string& location, const std::string& api_version,
                             const std::string& kind);
   std::string NormalizedVersion(const std::string& location, bool url);
@@ -88,7 +90,7 @@ class SchemaStore {
   std::map<std::string, std::shared_ptr<Crd>> crds_;       // "group/version/Kind" → schema node
   /// Per workspace: its CRDs are registered once, and every caller waits until they are.
   std::map<const Workspace*, std::shared_ptr<std::once_flag>> scanned_;
-  std::map<std::string, std::string> versions_;            // location → resolved "vX.Y.Z"
+  std::map<std::string, std::string> versions_;  // location → resolved "vX.Y.Z"
 };
 
 /// The store of a run, shared by the schema rules through the run's services (made on first

@@ -30,8 +30,8 @@ class ApiDeprecated final : public ApiChangeRule {
     ctx.Report("/apiVersion",
                fmt::format("{} {} is deprecated since Kubernetes {} and removed in {} (target "
                            "{}); {}",
-                           change.api_version, change.kind, change.deprecated_in,
-                           change.removed_in, kube_version(), Instead(change)));
+                           change.api_version, change.kind, change.deprecated_in, change.removed_in,
+                           kube_version(), Instead(change)));
   }
 };
 

@@ -25,9 +25,9 @@ class ApiRemoved final : public ApiChangeRule {
  protected:
   void CheckChange(const ApiChange& change, RuleContext& ctx) const override {
     if (!KubeVersionAtLeast(kube_version(), change.removed_in)) return;
-    ctx.Report("/apiVersion", fmt::format("{} {} was removed in Kubernetes {} (target {}); {}",
-                                          change.api_version, change.kind, change.removed_in,
-                                          kube_version(), Instead(change)));
+    ctx.Report("/apiVersion",
+               fmt::format("{} {} was removed in Kubernetes {} (target {}); {}", change.api_version,
+                           change.kind, change.removed_in, kube_version(), Instead(change)));
   }
 };
 

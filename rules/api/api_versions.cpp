@@ -1,9 +1,9 @@
 #include "rules/api/api_versions.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "checker/run_settings.h"
 #include "validation/schema_store.h"
@@ -35,9 +35,12 @@ constexpr ApiChange kChanges[] = {
      "admissionregistration.k8s.io/v1", ""},
     {"apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", "1.16", "1.22",
      "apiextensions.k8s.io/v1", ""},
-    {"apiregistration.k8s.io/v1beta1", "APIService", "1.19", "1.22", "apiregistration.k8s.io/v1", ""},
-    {"authentication.k8s.io/v1beta1", "TokenReview", "1.19", "1.22", "authentication.k8s.io/v1", ""},
-    {"authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.19", "1.22", "authorization.k8s.io/v1", ""},
+    {"apiregistration.k8s.io/v1beta1", "APIService", "1.19", "1.22", "apiregistration.k8s.io/v1",
+     ""},
+    {"authentication.k8s.io/v1beta1", "TokenReview", "1.19", "1.22", "authentication.k8s.io/v1",
+     ""},
+    {"authorization.k8s.io/v1beta1", "SubjectAccessReview", "1.19", "1.22",
+     "authorization.k8s.io/v1", ""},
     {"authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", "1.19", "1.22",
      "authorization.k8s.io/v1", ""},
     {"authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", "1.19", "1.22",
@@ -48,11 +51,14 @@ constexpr ApiChange kChanges[] = {
     {"extensions/v1beta1", "Ingress", "1.14", "1.22", "networking.k8s.io/v1", ""},
     {"networking.k8s.io/v1beta1", "Ingress", "1.19", "1.22", "networking.k8s.io/v1", ""},
     {"networking.k8s.io/v1beta1", "IngressClass", "1.19", "1.22", "networking.k8s.io/v1", ""},
-    {"rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.17", "1.22", "rbac.authorization.k8s.io/v1", ""},
+    {"rbac.authorization.k8s.io/v1beta1", "ClusterRole", "1.17", "1.22",
+     "rbac.authorization.k8s.io/v1", ""},
     {"rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", "1.17", "1.22",
      "rbac.authorization.k8s.io/v1", ""},
-    {"rbac.authorization.k8s.io/v1beta1", "Role", "1.17", "1.22", "rbac.authorization.k8s.io/v1", ""},
-    {"rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.17", "1.22", "rbac.authorization.k8s.io/v1", ""},
+    {"rbac.authorization.k8s.io/v1beta1", "Role", "1.17", "1.22", "rbac.authorization.k8s.io/v1",
+     ""},
+    {"rbac.authorization.k8s.io/v1beta1", "RoleBinding", "1.17", "1.22",
+     "rbac.authorization.k8s.io/v1", ""},
     {"scheduling.k8s.io/v1beta1", "PriorityClass", "1.14", "1.22", "scheduling.k8s.io/v1", ""},
     {"storage.k8s.io/v1beta1", "CSIDriver", "1.19", "1.22", "storage.k8s.io/v1", ""},
     {"storage.k8s.io/v1beta1", "CSINode", "1.17", "1.22", "storage.k8s.io/v1", ""},

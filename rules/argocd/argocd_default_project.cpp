@@ -25,7 +25,8 @@ class ArgocdDefaultProject final : public Rule {
     auto app = model::ReadApplication(doc);
     if (!app) return;
     const Node* project = app->project;
-    if (project && project->IsScalar() && !project->Text().empty() && project->Text() != "default") {
+    if (project && project->IsScalar() && !project->Text().empty() &&
+        project->Text() != "default") {
       return;
     }
     ctx.Report(app->pointer + "/project",

@@ -1,7 +1,7 @@
 // argocd-floating-revision: a targetRevision that follows a branch instead of pinning a release.
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
@@ -53,7 +53,7 @@ class ArgocdFloatingRevision final : public Rule {
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     auto app = model::ReadApplication(doc);
     if (!app) return;
-    const Severity severity = ctx.production()                 ? Severity::kError
+    const Severity severity = ctx.production()                   ? Severity::kError
                               : IsDevelopment(ctx.environment()) ? Severity::kInfo
                                                                  : Severity::kWarning;
     for (const model::AppSource& source : app->sources) {
@@ -65,7 +65,8 @@ class ArgocdFloatingRevision final : public Rule {
       } else if (EqualsIgnoreCase(text, "HEAD")) {
         why = "targetRevision HEAD follows the default branch";
       } else if (!IsPinned(text)) {
-        why = fmt::format("targetRevision '{}' is a branch: it syncs whatever was pushed last", text);
+        why =
+            fmt::format("targetRevision '{}' is a branch: it syncs whatever was pushed last", text);
       } else {
         continue;
       }

@@ -1,7 +1,7 @@
 // argocd-invalid-retry: a retry backoff ArgoCD cannot use.
-#include <optional>
-
 #include <fmt/format.h>
+
+#include <optional>
 
 #include "checker/rule.h"
 #include "model/application.h"
@@ -43,7 +43,8 @@ class ArgocdInvalidRetry final : public Rule {
       if (!parsed) {
         ctx.Report(fmt::format("{}/backoff/{}", at, key),
                    fmt::format("backoff {} '{}' is not a duration (e.g. 5s, 3m); ArgoCD fails the "
-                               "retry itself", key, value->Text()));
+                               "retry itself",
+                               key, value->Text()));
       }
       (std::string_view(key) == "duration" ? duration : max_duration) = parsed;
     }
@@ -58,10 +59,11 @@ class ArgocdInvalidRetry final : public Rule {
       }
     }
     if (duration && max_duration && max_duration->count() > 0 && *max_duration < *duration) {
-      ctx.Report(at + "/backoff/maxDuration",
-                 fmt::format("maxDuration {} is shorter than duration {}: every wait is capped "
-                             "below the first one", backoff->Get("maxDuration")->Text(),
-                             backoff->Get("duration")->Text()));
+      ctx.Report(
+          at + "/backoff/maxDuration",
+          fmt::format("maxDuration {} is shorter than duration {}: every wait is capped "
+                      "below the first one",
+                      backoff->Get("maxDuration")->Text(), backoff->Get("duration")->Text()));
     }
   }
 };

@@ -1,9 +1,9 @@
 // argocd-invalid-sync-option: a syncOptions entry ArgoCD does not know (and silently ignores).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
@@ -25,18 +25,31 @@ constexpr RuleMeta kMeta{
     RuleScope::kDocument};
 
 // gitops-engine pkg/sync/common/types.go and argo-cd controller/sync.go (Argo CD 3.x).
-constexpr std::string_view kAppOptions[] = {
-    "CreateNamespace=true", "PrunePropagationPolicy=foreground",
-    "PrunePropagationPolicy=background", "PrunePropagationPolicy=orphan", "PruneLast=true",
-    "Prune=false", "Prune=confirm", "Delete=false", "Delete=confirm", "Validate=false",
-    "Validate=true", "SkipDryRunOnMissingResource=true", "ApplyOutOfSyncOnly=true",
-    "Replace=true", "Replace=false", "ServerSideApply=true", "ServerSideApply=false",
-    "ClientSideApplyMigration=false", "RespectIgnoreDifferences=true",
-    "FailOnSharedResource=true"};
+constexpr std::string_view kAppOptions[] = {"CreateNamespace=true",
+                                            "PrunePropagationPolicy=foreground",
+                                            "PrunePropagationPolicy=background",
+                                            "PrunePropagationPolicy=orphan",
+                                            "PruneLast=true",
+                                            "Prune=false",
+                                            "Prune=confirm",
+                                            "Delete=false",
+                                            "Delete=confirm",
+                                            "Validate=false",
+                                            "Validate=true",
+                                            "SkipDryRunOnMissingResource=true",
+                                            "ApplyOutOfSyncOnly=true",
+                                            "Replace=true",
+                                            "Replace=false",
+                                            "ServerSideApply=true",
+                                            "ServerSideApply=false",
+                                            "ClientSideApplyMigration=false",
+                                            "RespectIgnoreDifferences=true",
+                                            "FailOnSharedResource=true"};
 // Options a resource may carry in its argocd.argoproj.io/sync-options annotation.
 constexpr std::string_view kResourceOptions[] = {
-    "Prune=false", "Prune=confirm", "Delete=false", "Delete=confirm", "Validate=false",
-    "SkipDryRunOnMissingResource=true", "Replace=true", "Replace=false", "Force=true",
+    "Prune=false",          "Prune=confirm",         "Delete=false",
+    "Delete=confirm",       "Validate=false",        "SkipDryRunOnMissingResource=true",
+    "Replace=true",         "Replace=false",         "Force=true",
     "ServerSideApply=true", "ServerSideApply=false", "PruneLast=true"};
 
 template <size_t N>
@@ -45,8 +58,10 @@ std::string Problem(std::string_view option, const std::string_view (&known)[N],
   if (std::find(std::begin(known), std::end(known), option) != std::end(known)) return {};
   for (std::string_view candidate : known) {
     if (EqualsIgnoreCase(candidate, option)) {
-      return fmt::format("sync option '{}' does nothing: options are case-sensitive (did you "
-                         "mean '{}'?)", option, candidate);
+      return fmt::format(
+          "sync option '{}' does nothing: options are case-sensitive (did you "
+          "mean '{}'?)",
+          option, candidate);
     }
   }
   if (option == "Force=true") {

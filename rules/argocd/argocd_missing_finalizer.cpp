@@ -29,7 +29,7 @@ class ArgocdMissingFinalizer final : public Rule {
       }
     }
     const Node* metadata = doc.root().Get("metadata");
-    const Node* key = !metadata ? nullptr
+    const Node* key = !metadata    ? nullptr
                       : finalizers ? metadata->KeyNode("finalizers")
                                    : metadata->KeyNode("name");
     ctx.Report(finalizers ? "/metadata/finalizers" : "/metadata",

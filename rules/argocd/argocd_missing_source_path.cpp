@@ -1,10 +1,10 @@
 // argocd-missing-source-path: an Application pointing at a path or values file that does not
 // exist in the repository being checked.
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "checker/config.h"
 #include "checker/rule.h"
@@ -104,9 +104,9 @@ class ArgocdMissingSourcePath final : public Rule {
           continue;  // $ref sources, URLs, globs and templates are resolved elsewhere
         }
         if (!fs::is_regular_file(folder / std::string(file), ec)) {
-          ctx.Report(fmt::format("{}/helm/valueFiles/{}", source.pointer, i),
-                     fmt::format("value file '{}' does not exist in {}", file,
-                                 folder.generic_string()));
+          ctx.Report(
+              fmt::format("{}/helm/valueFiles/{}", source.pointer, i),
+              fmt::format("value file '{}' does not exist in {}", file, folder.generic_string()));
         }
       }
     }

@@ -27,23 +27,28 @@ class ArgocdProjectWildcard final : public Rule {
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     const Node* spec = doc.root().Get("spec");
     if (!spec || !spec->IsMap()) return;
-    ForEach(spec->Get("sourceRepos"), "/spec/sourceRepos", [&](const Node& item, const std::string& at) {
-      if (IsWildcard(&item)) ctx.Report(at, "sourceRepos '*' allows deploying from any repository");
-    });
-    ForEach(spec->Get("destinations"), "/spec/destinations", [&](const Node& item, const std::string& at) {
-      for (const char* key : {"server", "name", "namespace"}) {
-        if (IsWildcard(item.Get(key))) {
-          ctx.Report(at + "/" + key,
-                     fmt::format("destination {} '*' allows deploying to any {}", key,
-                                 std::string_view(key) == "namespace" ? "namespace" : "cluster"));
-        }
-      }
-    });
+    ForEach(spec->Get("sourceRepos"), "/spec/sourceRepos",
+            [&](const Node& item, const std::string& at) {
+              if (IsWildcard(&item))
+                ctx.Report(at, "sourceRepos '*' allows deploying from any repository");
+            });
+    ForEach(spec->Get("destinations"), "/spec/destinations",
+            [&](const Node& item, const std::string& at) {
+              for (const char* key : {"server", "name", "namespace"}) {
+                if (IsWildcard(item.Get(key))) {
+                  ctx.Report(
+                      at + "/" + key,
+                      fmt::format("destination {} '*' allows deploying to any {}", key,
+                                  std::string_view(key) == "namespace" ? "namespace" : "cluster"));
+                }
+              }
+            });
     ForEach(spec->Get("clusterResourceWhitelist"), "/spec/clusterResourceWhitelist",
             [&](const Node& item, const std::string& at) {
               if (IsWildcard(item.Get("kind"))) {
-                ctx.Report(at + "/kind", "clusterResourceWhitelist kind '*' allows creating any "
-                                         "cluster-scoped object");
+                ctx.Report(at + "/kind",
+                           "clusterResourceWhitelist kind '*' allows creating any "
+                           "cluster-scoped object");
               }
             });
   }

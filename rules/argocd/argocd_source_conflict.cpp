@@ -8,7 +8,8 @@ namespace {
 constexpr RuleMeta kMeta{
     "argocd-source-conflict",
     "An Application with both source and sources, or a source written as a list",
-    "When `sources` is set ArgoCD ignores `source` entirely, without a warning (akuity/kargo#4856): "
+    "When `sources` is set ArgoCD ignores `source` entirely, without a warning "
+    "(akuity/kargo#4856): "
     "whatever the singular source says (a chart path, inline values, a pinned revision) is not "
     "what gets deployed. A `source:` written as a list is dropped the same way.",
     "Keep one of them: move the singular source into the `sources` list, or remove `sources`.",

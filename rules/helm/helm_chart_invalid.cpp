@@ -1,8 +1,8 @@
 // helm-chart-invalid: a Chart.yaml that Helm refuses or misreads.
-#include <set>
-
 #include <fmt/format.h>
 #include <re2/re2.h>
+
+#include <set>
 
 #include "checker/rule.h"
 
@@ -39,16 +39,20 @@ class HelmChartInvalid final : public Rule {
     const std::string name = Required(root, "name", ctx);
     static const RE2 kName(R"([a-z0-9]([-a-z0-9_.]*[a-z0-9])?)");
     if (!name.empty() && !RE2::FullMatch(name, kName)) {
-      ctx.Report("/name", fmt::format("chart name '{}' must be lowercase letters, digits and dashes", name));
+      ctx.Report("/name",
+                 fmt::format("chart name '{}' must be lowercase letters, digits and dashes", name));
     }
     static const RE2 kSemVer(
         R"((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)");
     const std::string version = Required(root, "version", ctx);
     if (!version.empty() && !RE2::FullMatch(version, kSemVer)) {
-      ctx.Report("/version", fmt::format("version '{}' is not SemVer 2 (MAJOR.MINOR.PATCH)", version));
+      ctx.Report("/version",
+                 fmt::format("version '{}' is not SemVer 2 (MAJOR.MINOR.PATCH)", version));
     }
-    if (const Node* type = root.Get("type"); type && type->Text() != "application" && type->Text() != "library") {
-      ctx.Report("/type", fmt::format("type '{}' is neither application nor library", type->Text()));
+    if (const Node* type = root.Get("type");
+        type && type->Text() != "application" && type->Text() != "library") {
+      ctx.Report("/type",
+                 fmt::format("type '{}' is neither application nor library", type->Text()));
     }
     if (const Node* deps = root.Get("dependencies")) CheckDependencies(*deps, api, ctx);
   }
@@ -65,7 +69,8 @@ class HelmChartInvalid final : public Rule {
 
   static void CheckDependencies(const Node& deps, const std::string& api, RuleContext& ctx) {
     if (api == "v1") {
-      ctx.Report("/dependencies", "dependencies belong in requirements.yaml for apiVersion v1; use apiVersion v2");
+      ctx.Report("/dependencies",
+                 "dependencies belong in requirements.yaml for apiVersion v1; use apiVersion v2");
     }
     if (!deps.IsSeq()) {
       if (!deps.IsNull()) ctx.Report("/dependencies", "dependencies must be a list");
@@ -92,7 +97,8 @@ class HelmChartInvalid final : public Rule {
       }
       const Node* alias = dep.Get("alias");
       if (alias && !RE2::FullMatch(alias->Text(), kAlias)) {
-        ctx.Report(at + "/alias", fmt::format("alias '{}' may only hold letters, digits, _ and -", alias->Text()));
+        ctx.Report(at + "/alias",
+                   fmt::format("alias '{}' may only hold letters, digits, _ and -", alias->Text()));
       }
       const std::string effective(alias && !alias->Text().empty() ? alias->Text() : name->Text());
       if (!names.insert(effective).second) {

@@ -1,7 +1,7 @@
 // helm-dependency-missing: a chart dependency that is not vendored in charts/.
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "checker/rule.h"
 #include "model/render_model.h"
@@ -32,13 +32,16 @@ class HelmDependencyMissing final : public Rule {
          model::FindMissingDependencies(doc, dir.empty() ? "." : dir)) {
       ctx.Report(fmt::format("/dependencies/{}/name", dep.index),
                  fmt::format("dependency '{}' is not in charts/ (neither a folder nor a .tgz); "
-                             "run helm dependency build", dep.name));
+                             "run helm dependency build",
+                             dep.name));
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> MakeHelmDependencyMissing() { return std::make_unique<HelmDependencyMissing>(); }
+std::unique_ptr<Rule> MakeHelmDependencyMissing() {
+  return std::make_unique<HelmDependencyMissing>();
+}
 
 }  // namespace syncgate::rules

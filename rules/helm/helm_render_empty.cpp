@@ -31,8 +31,10 @@ class HelmRenderEmpty final : public Rule {
     for (const model::RenderOutcome& outcome : state->outcomes) {
       if (!outcome.attempted || !outcome.empty) continue;
       const model::RenderPlan& plan = state->model.plans[outcome.plan];
-      ctx.Report("", fmt::format("{} renders no objects: ArgoCD would sync nothing and prune "
-                                 "what the Application deployed before", plan.label),
+      ctx.Report("",
+                 fmt::format("{} renders no objects: ArgoCD would sync nothing and prune "
+                             "what the Application deployed before",
+                             plan.label),
                  ReportExtra{.at = plan.anchor_pos, .file = plan.anchor_file});
     }
   }

@@ -1,8 +1,8 @@
 // helm-render-failed: a chart that helm template refuses with a values set or Application.
+#include <fmt/format.h>
+
 #include <map>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "checker/rule.h"
 #include "checker/workspace.h"

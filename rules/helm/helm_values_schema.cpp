@@ -1,17 +1,17 @@
 // helm-values-schema: a values set that the chart's values.schema.json (or a subchart's) rejects.
+#include <fmt/format.h>
+#include <re2/re2.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include <fmt/format.h>
-#include <re2/re2.h>
-
-#include "validation/json_schema.h"
 #include "checker/rule.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
 #include "model/render_model.h"
 #include "model/values_text.h"
+#include "validation/json_schema.h"
 
 namespace syncgate::rules {
 namespace {
@@ -59,7 +59,8 @@ std::pair<std::string, Position> Locate(const std::vector<Layer>& layers, std::s
         const Node* parent = FindBelow(layer->root, pointer.substr(0, slash));
         const std::string key = pointer.substr(slash + 1);
         if (parent && parent->IsMap()) {
-          if (const Node* key_node = parent->Resolved().KeyNode(key)) return {layer->file, key_node->pos};
+          if (const Node* key_node = parent->Resolved().KeyNode(key))
+            return {layer->file, key_node->pos};
         }
       }
       if (node->pos.line > 0) return {layer->file, node->pos};
@@ -101,10 +102,12 @@ class HelmValuesSchema final : public Rule {
       for (const model::ValuesLayer& l : plan.layers) {
         Layer layer{l.file, l.root, {}};
         for (const auto& p : l.parameters) {
-          if (std::string pointer = model::ParameterPointer(p.name); !pointer.empty()) layer.parameters.emplace_back(pointer, p.pos);
+          if (std::string pointer = model::ParameterPointer(p.name); !pointer.empty())
+            layer.parameters.emplace_back(pointer, p.pos);
         }
         if (!l.parameters.empty()) {
-          const Document* parameters = ParseValues(model::ParametersToYaml(plan.request.parameters), keep);
+          const Document* parameters =
+              ParseValues(model::ParametersToYaml(plan.request.parameters), keep);
           layer.root = parameters ? &parameters->root() : nullptr;
         }
         layers.push_back(std::move(layer));
@@ -121,7 +124,10 @@ class HelmValuesSchema final : public Rule {
         for (const std::string& key : SubchartKeys(*plan.chart, *sub, merged->root())) {
           const std::vector<Layer> sub_layers = SubchartLayers(*sub, key, layers);
           const Document* sub_merged = ParseValues(MergeLayers(sub_layers), keep);
-          if (sub_merged) found[index] = Collect(*schema, sub_merged->root(), sub_layers, plan, sub->name, problems) || found[index];
+          if (sub_merged)
+            found[index] =
+                Collect(*schema, sub_merged->root(), sub_layers, plan, sub->name, problems) ||
+                found[index];
         }
       }
     }
@@ -130,12 +136,14 @@ class HelmValuesSchema final : public Rule {
     for (const model::RenderOutcome& outcome : state->outcomes) {
       const model::RenderPlan& plan = state->model.plans[outcome.plan];
       // Without a schema of its own the chart's refusal stays with helm-render-failed.
-      if (found[outcome.plan] || plan.chart->schema_file.empty() || outcome.status != model::RenderStatus::kFailed ||
+      if (found[outcome.plan] || plan.chart->schema_file.empty() ||
+          outcome.status != model::RenderStatus::kFailed ||
           outcome.reason.find("don't meet the specifications of the schema") == std::string::npos) {
         continue;
       }
-      ctx.Report("", fmt::format("helm refuses the values of {} against the schema: {}", plan.label,
-                                 Collapse(outcome.reason)),
+      ctx.Report("",
+                 fmt::format("helm refuses the values of {} against the schema: {}", plan.label,
+                             Collapse(outcome.reason)),
                  ReportExtra{.at = plan.anchor_pos, .file = plan.anchor_file});
     }
     for (const auto& [key, p] : problems) {
@@ -153,28 +161,32 @@ class HelmValuesSchema final : public Rule {
                                            const std::vector<Layer>& parent_layers) {
     std::vector<Layer> layers;
     if (sub.values && !sub.values->documents.empty()) {
-      layers.push_back({sub.values->input.display_path, &sub.values->documents.front()->root(), {}});
+      layers.push_back(
+          {sub.values->input.display_path, &sub.values->documents.front()->root(), {}});
     }
     const std::string prefix = JoinPointer("", key);
     for (const Layer& parent : parent_layers) {
       Layer scoped{parent.file, parent.root ? FindBelow(parent.root, prefix) : nullptr, {}};
       for (const auto& [pointer, pos] : parent.parameters) {
-        if (StartsWith(pointer, prefix + "/")) scoped.parameters.emplace_back(pointer.substr(prefix.size()), pos);
+        if (StartsWith(pointer, prefix + "/"))
+          scoped.parameters.emplace_back(pointer.substr(prefix.size()), pos);
       }
       layers.push_back(std::move(scoped));
     }
     return layers;
   }
 
-  static std::shared_ptr<const CompiledSchema> LoadSchema(const model::ChartInfo& chart, RuleContext& ctx) {
+  static std::shared_ptr<const CompiledSchema> LoadSchema(const model::ChartInfo& chart,
+                                                          RuleContext& ctx) {
     const std::string display = (chart.root == "." ? "" : chart.root + "/") + "values.schema.json";
     std::ifstream in(chart.schema_file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
     auto compiled = CompiledSchema::FromJson(text.str(), display);
     if (!compiled) {
-      ctx.Report("", fmt::format("{} cannot be used: {}; helm refuses every render of this chart",
-                                 display, compiled.error().message),
+      ctx.Report("",
+                 fmt::format("{} cannot be used: {}; helm refuses every render of this chart",
+                             display, compiled.error().message),
                  ReportExtra{.at = {1, 1}, .file = display});
       return nullptr;
     }
@@ -191,7 +203,8 @@ class HelmValuesSchema final : public Rule {
     return out;
   }
 
-  static const Document* ParseValues(std::string text, std::vector<std::unique_ptr<Document>>& keep) {
+  static const Document* ParseValues(std::string text,
+                                     std::vector<std::unique_ptr<Document>>& keep) {
     LoadResult loaded = LoadYaml(SourceFile::FromText("(values)", std::move(text)));
     if (loaded.error || loaded.documents.empty()) return nullptr;
     keep.push_back(std::move(loaded.documents.front()));
@@ -216,8 +229,8 @@ class HelmValuesSchema final : public Rule {
   /// The keys under which the parent passes values to `sub`: its aliases in Chart.yaml, or its
   /// name; a dependency whose `condition` is false in the merged values is not rendered and not
   /// validated.
-  static std::vector<std::string> SubchartKeys(const model::ChartInfo& parent, const model::ChartInfo& sub,
-                                               const Node& merged) {
+  static std::vector<std::string> SubchartKeys(const model::ChartInfo& parent,
+                                               const model::ChartInfo& sub, const Node& merged) {
     std::vector<std::string> keys;
     const Node* deps = parent.chart_doc ? parent.chart_doc->root().Get("dependencies") : nullptr;
     bool listed = false;
@@ -228,19 +241,22 @@ class HelmValuesSchema final : public Rule {
         const Node* alias = dep->Get("alias");
         const std::string key = alias && alias->IsScalar() ? std::string(alias->Text()) : sub.name;
         if (const Node* condition = dep->Get("condition"); condition && condition->IsScalar()) {
-          const Node* flag = FindBelow(&merged, model::ParameterPointer(std::string(Split(condition->Text(), ',').front())));
+          const Node* flag = FindBelow(
+              &merged, model::ParameterPointer(std::string(Split(condition->Text(), ',').front())));
           if (flag && flag->IsScalar() && flag->Text() == "false") continue;
         }
         keys.push_back(key);
       }
     }
-    if (!listed) keys.push_back(sub.name);  // an unlisted chart in charts/ is rendered under its name
+    if (!listed)
+      keys.push_back(sub.name);  // an unlisted chart in charts/ is rendered under its name
     return keys;
   }
 
   /// Adds the schema errors of one merged values tree to `problems`; whether there were any.
-  static bool Collect(const CompiledSchema& schema, const Node& merged, const std::vector<Layer>& layers,
-                      const model::RenderPlan& plan, const std::string& subchart,
+  static bool Collect(const CompiledSchema& schema, const Node& merged,
+                      const std::vector<Layer>& layers, const model::RenderPlan& plan,
+                      const std::string& subchart,
                       std::map<std::tuple<std::string, int, int, std::string>, Problem>& problems) {
     const std::vector<SchemaError> errors = schema.Validate(merged);
     for (const SchemaError& e : errors) {
@@ -254,7 +270,8 @@ class HelmValuesSchema final : public Rule {
       if (!subchart.empty()) message = fmt::format("subchart {}: {}", subchart, message);
       Problem& p = problems[{file, at.line, at.column, message}];
       if (p.sets.empty()) p = Problem{file, at, message, {}};
-      if (std::find(p.sets.begin(), p.sets.end(), plan.label) == p.sets.end()) p.sets.push_back(plan.label);
+      if (std::find(p.sets.begin(), p.sets.end(), plan.label) == p.sets.end())
+        p.sets.push_back(plan.label);
     }
     return !errors.empty();
   }
@@ -263,7 +280,8 @@ class HelmValuesSchema final : public Rule {
   static std::string DottedPath(std::string_view pointer) {
     std::string out;
     for (std::string_view token : Split(pointer.substr(1), '/')) {
-      const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos;
+      const bool index =
+          !token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos;
       out += index ? fmt::format("[{}]", token) : (out.empty() ? "" : ".") + std::string(token);
     }
     return out;

@@ -40,7 +40,8 @@ class IngressBackendMissing final : public Rule {
         if (node.kind != NodeKind::kMapping) return true;
         const Node* backend = node.Get("backend");
         const Node* fallback = node.Get("defaultBackend");
-        for (const auto& [b, key] : {std::pair{backend, "backend"}, std::pair{fallback, "defaultBackend"}}) {
+        for (const auto& [b, key] :
+             {std::pair{backend, "backend"}, std::pair{fallback, "defaultBackend"}}) {
           if (b && b->IsMap()) Check(doc, *b, at + "/" + key, services, ctx);
         }
         return true;
@@ -69,8 +70,9 @@ class IngressBackendMissing final : public Rule {
       if (s->object().name == name->Text() && SameNamespace(ingress, *s)) service = s;
     }
     if (!service) {
-      ctx.ReportIn(ingress, name_at,
-                   fmt::format("backend Service '{}' is not among the checked objects", name->Text()));
+      ctx.ReportIn(
+          ingress, name_at,
+          fmt::format("backend Service '{}' is not among the checked objects", name->Text()));
       return;
     }
     if (!port || !port->IsScalar()) return;

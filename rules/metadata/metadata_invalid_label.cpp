@@ -1,7 +1,6 @@
 // metadata-invalid-label: a label key or value the API server rejects.
-#include <re2/re2.h>
-
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
@@ -27,9 +26,9 @@ class MetadataInvalidLabel final : public Rule {
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     // The object's labels and the pod template's (Deployments, StatefulSets, Jobs...).
-    for (const char* pointer : {"/metadata/labels", "/spec/template/metadata/labels",
-                                "/spec/jobTemplate/spec/template/metadata/labels",
-                                "/spec/selector/matchLabels"}) {
+    for (const char* pointer :
+         {"/metadata/labels", "/spec/template/metadata/labels",
+          "/spec/jobTemplate/spec/template/metadata/labels", "/spec/selector/matchLabels"}) {
       const Node* labels = doc.Find(pointer);
       if (!labels || !labels->IsMap()) continue;
       for (const MapEntry& e : labels->Resolved().entries) {
@@ -57,12 +56,15 @@ class MetadataInvalidLabel final : public Rule {
       const std::string_view prefix = key.substr(0, slash);
       name = key.substr(slash + 1);
       if (prefix.empty() || prefix.size() > 253 || !RE2::FullMatch(prefix, subdomain_)) {
-        return fmt::format("the prefix '{}' must be a DNS subdomain (lower case, digits, '-', "
-                           "'.', at most 253 characters)", prefix);
+        return fmt::format(
+            "the prefix '{}' must be a DNS subdomain (lower case, digits, '-', "
+            "'.', at most 253 characters)",
+            prefix);
       }
     }
     if (name.empty()) return "the name part is empty";
-    if (name.size() > 63) return fmt::format("the name part has {} characters, at most 63", name.size());
+    if (name.size() > 63)
+      return fmt::format("the name part has {} characters, at most 63", name.size());
     if (!RE2::FullMatch(name, name_)) {
       return "the name part must be letters, digits, '-', '_' and '.', starting and ending with "
              "a letter or digit";
@@ -85,6 +87,8 @@ class MetadataInvalidLabel final : public Rule {
 
 }  // namespace
 
-std::unique_ptr<Rule> MakeMetadataInvalidLabel() { return std::make_unique<MetadataInvalidLabel>(); }
+std::unique_ptr<Rule> MakeMetadataInvalidLabel() {
+  return std::make_unique<MetadataInvalidLabel>();
+}
 
 }  // namespace syncgate::rules

@@ -1,7 +1,6 @@
 // metadata-invalid-name: a metadata.name the API server rejects for its kind.
-#include <re2/re2.h>
-
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
@@ -45,8 +44,8 @@ class MetadataInvalidName final : public Rule {
     if (text.find("{{") != std::string_view::npos) return;  // a template placeholder
     const std::string problem = Problem(KindOf(doc.object().kind), text);
     if (!problem.empty()) {
-      ctx.Report("/metadata/name", fmt::format("'{}' is not a valid {} name: {}", text,
-                                               doc.object().kind, problem));
+      ctx.Report("/metadata/name",
+                 fmt::format("'{}' is not a valid {} name: {}", text, doc.object().kind, problem));
     }
   }
 

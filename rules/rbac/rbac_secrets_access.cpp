@@ -27,8 +27,8 @@ class RbacSecretsAccess final : public Rule {
     ForEachPolicyRule(doc, [&](const Node& rule, const std::string& pointer) {
       if (!ListHas(rule, "resources", "secrets")) return;
       if (!ListHas(rule, "apiGroups", "") && !ListHas(rule, "apiGroups", "*")) return;
-      if (const Node* names = rule.Get("resourceNames"); names && names->IsSeq() &&
-                                                          !names->Resolved().items.empty()) {
+      if (const Node* names = rule.Get("resourceNames");
+          names && names->IsSeq() && !names->Resolved().items.empty()) {
         return;  // limited to named Secrets
       }
       for (const char* verb : {"get", "list", "watch", "*"}) {

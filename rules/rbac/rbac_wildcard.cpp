@@ -29,7 +29,8 @@ class RbacWildcard final : public Rule {
         if (ListHas(rule, key, "*")) {
           ctx.Report(pointer + "/" + key,
                      fmt::format("{} '*' grants every {} of the matched API groups, present and "
-                                 "future", key, std::string_view(key) == "verbs" ? "verb" : "resource"),
+                                 "future",
+                                 key, std::string_view(key) == "verbs" ? "verb" : "resource"),
                      {.severity = ListHas(rule, "verbs", "*") && ListHas(rule, "resources", "*")
                                       ? Severity::kError
                                       : Severity::kWarning});

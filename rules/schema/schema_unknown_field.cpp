@@ -30,8 +30,7 @@ class SchemaUnknownField final : public SchemaRule {
       if (e.kind != SchemaErrorKind::kUnknownField) continue;
       const size_t slash = e.pointer.rfind('/');
       const std::string where = DisplayPath(doc, e.pointer.substr(0, slash));
-      ctx.Report(e.pointer,
-                 where.empty() ? e.message : fmt::format("{} in {}", e.message, where),
+      ctx.Report(e.pointer, where.empty() ? e.message : fmt::format("{} in {}", e.message, where),
                  ReportExtra{.anchor = Anchor::kKey});
     }
   }

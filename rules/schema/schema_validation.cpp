@@ -1,8 +1,8 @@
 #include "rules/schema/schema_validation.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "checker/config.h"
 #include "checker/text_util.h"

@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "validation/json_schema.h"
 #include "checker/rule.h"
+#include "validation/json_schema.h"
 #include "validation/schema_store.h"
 
 namespace syncgate::rules {

@@ -29,14 +29,19 @@ class SchemaViolation final : public SchemaRule {
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     const SchemaCheck& check = Validate(doc, ctx);
     switch (check.outcome) {
-      case SchemaOutcome::kNotApplicable: return;
-      case SchemaOutcome::kMissing: ctx.Count("schema-missing"); return;
+      case SchemaOutcome::kNotApplicable:
+        return;
+      case SchemaOutcome::kMissing:
+        ctx.Count("schema-missing");
+        return;
       case SchemaOutcome::kUnusable:
         ctx.Count("schema-unusable");
         ctx.Report("", fmt::format("{} was not validated: the schema from {} cannot be used: {}",
                                    check.what, check.source, check.error));
         return;
-      case SchemaOutcome::kValidated: ctx.Count("schema-validated"); break;
+      case SchemaOutcome::kValidated:
+        ctx.Count("schema-validated");
+        break;
     }
     for (const SchemaError& e : check.errors) {
       if (e.kind != SchemaErrorKind::kViolation) continue;

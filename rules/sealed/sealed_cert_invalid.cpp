@@ -1,13 +1,13 @@
 // sealed-cert-invalid: a controller certificate that cannot (or soon cannot) be sealed with.
+#include <fmt/format.h>
+
 #include <ctime>
 #include <filesystem>
 
-#include <fmt/format.h>
-
 #include "checker/rule.h"
-#include "rules/sealed/sealed_value_rule.h"
 #include "checker/workspace.h"
 #include "model/sealed_secret.h"
+#include "rules/sealed/sealed_value_rule.h"
 
 namespace syncgate::rules {
 namespace {
@@ -47,7 +47,8 @@ class SealedCertInvalid final : public SealingRule {
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
     for (const auto& source : setup().cert_sources()) {
       bool in_set = false;
-      for (const auto& file : workspace.files()) in_set |= SameFile(source.resolved, file->input.fs_path);
+      for (const auto& file : workspace.files())
+        in_set |= SameFile(source.resolved, file->input.fs_path);
       if (in_set) continue;
       for (const auto& cert : setup().keyring().certificates()) {
         if (cert.source != source.resolved) continue;
@@ -75,11 +76,11 @@ class SealedCertInvalid final : public SealingRule {
   }
   static int LineOfCertificate(const SourceFile& source, int nth) {
     for (int line = 1; line <= source.line_count(); ++line) {
-      if (source.Line(line).find("BEGIN CERTIFICATE") != std::string_view::npos && nth-- == 0) return line;
+      if (source.Line(line).find("BEGIN CERTIFICATE") != std::string_view::npos && nth-- == 0)
+        return line;
     }
     return 1;
   }
-
 };
 
 }  // namespace

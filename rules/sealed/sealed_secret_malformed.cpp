@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
-#include "rules/sealed/sealed_value_rule.h"
 #include "checker/workspace.h"
 #include "model/sealed_secret.h"
+#include "rules/sealed/sealed_value_rule.h"
 
 namespace syncgate::rules {
 namespace {
@@ -36,12 +36,14 @@ class SealedSecretMalformed final : public SealingRule {
         ctx.ReportIn(doc, doc.Find("/metadata/name") ? "/metadata/name" : "/metadata",
                      fmt::format("a {} SealedSecret needs a namespace: none in its metadata, no "
                                  "Application in the checked set deploys this file, and no "
-                                 "--namespace was given", sealing::ScopeName(sealed.scope)));
+                                 "--namespace was given",
+                                 sealing::ScopeName(sealed.scope)));
       }
       for (const model::SealedItem& item : sealed.items) {
         const auto result = sealing::CheckStructure(item.value->Text(), setup().keyring());
         if (result.status == sealing::StructureStatus::kMalformed) {
-          ctx.ReportIn(doc, item.pointer, fmt::format("encryptedData '{}': {}", item.key, result.reason));
+          ctx.ReportIn(doc, item.pointer,
+                       fmt::format("encryptedData '{}': {}", item.key, result.reason));
         }
       }
     });
@@ -50,6 +52,8 @@ class SealedSecretMalformed final : public SealingRule {
 
 }  // namespace
 
-std::unique_ptr<Rule> MakeSealedSecretMalformed() { return std::make_unique<SealedSecretMalformed>(); }
+std::unique_ptr<Rule> MakeSealedSecretMalformed() {
+  return std::make_unique<SealedSecretMalformed>();
+}
 
 }  // namespace syncgate::rules

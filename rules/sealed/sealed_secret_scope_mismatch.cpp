@@ -29,14 +29,15 @@ class SealedSecretScopeMismatch final : public SealedValueRule {
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
     ForEachVerdict(workspace, [&](const Document& doc, const SealedValueContext& v) {
       if (v.verdict.status != sealing::UnsealStatus::kWrongLabel) return;
-      const std::string sealed_for =
-          !v.verdict.sealed_label ? "another namespace, name or scope"
-          : v.verdict.sealed_label->empty() ? "cluster-wide scope"
-                                            : fmt::format("'{}'", *v.verdict.sealed_label);
-      ctx.ReportIn(doc, v.item.pointer,
-                   fmt::format("encryptedData '{}' was sealed for {}, but this {} SealedSecret "
-                               "unseals it as '{}': the controller will not decrypt it",
-                               v.item.key, sealed_for, sealing::ScopeName(v.sealed.scope), v.label));
+      const std::string sealed_for = !v.verdict.sealed_label ? "another namespace, name or scope"
+                                     : v.verdict.sealed_label->empty()
+                                         ? "cluster-wide scope"
+                                         : fmt::format("'{}'", *v.verdict.sealed_label);
+      ctx.ReportIn(
+          doc, v.item.pointer,
+          fmt::format("encryptedData '{}' was sealed for {}, but this {} SealedSecret "
+                      "unseals it as '{}': the controller will not decrypt it",
+                      v.item.key, sealed_for, sealing::ScopeName(v.sealed.scope), v.label));
     });
   }
 };

@@ -28,8 +28,9 @@ class SealedSecretUndecryptable final : public SealedValueRule {
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
     ForEachVerdict(workspace, [&](const Document& doc, const SealedValueContext& v) {
       if (v.verdict.status != sealing::UnsealStatus::kUndecryptable) return;
-      ctx.ReportIn(doc, v.item.pointer, fmt::format("encryptedData '{}' does not decrypt: {}",
-                                                    v.item.key, v.verdict.reason));
+      ctx.ReportIn(
+          doc, v.item.pointer,
+          fmt::format("encryptedData '{}' does not decrypt: {}", v.item.key, v.verdict.reason));
     });
   }
 };

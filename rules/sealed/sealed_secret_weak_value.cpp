@@ -26,14 +26,17 @@ class SealedSecretWeakValue final : public SealedValueRule {
   void CheckWorkspace(const Workspace& workspace, RuleContext& ctx) const override {
     ForEachVerdict(workspace, [&](const Document& doc, const SealedValueContext& v) {
       if (!v.verdict.weak) return;
-      ctx.ReportIn(doc, v.item.pointer, fmt::format("encryptedData '{}' decrypts to {}",
-                                                    v.item.key, v.verdict.weak_reason));
+      ctx.ReportIn(
+          doc, v.item.pointer,
+          fmt::format("encryptedData '{}' decrypts to {}", v.item.key, v.verdict.weak_reason));
     });
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> MakeSealedSecretWeakValue() { return std::make_unique<SealedSecretWeakValue>(); }
+std::unique_ptr<Rule> MakeSealedSecretWeakValue() {
+  return std::make_unique<SealedSecretWeakValue>();
+}
 
 }  // namespace syncgate::rules

@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include "checker/rule.h"
-#include "rules/sealed/sealed_value_rule.h"
 #include "model/sealed_secret.h"
+#include "rules/sealed/sealed_value_rule.h"
 
 namespace syncgate::rules {
 namespace {
@@ -38,6 +38,8 @@ class SealedSecretWrongKey final : public SealingRule {
 
 }  // namespace
 
-std::unique_ptr<Rule> MakeSealedSecretWrongKey() { return std::make_unique<SealedSecretWrongKey>(); }
+std::unique_ptr<Rule> MakeSealedSecretWrongKey() {
+  return std::make_unique<SealedSecretWrongKey>();
+}
 
 }  // namespace syncgate::rules

@@ -22,10 +22,11 @@ constexpr RuleMeta kMeta{
 std::string Message(const secrets::PlaintextSecret& secret) {
   std::string keys;
   for (const std::string& key : secret.keys) keys += (keys.empty() ? "" : ", ") + key;
-  return fmt::format("Secret{} has {} plaintext value{} ({}) committed to the repository; "
-                     "base64 is not encryption: commit a SealedSecret instead",
-                     secret.name.empty() ? "" : " '" + secret.name + "'", secret.keys.size(),
-                     secret.keys.size() == 1 ? "" : "s", keys);
+  return fmt::format(
+      "Secret{} has {} plaintext value{} ({}) committed to the repository; "
+      "base64 is not encryption: commit a SealedSecret instead",
+      secret.name.empty() ? "" : " '" + secret.name + "'", secret.keys.size(),
+      secret.keys.size() == 1 ? "" : "s", keys);
 }
 
 class SecretK8sPlaintext final : public Rule {

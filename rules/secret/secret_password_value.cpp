@@ -1,4 +1,5 @@
-// secret-password-value: a literal value under a secret-like key (password, secret, token, apiKey, credentials).
+// secret-password-value: a literal value under a secret-like key (password, secret, token, apiKey,
+// credentials).
 #include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {

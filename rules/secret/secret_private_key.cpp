@@ -1,4 +1,5 @@
-// secret-private-key: a PEM private key (RSA, EC, OpenSSH, PKCS#8, PGP), also base64-wrapped or as client-key-data.
+// secret-private-key: a PEM private key (RSA, EC, OpenSSH, PKCS#8, PGP), also base64-wrapped or as
+// client-key-data.
 #include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {

@@ -1,12 +1,12 @@
 #include "rules/secret/secret_scanner.h"
 
+#include <re2/re2.h>
+#include <re2/set.h>
+
 #include <array>
 #include <bitset>
 #include <cmath>
 #include <memory>
-
-#include <re2/re2.h>
-#include <re2/set.h>
 
 #include "checker/text_util.h"
 
@@ -43,8 +43,8 @@ constexpr Pattern kPatterns[] = {
     {SecretKind::kPrivateKey, "private key",
      R"((-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----))",
      "Y-", Verify::kPemBody},
-    {SecretKind::kPrivateKey, "base64-encoded private key", R"((LS0tLS1CRUdJTi[A-Za-z0-9+/=]{40,}))",
-     "0t", Verify::kBase64Pem},
+    {SecretKind::kPrivateKey, "base64-encoded private key",
+     R"((LS0tLS1CRUdJTi[A-Za-z0-9+/=]{40,}))", "0t", Verify::kBase64Pem},
     {SecretKind::kToken, "AWS access key id",
      R"(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b)", "3T KI SI BI CC",
      Verify::kNotExample},
@@ -94,7 +94,8 @@ const Compiled& Patterns() {
       if (c.set->Add(p.regex, &error) < 0) std::abort();  // our own patterns: a bug, not input
       c.each.push_back(std::make_unique<RE2>(p.regex, options));
       for (std::string_view gram : Split(p.bigrams, ' ')) {
-        c.bigrams.set(static_cast<unsigned char>(gram[0]) << 8 | static_cast<unsigned char>(gram[1]));
+        c.bigrams.set(static_cast<unsigned char>(gram[0]) << 8 |
+                      static_cast<unsigned char>(gram[1]));
       }
     }
     if (!c.set->Compile()) std::abort();
@@ -105,7 +106,8 @@ const Compiled& Patterns() {
 
 bool MayMatch(const Compiled& c, std::string_view text) {
   for (size_t i = 1; i < text.size(); ++i) {
-    if (c.bigrams[static_cast<unsigned char>(text[i - 1]) << 8 | static_cast<unsigned char>(text[i])]) {
+    if (c.bigrams[static_cast<unsigned char>(text[i - 1]) << 8 |
+                  static_cast<unsigned char>(text[i])]) {
       return true;
     }
   }
@@ -146,13 +148,16 @@ bool HasPemBody(std::string_view text, size_t begin) {
 bool Verified(const Pattern& p, std::string_view text, size_t begin, std::string_view secret,
               std::string& decoded) {
   switch (p.verify) {
-    case Verify::kNone: return true;
-    case Verify::kPemBody: return HasPemBody(text, begin);
+    case Verify::kNone:
+      return true;
+    case Verify::kPemBody:
+      return HasPemBody(text, begin);
     case Verify::kBase64Pem: {
       std::optional<std::string> pem = DecodeBase64(secret);
       return pem && pem->find("PRIVATE KEY-----") != std::string::npos && HasPemBody(*pem, 0);
     }
-    case Verify::kNotExample: return !EndsWith(secret, "EXAMPLE");
+    case Verify::kNotExample:
+      return !EndsWith(secret, "EXAMPLE");
     case Verify::kUrlPassword:
       return !IsPlaceholder(secret) && secret.find('$') == std::string_view::npos &&
              secret.find('{') == std::string_view::npos && secret.size() >= 3;
@@ -162,7 +167,8 @@ bool Verified(const Pattern& p, std::string_view text, size_t begin, std::string
       decoded = auth->substr(auth->find(':') + 1);
       return !decoded.empty() && !IsPlaceholder(decoded);
     }
-    case Verify::kUnsealShape: return HasUnsealShape(secret);
+    case Verify::kUnsealShape:
+      return HasUnsealShape(secret);
   }
   return false;
 }
@@ -181,7 +187,8 @@ void MatchPatterns(std::string_view text, std::vector<ValueHit>& out) {
     std::array<re2::StringPiece, 2> groups;
     while (start < text.size() &&
            re.Match(text, start, text.size(), RE2::UNANCHORED, groups.data(), 2)) {
-      const size_t whole_end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
+      const size_t whole_end =
+          static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
       start = std::max(whole_end, start + 1);
       if (groups[1].data() == nullptr) continue;
       const size_t offset = static_cast<size_t>(groups[1].data() - text.data());
@@ -235,8 +242,8 @@ void CheckKeyContext(std::string_view context, std::string_view key, std::string
   if (value.empty() || Overlaps(out, offset, value.size())) return;
   // Shapes first (cheap), context only for values of the right shape.
   if (HasUnsealShape(value) &&
-      ContainsAny(NormalizeKey(context), {"unseal", "recovery", "shamir", "keyshare", "keysb64",
-                                          "keyshex"})) {
+      ContainsAny(NormalizeKey(context),
+                  {"unseal", "recovery", "shamir", "keyshare", "keysb64", "keyshex"})) {
     out.push_back({SecretKind::kVaultUnsealKey, "Vault unseal key", offset, value.size()});
     return;
   }
@@ -245,7 +252,8 @@ void CheckKeyContext(std::string_view context, std::string_view key, std::string
     bool alnum = true;
     for (char c : value.substr(2)) alnum &= std::isalnum(static_cast<unsigned char>(c)) != 0;
     if (alnum && ShannonEntropy(value.substr(2)) >= 3.5) {
-      out.push_back({SecretKind::kVaultToken, "Vault token (legacy s. form)", offset, value.size()});
+      out.push_back(
+          {SecretKind::kVaultToken, "Vault token (legacy s. form)", offset, value.size()});
       return;
     }
   }
@@ -264,19 +272,26 @@ void CheckKeyContext(std::string_view context, std::string_view key, std::string
     return;
   }
   // A reference by name ("db-password", "admin.token") says where a secret is, not what it is.
-  if (ContainsAny(value, {"password", "secret", "token", "passwd", "credential", "key", "auth",
-                          "pass"}) &&
-      value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string_view::npos) {
+  if (ContainsAny(value,
+                  {"password", "secret", "token", "passwd", "credential", "key", "auth", "pass"}) &&
+      value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") ==
+          std::string_view::npos) {
     return;
   }
   // `envFromSecret: grafana-env`, `tlsSecret: web-tls`: a key ending in "secret" holding a
   // Kubernetes object name names the Secret; generated secrets are not lower-case-dash words.
-  if (EndsWith(NormalizeKey(key), "secret") && value.find_first_of("-.") != std::string_view::npos &&
+  if (EndsWith(NormalizeKey(key), "secret") &&
+      value.find_first_of("-.") != std::string_view::npos &&
       value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") == std::string_view::npos) {
     return;
   }
   const bool weak = value.size() < 10 || ShannonEntropy(value) < 3.0;
-  out.push_back({SecretKind::kPasswordValue, "literal value", offset, value.size(), {}, weak,
+  out.push_back({SecretKind::kPasswordValue,
+                 "literal value",
+                 offset,
+                 value.size(),
+                 {},
+                 weak,
                  std::string(key)});
 }
 
@@ -308,44 +323,72 @@ bool IsSecretKey(std::string_view key) {
   const std::string k = NormalizeKey(key);
   if (k.empty()) return false;
   const bool secretish =
-      ContainsAny(k, {"password", "passwd", "passwort", "pwd", "secret", "token", "apikey",
-                      "accesskey", "privatekey", "credential", "passphrase", "authkey",
-                      "connectionstring", "encryptionkey", "signingkey", "masterkey", "erlangcookie"}) ||
+      ContainsAny(
+          k, {"password", "passwd", "passwort", "pwd", "secret", "token", "apikey", "accesskey",
+              "privatekey", "credential", "passphrase", "authkey", "connectionstring",
+              "encryptionkey", "signingkey", "masterkey", "erlangcookie"}) ||
       EndsWith(k, "pass");
   if (!secretish) return false;
   // References to a secret, and settings about secrets, are not secrets.
   if (ContainsAny(k, {"existing", "secretname", "secretref", "keyref", "secretstore", "checksum",
                       "annotation", "policy", "generat", "rotation", "secretsmanager",
-                      "secretprovider", "tokenreview", "passwordkey", "tokenkey", "userkey", "fromsecret",
-                      "secretkeyname"})) {
+                      "secretprovider", "tokenreview", "passwordkey", "tokenkey", "userkey",
+                      "fromsecret", "secretkeyname"})) {
     return false;
   }
-  for (std::string_view suffix :
-       {"name", "names", "ref", "refs", "file", "files", "path", "dir", "enabled", "enable",
-        "length", "ttl", "period", "type", "mode", "template", "url", "uri", "endpoint",
-        "audience", "audiences", "issuer", "expiry", "expiration", "lifetime", "format", "header",
-        "prefix", "suffix", "version", "provider", "location", "source", "secrets", "tokens",
-        "count", "size", "regex", "pattern", "field", "property", "mount", "volume", "env",
-        "envvar", "selector", "labels", "required", "store", "manager", "backend", "class",
-        "kind", "description", "help", "hint", "message", "id" /* passwordId, tokenId */,
-        "hash", "seconds", "minutes", "hours", "days", "duration", "timeout", "interval", "ms",
-        "validity", "cache", "limit"}) {
+  for (std::string_view suffix : {"name",      "names",
+                                  "ref",       "refs",
+                                  "file",      "files",
+                                  "path",      "dir",
+                                  "enabled",   "enable",
+                                  "length",    "ttl",
+                                  "period",    "type",
+                                  "mode",      "template",
+                                  "url",       "uri",
+                                  "endpoint",  "audience",
+                                  "audiences", "issuer",
+                                  "expiry",    "expiration",
+                                  "lifetime",  "format",
+                                  "header",    "prefix",
+                                  "suffix",    "version",
+                                  "provider",  "location",
+                                  "source",    "secrets",
+                                  "tokens",    "count",
+                                  "size",      "regex",
+                                  "pattern",   "field",
+                                  "property",  "mount",
+                                  "volume",    "env",
+                                  "envvar",    "selector",
+                                  "labels",    "required",
+                                  "store",     "manager",
+                                  "backend",   "class",
+                                  "kind",      "description",
+                                  "help",      "hint",
+                                  "message",   "id" /* passwordId, tokenId */,
+                                  "hash",      "seconds",
+                                  "minutes",   "hours",
+                                  "days",      "duration",
+                                  "timeout",   "interval",
+                                  "ms",        "validity",
+                                  "cache",     "limit"}) {
     if (EndsWith(k, suffix) && k != "secretid") return false;
   }
   // The first word of the key: `useExistingSecret`, `create_token`, `enablePassword`.
   std::string first;
   for (size_t i = 0; i < key.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(key[i]);
-    if (!std::isalnum(c) || (i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(key[i - 1])))) {
+    if (!std::isalnum(c) ||
+        (i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(key[i - 1])))) {
       if (!first.empty()) break;
       continue;
     }
     first += static_cast<char>(std::tolower(c));
   }
-  for (std::string_view word : {"existing", "use", "create", "auto", "generate", "generated",
-                                "require", "required", "allow", "show", "skip", "enable",
-                                "enabled", "disable", "rotate", "mount", "min", "max", "num",
-                                "is", "has", "no", "check", "validate", "verify"}) {
+  for (std::string_view word :
+       {"existing", "use",   "create",   "auto",  "generate", "generated", "require",
+        "required", "allow", "show",     "skip",  "enable",   "enabled",   "disable",
+        "rotate",   "mount", "min",      "max",   "num",      "is",        "has",
+        "no",       "check", "validate", "verify"}) {
     if (first == word && k.size() > first.size()) return false;
   }
   return true;
@@ -357,40 +400,45 @@ bool IsPlaceholder(std::string_view raw) {
   if (ContainsAny(v, {"{{", "${", "$(", "#{", "%{", "[[", "((", "}}"})) return true;  // templates
   if (v.front() == '$') return true;  // $VAR, and bcrypt/crypt hashes ($2a$...)
   if ((v.front() == '<' && v.back() == '>') || (v.front() == '[' && v.back() == ']')) return true;
-  if (v.size() > 2 && ((v.front() == '%' && v.back() == '%') || (v.front() == '@' && v.back() == '@'))) {
+  if (v.size() > 2 &&
+      ((v.front() == '%' && v.back() == '%') || (v.front() == '@' && v.back() == '@'))) {
     return true;
   }
   if (v.front() == '/' || StartsWith(v, "./") || StartsWith(v, "~/")) return true;  // a file
   const std::string lower = ToLower(v);
-  for (std::string_view prefix : {"enc[", "vault:", "ref+", "arn:", "sm://", "gcpsm://",
-                                  "awssm:", "azkv:", "secret://", "file:", "env:", "sha256:",
-                                  "sha1:", "sha512:", "md5:", "op://", "bw://", "akv:",
-                                  "projects/", "secretref:", "k8s:", "kms:"}) {
+  for (std::string_view prefix :
+       {"enc[",      "vault:", "ref+",      "arn:",       "sm://", "gcpsm://", "awssm:", "azkv:",
+        "secret://", "file:",  "env:",      "sha256:",    "sha1:", "sha512:",  "md5:",   "op://",
+        "bw://",     "akv:",   "projects/", "secretref:", "k8s:",  "kms:"}) {
     if (StartsWith(lower, prefix)) return true;
   }
   for (std::string_view word :
-       {"true", "false", "null", "none", "nil", "~", "yes", "no", "on", "off", "password",
-        "passwd", "secret", "token", "test", "testing", "default", "empty", "pass", "string", "value", "tbd", "todo", "unset", "undefined",
-        "required", "optional", "n/a", "na", "-", "..."}) {
+       {"true",      "false",    "null",     "none",   "nil",    "~",     "yes",  "no",
+        "on",        "off",      "password", "passwd", "secret", "token", "test", "testing",
+        "default",   "empty",    "pass",     "string", "value",  "tbd",   "todo", "unset",
+        "undefined", "required", "optional", "n/a",    "na",     "-",     "..."}) {
     if (lower == word) return true;
   }
   if (StartsWith(lower, "your")) return true;  // YourApiToken, your-password
   // Short numbers are ports, timeouts and counts.
   if (v.size() < 6 && v.find_first_not_of("0123456789") == std::string_view::npos) return true;
-  if (ContainsAny(lower, {"changeme", "change-me", "change_me", "changeit", "change-it",
-                          "replaceme", "replace-me", "replace_me", "replace_with", "replace-with",
-                          "placeholder", "example", "dummy", "redacted", "your-", "your_",
-                          "yourpassword", "yoursecret", "yourtoken", "notasecret", "not-a-secret",
-                          "fake", "sample", "insert", "fixme", "to-be-", "set-me", "setme",
-                          "xxxx", "****", "...", "secret-here", "password-here", "token-here",
-                          "supersecret" /* tutorial value */})) {
+  if (ContainsAny(lower, {"changeme",      "change-me",    "change_me",   "changeit",
+                          "change-it",     "replaceme",    "replace-me",  "replace_me",
+                          "replace_with",  "replace-with", "placeholder", "example",
+                          "dummy",         "redacted",     "your-",       "your_",
+                          "yourpassword",  "yoursecret",   "yourtoken",   "notasecret",
+                          "not-a-secret",  "fake",         "sample",      "insert",
+                          "fixme",         "to-be-",       "set-me",      "setme",
+                          "xxxx",          "****",         "...",         "secret-here",
+                          "password-here", "token-here",   "supersecret" /* tutorial value */})) {
     return true;
   }
   // A single repeated character, or only masking characters.
   if (v.find_first_not_of(v.front()) == std::string_view::npos) return true;
   if (lower.find_first_not_of("x*#.-_ ") == std::string::npos) return true;
   // UUIDs identify, they do not authenticate (by themselves).
-  static const RE2 kUuid(R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
+  static const RE2 kUuid(
+      R"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})");
   if (RE2::FullMatch(re2::StringPiece(v.data(), v.size()), kUuid)) return true;
   // ENV_VAR_NAMES name a variable; they are not its value.
   static const RE2 kEnvName(R"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)");
@@ -454,8 +502,8 @@ std::optional<LineKeyValue> SplitKeyValue(std::string_view line) {
   };
   skip_spaces();
   // Comment markers and list items: a commented-out secret is still in the repository.
-  while (i < line.size() && (line[i] == '#' || line[i] == '-' || line[i] == '/' || line[i] == '{' ||
-                             line[i] == ',')) {
+  while (i < line.size() &&
+         (line[i] == '#' || line[i] == '-' || line[i] == '/' || line[i] == '{' || line[i] == ',')) {
     if (line[i] == '-' && i + 1 < line.size() && line[i + 1] == '-') break;  // --flag=value
     ++i;
     skip_spaces();
@@ -475,7 +523,8 @@ std::optional<LineKeyValue> SplitKeyValue(std::string_view line) {
     if (sep >= line.size() || (line[sep] != ':' && line[sep] != '=')) return std::nullopt;
   } else {
     const size_t colon = line.find(": ", i);
-    const size_t colon_end = (!line.empty() && line.back() == ':') ? line.size() - 1 : std::string_view::npos;
+    const size_t colon_end =
+        (!line.empty() && line.back() == ':') ? line.size() - 1 : std::string_view::npos;
     const size_t equals = line.find('=', i);
     sep = std::min({colon, colon_end, equals});
     if (sep == std::string_view::npos) return std::nullopt;
@@ -502,7 +551,8 @@ std::optional<LineKeyValue> SplitKeyValue(std::string_view line) {
       ++value_offset;
     }
   } else {
-    if (size_t hash = value.find(" #"); hash != std::string_view::npos) value = value.substr(0, hash);
+    if (size_t hash = value.find(" #"); hash != std::string_view::npos)
+      value = value.substr(0, hash);
     value = Trim(value);
     while (!value.empty() && (value.back() == ',' || value.back() == ';')) value.remove_suffix(1);
   }
@@ -557,7 +607,8 @@ std::vector<ValueHit> ScanString(std::string_view context, std::string_view key,
         line_key = name_key;
       }
       const std::string line_context = std::string(context) + "/" + ToLower(line_key);
-      CheckKeyContext(line_context, line_key, kv->value, line_start + kv->value_offset, options, hits);
+      CheckKeyContext(line_context, line_key, kv->value, line_start + kv->value_offset, options,
+                      hits);
     }
     // JSON objects on one line: every `"key": "value"` pair, not only the first.
     if (!skip && line.find("\":") != std::string_view::npos) {

@@ -1,9 +1,9 @@
 #include "rules/secret/secret_sources.h"
 
-#include <unordered_map>
-
 #include <fmt/format.h>
 #include <re2/re2.h>
+
+#include <unordered_map>
 
 #include "checker/text_util.h"
 #include "model/embedded_yaml.h"
@@ -115,14 +115,15 @@ class DocumentScanner {
     for (const ValueHit& hit : hits) {
       const std::string_view raw = std::string_view(node.value).substr(hit.offset, hit.length);
       SecretHit out{hit.kind, hit.what, hit.decoded.empty() ? std::string(raw) : hit.decoded,
-                    &doc, pointer, hit.key.empty() ? std::string(key) : hit.key};
+                    &doc,     pointer,  hit.key.empty() ? std::string(key) : hit.key};
       // The whole value: its node's position (the opening quote, as the JSON contract shows);
       // part of it: where that part is in the file.
       const bool whole = hit.offset == 0 && hit.length == node.value.size();
       const bool inline_style = node.style == ScalarStyle::kPlain ||
                                 node.style == ScalarStyle::kSingleQuoted ||
                                 node.style == ScalarStyle::kDoubleQuoted;
-      out.at = whole && inline_style ? node.pos : Locate(doc.source(), node, raw, node.value.size());
+      out.at =
+          whole && inline_style ? node.pos : Locate(doc.source(), node, raw, node.value.size());
       out.weak = hit.weak;
       out_.push_back(std::move(out));
     }
@@ -144,10 +145,14 @@ class DocumentScanner {
       std::optional<std::string> decoded = DecodeBase64(value.value);
       if (!decoded || !IsPrintableText(*decoded)) continue;
       const std::string pointer = JoinPointer(at + "/data", entry.key->value);
-      for (const ValueHit& hit : ScanString(LowerPointer(doc, pointer), entry.key->value, *decoded)) {
-        SecretHit out{hit.kind, hit.what,
+      for (const ValueHit& hit :
+           ScanString(LowerPointer(doc, pointer), entry.key->value, *decoded)) {
+        SecretHit out{hit.kind,
+                      hit.what,
                       hit.decoded.empty() ? decoded->substr(hit.offset, hit.length) : hit.decoded,
-                      &doc, pointer, entry.key->value};
+                      &doc,
+                      pointer,
+                      entry.key->value};
         out.at = value.pos;
         out.weak = hit.weak;
         out.decoded = true;
@@ -184,7 +189,8 @@ struct TextSecret {
 };
 
 std::string_view UnquoteValue(std::string_view v) {
-  if (const size_t comment = v.find(" #"); comment != std::string_view::npos) v = v.substr(0, comment);
+  if (const size_t comment = v.find(" #"); comment != std::string_view::npos)
+    v = v.substr(0, comment);
   v = Trim(v);
   if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) {
     return v.substr(1, v.size() - 2);
@@ -321,9 +327,8 @@ void ScanText(const FileUnit& file, std::vector<SecretHit>& out) {
 }
 
 std::string Article(std::string_view kind) {
-  return (!kind.empty() && std::string_view("AEIOU").find(kind[0]) != std::string_view::npos)
-             ? "an"
-             : "a";
+  return (!kind.empty() && std::string_view("AEIOU").find(kind[0]) != std::string_view::npos) ? "an"
+                                                                                              : "a";
 }
 
 }  // namespace
@@ -426,9 +431,10 @@ std::string WhereItEndsUp(const Document* doc, const FileUnit* file) {
         return "in a ConfigMap, readable by anyone who can read ConfigMaps in its namespace and "
                "the repository";
       }
-      return fmt::format("in {} {} committed to the repository, readable by anyone who can read "
-                         "the repository or the object in the cluster",
-                         Article(kind), kind);
+      return fmt::format(
+          "in {} {} committed to the repository, readable by anyone who can read "
+          "the repository or the object in the cluster",
+          Article(kind), kind);
     default:
       return "committed to the repository in plain text";
   }
@@ -437,7 +443,8 @@ std::string WhereItEndsUp(const Document* doc, const FileUnit* file) {
 std::string HitMessage(const SecretHit& hit, const FileUnit* file) {
   std::string what = hit.what;
   if (hit.kind == SecretKind::kPasswordValue) {
-    what = hit.key.empty() ? "literal secret value" : fmt::format("literal value for '{}'", hit.key);
+    what =
+        hit.key.empty() ? "literal secret value" : fmt::format("literal value for '{}'", hit.key);
   }
   return fmt::format("{} ({}){}, {}", what, Redact(hit.secret),
                      hit.decoded ? " in base64-decoded Secret data" : "",
@@ -488,7 +495,8 @@ Expected<Allowlist> Allowlist::FromConfig(const Config& config) {
       const std::string item_pointer = pointer + "/" + std::to_string(i);
       if (!items[i]->IsScalar() || items[i]->Text().empty()) {
         return error(item_pointer, fmt::format("secrets.allowlist.{}[{}] must be a non-empty "
-                                               "string", name, i));
+                                               "string",
+                                               name, i));
       }
       const std::string text(items[i]->Text());
       if (name == "paths") allowlist.paths_.push_back(text);
@@ -499,7 +507,8 @@ Expected<Allowlist> Allowlist::FromConfig(const Config& config) {
         auto re = std::make_shared<const RE2>(text, options);
         if (!re->ok()) {
           return error(item_pointer, fmt::format("secrets.allowlist.values[{}]: invalid regular "
-                                                 "expression: {}", i, re->error()));
+                                                 "expression: {}",
+                                                 i, re->error()));
         }
         allowlist.values_.push_back(std::move(re));
       }
@@ -510,7 +519,8 @@ Expected<Allowlist> Allowlist::FromConfig(const Config& config) {
 
 bool Allowlist::Allows(std::string_view display_path, std::string_view secret) const {
   std::string rel(display_path);
-  if (!root_.empty() && root_ != "." && rel.rfind(root_ + "/", 0) == 0) rel = rel.substr(root_.size() + 1);
+  if (!root_.empty() && root_ != "." && rel.rfind(root_ + "/", 0) == 0)
+    rel = rel.substr(root_.size() + 1);
   for (const std::string& glob : paths_) {
     if (GlobMatch(glob, rel) || GlobMatch(glob, display_path)) return true;
   }

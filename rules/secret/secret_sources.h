@@ -13,9 +13,9 @@
 
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "checker/config.h"
@@ -128,7 +128,8 @@ class ScannerRule : public Rule {
     Expected<Allowlist> allowlist = Allowlist::FromConfig(run.config);
     if (!allowlist) return Unexpected(allowlist.error());
     allowlist_ = std::move(*allowlist);
-    scans_ = run.services.Get<SecretScans>("secret-scans", [] { return std::make_shared<SecretScans>(); });
+    scans_ = run.services.Get<SecretScans>("secret-scans",
+                                           [] { return std::make_shared<SecretScans>(); });
     return Ok{};
   }
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {

@@ -1,4 +1,5 @@
-// secret-token: a known credential format: AWS, GitHub, GitLab, Slack, Google, Stripe, npm, JWT, Docker auths, URL passwords.
+// secret-token: a known credential format: AWS, GitHub, GitLab, Slack, Google, Stripe, npm, JWT,
+// Docker auths, URL passwords.
 #include "rules/secret/secret_sources.h"
 
 namespace syncgate::rules {

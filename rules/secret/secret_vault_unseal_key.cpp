@@ -27,6 +27,8 @@ class SecretVaultUnsealKey final : public secrets::ScannerRule {
 
 }  // namespace
 
-std::unique_ptr<Rule> MakeSecretVaultUnsealKey() { return std::make_unique<SecretVaultUnsealKey>(); }
+std::unique_ptr<Rule> MakeSecretVaultUnsealKey() {
+  return std::make_unique<SecretVaultUnsealKey>();
+}
 
 }  // namespace syncgate::rules

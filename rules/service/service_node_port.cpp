@@ -33,7 +33,8 @@ class ServiceNodePort final : public Rule {
     }
     if (doc.kind() == DocKind::kValues) CheckValues(doc, ctx);
     if (doc.kind() == DocKind::kApplication || doc.kind() == DocKind::kApplicationSet) {
-      model::ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
+      model::ForEachEmbeddedYaml(
+          doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
     }
   }
 

@@ -3,8 +3,8 @@
 
 #include "checker/rule.h"
 #include "checker/workspace.h"
-#include "rules/workload/label_selector.h"
 #include "model/pod_spec.h"
+#include "rules/workload/label_selector.h"
 
 namespace syncgate::rules {
 namespace {
@@ -52,7 +52,8 @@ class ServiceSelectorOrphan final : public Rule {
       }
       ctx.ReportIn(doc, "/spec/selector",
                    fmt::format("Service '{}' selects no pod template among the checked objects: "
-                               "it has no endpoints", doc.object().name),
+                               "it has no endpoints",
+                               doc.object().name),
                    {.anchor = Anchor::kKey});
     });
   }

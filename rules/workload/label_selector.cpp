@@ -1,8 +1,8 @@
 #include "rules/workload/label_selector.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace syncgate::rules {
 namespace {

@@ -38,8 +38,9 @@ class WorkloadHostAccess final : public Rule {
     model::ForEachPodSpec(doc, [&](const Node& spec, const std::string& pointer) {
       for (const char* key : {"hostNetwork", "hostPID", "hostIPC"}) {
         if (IsYaml11True(spec.Get(key))) {
-          ctx.Report(pointer + "/" + key, fmt::format("{}: the pod shares the node's {} namespace",
-                                                      key, ToLower(std::string_view(key).substr(4))));
+          ctx.Report(pointer + "/" + key,
+                     fmt::format("{}: the pod shares the node's {} namespace", key,
+                                 ToLower(std::string_view(key).substr(4))));
         }
       }
       CheckVolumes(spec, pointer, ctx);
@@ -50,15 +51,17 @@ class WorkloadHostAccess final : public Rule {
       const auto& items = ports->Resolved().items;
       for (size_t i = 0; i < items.size(); ++i) {
         if (const Node* host_port = items[i]->Get("hostPort")) {
-          ctx.Report(fmt::format("{}/ports/{}/hostPort", pointer, i),
-                     fmt::format("hostPort {} binds the port on the node itself", host_port->Text()),
-                     {.severity = Severity::kWarning});
+          ctx.Report(
+              fmt::format("{}/ports/{}/hostPort", pointer, i),
+              fmt::format("hostPort {} binds the port on the node itself", host_port->Text()),
+              {.severity = Severity::kWarning});
         }
       }
     });
     if (doc.kind() == DocKind::kValues) CheckValues(doc, ctx);
     if (doc.kind() == DocKind::kApplication || doc.kind() == DocKind::kApplicationSet) {
-      model::ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
+      model::ForEachEmbeddedYaml(
+          doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
     }
   }
 
@@ -76,7 +79,8 @@ class WorkloadHostAccess final : public Rule {
       const std::string_view t = type ? type->Text() : "";
       std::string what = "hostPath volume";
       if (IsDevicePath(p) || t == "CharDevice" || t == "BlockDevice") what = "host device";
-      if (EndsWith(p, "docker.sock") || EndsWith(p, "containerd.sock")) what = "container runtime socket";
+      if (EndsWith(p, "docker.sock") || EndsWith(p, "containerd.sock"))
+        what = "container runtime socket";
       ctx.Report(fmt::format("{}/volumes/{}/hostPath{}", pointer, i, path ? "/path" : ""),
                  fmt::format("{} '{}' mounts the node's {} into the pod", what, p,
                              what == "host device" ? "hardware" : "files"));
@@ -90,7 +94,8 @@ class WorkloadHostAccess final : public Rule {
       if (node.kind == NodeKind::kScalar && IsDevicePath(node.value)) {
         ctx.ReportIn(values, at,
                      fmt::format("values pass the host device '{}' to the chart: its pods get raw "
-                                 "access to the node's hardware", node.value),
+                                 "access to the node's hardware",
+                                 node.value),
                      {.at = node.pos});
       }
       return true;

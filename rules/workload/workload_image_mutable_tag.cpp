@@ -1,8 +1,8 @@
 // workload-image-mutable-tag: an image reference that does not pin what runs.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "checker/rule.h"
 #include "checker/text_util.h"
@@ -68,9 +68,9 @@ class WorkloadImageMutableTag final : public Rule {
         if (digest && !digest->Text().empty()) return true;
         const Node* tag = image->Get("tag");
         if (tag && tag->IsScalar() && IsMutable(tag->Text())) {
-          ctx.ReportIn(values, image_at + "/tag",
-                       fmt::format("image tag '{}' is mutable; pin a release tag or a digest",
-                                   tag->Text()));
+          ctx.ReportIn(
+              values, image_at + "/tag",
+              fmt::format("image tag '{}' is mutable; pin a release tag or a digest", tag->Text()));
         }
       }
       return true;
@@ -86,14 +86,16 @@ class WorkloadImageMutableTag final : public Rule {
     if (colon == std::string_view::npos || (slash != std::string_view::npos && colon < slash)) {
       ctx.ReportIn(doc, pointer,
                    fmt::format("image '{}' has no tag, so it runs ':latest'; pin a release tag or "
-                               "a digest", ref));
+                               "a digest",
+                               ref));
       return;
     }
     const std::string_view tag = ref.substr(colon + 1);
     if (IsMutable(tag)) {
       ctx.ReportIn(doc, pointer,
                    fmt::format("image '{}' uses the mutable tag '{}'; pin a release tag or a "
-                               "digest", ref, tag));
+                               "digest",
+                               ref, tag));
     }
   }
 
@@ -102,9 +104,9 @@ class WorkloadImageMutableTag final : public Rule {
     return std::find(mutable_tags_.begin(), mutable_tags_.end(), lower) != mutable_tags_.end();
   }
 
-  std::vector<std::string> mutable_tags_ = {"latest", "develop", "development", "dev", "main",
-                                            "master", "trunk", "head", "edge", "nightly",
-                                            "snapshot", "staging", "canary", "unstable"};
+  std::vector<std::string> mutable_tags_ = {
+      "latest", "develop", "development", "dev",      "main",    "master", "trunk",
+      "head",   "edge",    "nightly",     "snapshot", "staging", "canary", "unstable"};
 };
 
 }  // namespace

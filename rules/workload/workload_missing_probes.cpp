@@ -1,8 +1,8 @@
 // workload-missing-probes: a long-running container without readiness or liveness probe.
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "checker/rule.h"
 #include "model/pod_spec.h"
@@ -38,8 +38,9 @@ class WorkloadMissingProbes final : public Rule {
       }
       if (missing.empty()) return;
       const Node* name = container.Get("name");
-      ctx.Report(pointer, fmt::format("container '{}' has no {}", name ? name->Text() : "?",
-                                      fmt::join(missing, " or ")),
+      ctx.Report(pointer,
+                 fmt::format("container '{}' has no {}", name ? name->Text() : "?",
+                             fmt::join(missing, " or ")),
                  {.at = name ? name->pos : Position{}});
     });
   }

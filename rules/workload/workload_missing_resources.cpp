@@ -1,8 +1,8 @@
 // workload-missing-resources: a container without CPU/memory requests or a memory limit.
+#include <fmt/format.h>
+
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "checker/rule.h"
 #include "model/pod_spec.h"
@@ -32,8 +32,9 @@ class WorkloadMissingResources final : public Rule {
       if (pointer.find("/ephemeralContainers/") != std::string::npos) return;  // may not set any
       const Node* resources = container.Get("resources");
       std::vector<std::string> missing;
-      for (const auto& [group, key] : {std::pair{"requests", "cpu"}, std::pair{"requests", "memory"},
-                                       std::pair{"limits", "memory"}}) {
+      for (const auto& [group, key] :
+           {std::pair{"requests", "cpu"}, std::pair{"requests", "memory"},
+            std::pair{"limits", "memory"}}) {
         const Node* value = resources ? resources->Path({group, key}) : nullptr;
         if (!value || value->IsNull() || value->Text().empty()) {
           missing.push_back(fmt::format("{}.{}", group, key));

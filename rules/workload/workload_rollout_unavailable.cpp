@@ -1,8 +1,8 @@
 // workload-rollout-unavailable: a RollingUpdate that can take every pod down at once.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "checker/rule.h"
 
@@ -64,8 +64,8 @@ class WorkloadRolloutUnavailable final : public Rule {
     const auto unavailable = Resolve(unavailable_node, replicas, false, replicas / 4);
     const auto surge = Resolve(surge_node, replicas, true, (replicas + 3) / 4);
     if (!unavailable || !surge) return;
-    const std::string at = unavailable_node ? "/spec/strategy/rollingUpdate/maxUnavailable"
-                                            : "/spec/strategy";
+    const std::string at =
+        unavailable_node ? "/spec/strategy/rollingUpdate/maxUnavailable" : "/spec/strategy";
     if (*unavailable >= replicas) {
       ctx.Report(at, fmt::format("maxUnavailable {} with {} replica(s): the rollout may stop every "
                                  "pod before a new one is ready; use maxSurge: 1, "

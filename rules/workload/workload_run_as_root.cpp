@@ -48,24 +48,27 @@ class WorkloadRunAsRoot final : public Rule {
                     RuleContext& ctx) {
     const Node* sc = container.Get("securityContext");
     // The container's setting wins over the pod's.
-    const Node* user = Setting(sc, "runAsUser") ? Setting(sc, "runAsUser") : Setting(pod_sc, "runAsUser");
-    const Node* non_root = Setting(sc, "runAsNonRoot") ? Setting(sc, "runAsNonRoot")
-                                                       : Setting(pod_sc, "runAsNonRoot");
+    const Node* user =
+        Setting(sc, "runAsUser") ? Setting(sc, "runAsUser") : Setting(pod_sc, "runAsUser");
+    const Node* non_root =
+        Setting(sc, "runAsNonRoot") ? Setting(sc, "runAsNonRoot") : Setting(pod_sc, "runAsNonRoot");
     const Node* name = container.Get("name");
     const std::string_view who = name ? name->Text() : "?";
     if (user && user->Text() == "0") {
-      ctx.Report(Setting(sc, "runAsUser") ? pointer + "/securityContext/runAsUser"
-                                          : pointer,
-                 fmt::format("container '{}' runs as root (runAsUser: 0)", who),
-                 {.severity = Severity::kError, .at = Setting(sc, "runAsUser") ? Position{} : user->pos});
+      ctx.Report(
+          Setting(sc, "runAsUser") ? pointer + "/securityContext/runAsUser" : pointer,
+          fmt::format("container '{}' runs as root (runAsUser: 0)", who),
+          {.severity = Severity::kError, .at = Setting(sc, "runAsUser") ? Position{} : user->pos});
       return;
     }
-    if ((non_root && non_root->Text() == "true") || (user && user->IsScalar() && !user->Text().empty())) {
+    if ((non_root && non_root->Text() == "true") ||
+        (user && user->IsScalar() && !user->Text().empty())) {
       return;
     }
     ctx.Report(pointer,
                fmt::format("container '{}' sets neither runAsNonRoot: true nor a runAsUser: the "
-                           "image decides, and most run as root", who),
+                           "image decides, and most run as root",
+                           who),
                {.at = name ? name->pos : Position{}});
   }
 };

@@ -31,7 +31,8 @@ class WorkloadSingleReplica final : public Rule {
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     if (!ctx.production()) return;
     const std::string& kind = doc.object().kind;
-    if (kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet" || kind == "Rollout") {
+    if (kind == "Deployment" || kind == "StatefulSet" || kind == "ReplicaSet" ||
+        kind == "Rollout") {
       if (const Node* replicas = doc.root().Path({"spec", "replicas"}); AtMostOne(replicas)) {
         ctx.Report("/spec/replicas",
                    fmt::format("{} runs {} replica in production (environment {})", kind,
@@ -40,7 +41,8 @@ class WorkloadSingleReplica final : public Rule {
     }
     if (doc.kind() == DocKind::kValues) CheckValues(doc, ctx);
     if (doc.kind() == DocKind::kApplication) {
-      model::ForEachEmbeddedYaml(doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
+      model::ForEachEmbeddedYaml(
+          doc, [&](const Document& values, std::string_view) { CheckValues(values, ctx); });
     }
   }
 

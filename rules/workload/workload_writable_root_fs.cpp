@@ -30,10 +30,10 @@ class WorkloadWritableRootFs final : public Rule {
       const Node* read_only = sc && sc->IsMap() ? sc->Get("readOnlyRootFilesystem") : nullptr;
       if (read_only && read_only->Text() == "true") return;
       const Node* name = container.Get("name");
-      ctx.Report(read_only ? pointer + "/securityContext/readOnlyRootFilesystem" : pointer,
-                 fmt::format("container '{}' has a writable root filesystem",
-                             name ? name->Text() : "?"),
-                 {.at = !read_only && name ? name->pos : Position{}});
+      ctx.Report(
+          read_only ? pointer + "/securityContext/readOnlyRootFilesystem" : pointer,
+          fmt::format("container '{}' has a writable root filesystem", name ? name->Text() : "?"),
+          {.at = !read_only && name ? name->pos : Position{}});
     });
   }
 };

@@ -9,16 +9,14 @@ namespace syncgate::rules {
 namespace {
 
 constexpr RuleMeta kMeta{
-    "yaml-ambiguous-boolean",
-    "An unquoted yes/no/on/off that YAML 1.1 reads as a boolean",
+    "yaml-ambiguous-boolean", "An unquoted yes/no/on/off that YAML 1.1 reads as a boolean",
     "Kubernetes and Helm read YAML 1.1, where `on`, `yes`, `NO` and `y` are booleans; YAML 1.2 "
     "tools read them as strings. A country code `NO`, a flag value `on` or an answer `y` turns "
     "into true/false on the way to the cluster, or a string where a boolean was meant.",
     "Quote the value (\"on\") if you mean the string; write true or false if you mean a boolean.",
     Severity::kWarning,
     // Not .syncgate.yaml: there `off`/`on` are our own words, read by us.
-    kAnyObject | DocKind::kValues | DocKind::kChart | DocKind::kData,
-    RuleScope::kDocument};
+    kAnyObject | DocKind::kValues | DocKind::kChart | DocKind::kData, RuleScope::kDocument};
 
 void CheckTree(const Document& doc, RuleContext& ctx) {
   std::string pointer;
@@ -41,7 +39,8 @@ class YamlAmbiguousBoolean final : public Rule {
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     CheckTree(doc, ctx);
-    model::ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view) { CheckTree(child, ctx); });
+    model::ForEachEmbeddedYaml(
+        doc, [&](const Document& child, std::string_view) { CheckTree(child, ctx); });
   }
 };
 

@@ -32,9 +32,8 @@ class YamlDuplicateKey final : public Rule {
 
   void CheckDocument(const Document& doc, RuleContext& ctx) const override {
     ReportDuplicates(doc, ctx);
-    model::ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view) {
-      ReportDuplicates(child, ctx);
-    });
+    model::ForEachEmbeddedYaml(
+        doc, [&](const Document& child, std::string_view) { ReportDuplicates(child, ctx); });
   }
 };
 

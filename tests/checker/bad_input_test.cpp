@@ -1,9 +1,8 @@
 // Bad input never crashes, hangs or passes silently: a positioned finding or a clear message
 // and exit 2, in bounded time. Each case runs the real binary under `timeout` (exit 124 = hang).
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 
 #include "tests/test_util.h"
@@ -15,7 +14,8 @@ using testing::TempDir;
 using testing::WriteFile;
 
 testing::CommandOutput CheckWithTimeout(const std::string& args) {
-  return testing::RunShell(std::string("timeout 120 '") + SYNCGATE_BINARY + "' check --no-color " + args);
+  return testing::RunShell(std::string("timeout 120 '") + SYNCGATE_BINARY + "' check --no-color " +
+                           args);
 }
 
 }  // namespace
@@ -25,7 +25,8 @@ TEST_CASE("broken YAML is a positioned yaml-syntax finding", "[bad-input]") {
   WriteFile(dir / "broken.yaml", "a: 1\nb: [1, 2\nc: 3\n");
   auto out = CheckWithTimeout((dir / "broken.yaml").string());
   CHECK(out.exit_code == 1);
-  CHECK_THAT(out.out, Catch::Contains("broken.yaml:3:2: error:") && Catch::Contains("[yaml-syntax]"));
+  CHECK_THAT(out.out,
+             Catch::Contains("broken.yaml:3:2: error:") && Catch::Contains("[yaml-syntax]"));
 }
 
 TEST_CASE("input on which the YAML parser stops advancing ends with a finding", "[bad-input]") {
@@ -34,11 +35,12 @@ TEST_CASE("input on which the YAML parser stops advancing ends with a finding", 
   // memory fast, and an address-space limit would stop the ASan build from starting at all).
   TempDir dir;
   WriteFile(dir / "stuck.yaml", ",!");
-  auto out = testing::RunShell("timeout 10 '" + std::string(SYNCGATE_BINARY) + "' check --no-color '" +
-                               (dir / "stuck.yaml").string() + "'");
+  auto out = testing::RunShell("timeout 10 '" + std::string(SYNCGATE_BINARY) +
+                               "' check --no-color '" + (dir / "stuck.yaml").string() + "'");
   CHECK(out.exit_code == 1);
-  CHECK_THAT(out.out, Catch::Contains("stuck.yaml:1:1: error: the YAML parser stops making progress") &&
-                          Catch::Contains("[yaml-syntax]"));
+  CHECK_THAT(out.out,
+             Catch::Contains("stuck.yaml:1:1: error: the YAML parser stops making progress") &&
+                 Catch::Contains("[yaml-syntax]"));
 }
 
 TEST_CASE("a tab-indented file names the tab", "[bad-input]") {
@@ -54,7 +56,7 @@ TEST_CASE("a 50 MB file is refused with a clear message and exit 2", "[bad-input
   {
     std::ofstream out(dir / "huge.yaml");
     const std::string line = "key: " + std::string(94, 'x') + "\n";  // 100 bytes
-    for (int i = 0; i < 524288; ++i) out << line;                        // 50 MiB
+    for (int i = 0; i < 524288; ++i) out << line;                    // 50 MiB
   }
   auto out = CheckWithTimeout((dir / "huge.yaml").string());
   CHECK(out.exit_code == 2);
@@ -74,21 +76,25 @@ TEST_CASE("a large file is checked when the limit allows it", "[bad-input]") {
   CHECK_THAT(out.out, Catch::Contains("1 files, 1 documents"));
 }
 
-TEST_CASE("a document nested 10,000 levels deep is a finding, not a stack overflow", "[bad-input]") {
+TEST_CASE("a document nested 10,000 levels deep is a finding, not a stack overflow",
+          "[bad-input]") {
   TempDir dir;
-  WriteFile(dir / "deep-flow.yaml", "a: " + std::string(10000, '[') + std::string(10000, ']') + "\n");
+  WriteFile(dir / "deep-flow.yaml",
+            "a: " + std::string(10000, '[') + std::string(10000, ']') + "\n");
   std::string block;
   for (int i = 0; i < 10000; ++i) block += "- ";  // compact nested block sequences
   WriteFile(dir / "deep-block.yaml", block + "x\n");
   auto out = CheckWithTimeout(dir.path().string());
   CHECK(out.exit_code == 1);
-  CHECK_THAT(out.out, Catch::Contains("deep-flow.yaml:1:") && Catch::Contains("nested deeper than"));
+  CHECK_THAT(out.out,
+             Catch::Contains("deep-flow.yaml:1:") && Catch::Contains("nested deeper than"));
   CHECK_THAT(out.out, Catch::Contains("deep-block.yaml:1:"));
 }
 
 TEST_CASE("an alias bomb costs one node per alias", "[bad-input]") {
   TempDir dir;
-  std::string text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  std::string text =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   char prev = 'a';
   for (char c = 'b'; c <= 'j'; ++c) {
     text += std::string(1, c) + ": &" + c + " [";
@@ -113,7 +119,9 @@ TEST_CASE("invalid UTF-8 is positioned", "[bad-input]") {
 TEST_CASE("a binary file named .yaml is reported, a binary elsewhere is skipped", "[bad-input]") {
   TempDir dir;
   WriteFile(dir / "image.yaml", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
-  WriteFile(dir / "tool.bin", std::string("\x7f" "ELF\0\0\0", 8));
+  WriteFile(dir / "tool.bin", std::string("\x7f"
+                                          "ELF\0\0\0",
+                                          8));
   auto out = CheckWithTimeout(dir.path().string());
   CHECK(out.exit_code == 1);
   CHECK_THAT(out.out, Catch::Contains("image.yaml:3:1: error: binary content"));
@@ -142,7 +150,8 @@ TEST_CASE("an unreadable file is exit 2 with its name", "[bad-input]") {
   TempDir dir;
   WriteFile(dir / "secret.yaml", "a: 1\n");
   std::filesystem::permissions(dir / "secret.yaml", std::filesystem::perms::none);
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::all, std::filesystem::perm_options::add);
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::all,
+                               std::filesystem::perm_options::add);
   std::string prefix;
   if (geteuid() == 0) {
     // root reads anything: drop to nobody so the permission bits count.

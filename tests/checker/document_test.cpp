@@ -1,7 +1,8 @@
 // The positioned YAML tree: positions, styles, types, anchors, embedded documents.
+#include "checker/document.h"
+
 #include <catch2/catch.hpp>
 
-#include "checker/document.h"
 #include "checker/scalar_types.h"
 
 namespace syncgate {
@@ -51,7 +52,8 @@ TEST_CASE("scalar styles and YAML 1.2 core types", "[document]") {
 }
 
 TEST_CASE("YAML 1.1 readings that differ from YAML 1.2", "[document]") {
-  LoadResult r = Load("a: yes\nb: on\nc: 0777\nd: 1e3\ne: 1_000\nf: 12\ng: 'yes'\nh: 1.5\ni: 0o17\n");
+  LoadResult r =
+      Load("a: yes\nb: on\nc: 0777\nd: 1e3\ne: 1_000\nf: 12\ng: 'yes'\nh: 1.5\ni: 0o17\n");
   const Node& root = r.documents[0]->root();
   CHECK(root.Get("a")->yaml11_differs);
   CHECK(root.Get("b")->yaml11_differs);
@@ -68,8 +70,8 @@ TEST_CASE("YAML 1.1 readings that differ from YAML 1.2", "[document]") {
 }
 
 TEST_CASE("multi-document streams, anchors, aliases and merge keys", "[document]") {
-  LoadResult r = Load(
-      "base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\nref: *b\n---\nsecond: doc\n---\n");
+  LoadResult r =
+      Load("base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\nref: *b\n---\nsecond: doc\n---\n");
   REQUIRE_FALSE(r.error);
   REQUIRE(r.documents.size() == 3);
   const Node& root = r.documents[0]->root();
@@ -135,7 +137,8 @@ TEST_CASE("an embedded YAML block maps positions back to the outer file", "[docu
   CHECK(inline_child->Find("/a")->pos == Position{9, 15});
 }
 
-TEST_CASE("an embedded block that does not parse reports an outer position", "[document][embedded]") {
+TEST_CASE("an embedded block that does not parse reports an outer position",
+          "[document][embedded]") {
   LoadResult r = Load("values: |\n  a: [1, 2\n  b: 3\n");
   const Document& doc = *r.documents[0];
   const Node* values = doc.Find("/values");
@@ -156,7 +159,8 @@ TEST_CASE("pointer tokens are escaped and unescaped", "[document]") {
 
 TEST_CASE("documents are classified by apiVersion and kind", "[document]") {
   LoadResult r = Load(
-      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a, namespace: argocd}\n"
+      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a, namespace: "
+      "argocd}\n"
       "---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: s}\n"
       "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\nplain: data\n");
   REQUIRE(r.documents.size() == 4);

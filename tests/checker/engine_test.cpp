@@ -1,8 +1,9 @@
 // The engine: configuration, suppressions, crash containment, determinism.
+#include "checker/engine.h"
+
 #include <catch2/catch.hpp>
 
 #include "checker/config.h"
-#include "checker/engine.h"
 #include "rules/registry.h"
 #include "tests/test_util.h"
 
@@ -48,12 +49,13 @@ TEST_CASE("comment suppressions need a reason and must match", "[engine]") {
 
 TEST_CASE("the ignore annotation suppresses findings of its object only", "[engine]") {
   TempDir dir;
-  WriteFile(dir / "d.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  annotations:\n"
-            "    syncgate.io/ignore: \"workload-image-mutable-tag -- dev sandbox, rebuilt hourly\"\n"
-            "spec:\n  template:\n    spec:\n      containers:\n        - {name: a, image: nginx}\n"
-            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n"
-            "spec:\n  template:\n    spec:\n      containers:\n        - {name: b, image: nginx}\n");
+  WriteFile(
+      dir / "d.yaml",
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  annotations:\n"
+      "    syncgate.io/ignore: \"workload-image-mutable-tag -- dev sandbox, rebuilt hourly\"\n"
+      "spec:\n  template:\n    spec:\n      containers:\n        - {name: a, image: nginx}\n"
+      "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n"
+      "spec:\n  template:\n    spec:\n      containers:\n        - {name: b, image: nginx}\n");
   RunResult r = testing::Check({(dir / "d.yaml").string()});
   std::vector<std::string> mutable_tag;
   for (const std::string& f : Rules(r)) {
@@ -93,7 +95,8 @@ TEST_CASE("config errors name the file, line and column", "[engine][config]") {
   WriteFile(dir / ".syncgate.yaml", "rules:\n  yaml-syntax: {severity: fatal}\n");
   out = testing::RunSyncgate("check " + dir.path().string());
   CHECK(out.exit_code == 2);
-  CHECK_THAT(out.err, Catch::Contains(".syncgate.yaml:2:27: severity must be error, warning or info"));
+  CHECK_THAT(out.err,
+             Catch::Contains(".syncgate.yaml:2:27: severity must be error, warning or info"));
 }
 
 TEST_CASE("a rule that throws becomes an internal-error finding and exit 2", "[engine]") {
@@ -110,7 +113,8 @@ TEST_CASE("a rule that throws becomes an internal-error finding and exit 2", "[e
   RunResult r = testing::CheckWith(std::move(request), {(dir / "a.yaml").string()});
   REQUIRE(r.findings.size() == 1);
   CHECK(r.findings[0].rule == "internal-error");
-  CHECK_THAT(r.findings[0].message, Catch::Contains("rule test-throws failed") && Catch::Contains("boom"));
+  CHECK_THAT(r.findings[0].message,
+             Catch::Contains("rule test-throws failed") && Catch::Contains("boom"));
   CHECK_FALSE(r.errors.empty());
 }
 

@@ -1,8 +1,6 @@
 // The command line contract: exit codes, formats, flags, stdin.
 #include <catch2/catch.hpp>
-
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/test_util.h"
@@ -103,7 +101,8 @@ TEST_CASE("rules list and explain come from rule metadata", "[cli][docs]") {
   CHECK(found);
   auto explain = RunSyncgate("rules explain yaml-duplicate-key");
   CHECK(explain.exit_code == 0);
-  CHECK_THAT(explain.out, Catch::Contains("# yaml-duplicate-key") && Catch::Contains("## How to fix"));
+  CHECK_THAT(explain.out,
+             Catch::Contains("# yaml-duplicate-key") && Catch::Contains("## How to fix"));
   CHECK(RunSyncgate("rules explain nope").exit_code == 2);
   CHECK_THAT(RunSyncgate("version").out, Catch::Contains("syncgate 0.1.0"));
 }

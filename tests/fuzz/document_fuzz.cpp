@@ -10,11 +10,13 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace syncgate;
-  auto source = SourceFile::FromText("fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size));
+  auto source =
+      SourceFile::FromText("fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size));
   LoadResult loaded = LoadYaml(source);
   if (loaded.error) {
     // Errors are positioned inside the file (or at 1:1).
-    if (loaded.error->pos.line < 0 || loaded.error->pos.line > source->line_count() + 1) __builtin_trap();
+    if (loaded.error->pos.line < 0 || loaded.error->pos.line > source->line_count() + 1)
+      __builtin_trap();
   }
   for (const auto& doc : loaded.documents) {
     std::string pointer;
@@ -27,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)doc->PositionOf(at + "/x/0");
       return nodes < 100000;
     });
-    model::ForEachEmbeddedYaml(*doc, [](const Document& child, std::string_view) { (void)child.Find("/a"); });
+    model::ForEachEmbeddedYaml(
+        *doc, [](const Document& child, std::string_view) { (void)child.Find("/a"); });
   }
   return 0;
 }

@@ -1,12 +1,10 @@
 // The CI templates' scripts, run as GitLab and GitHub run them, and the pre-deployment
 // checklist, down to its HTML page opened in headless Chromium.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "reporters/reporter.h"
 #include "tests/test_util.h"
@@ -78,8 +76,9 @@ TEST_CASE("the GitLab job script writes Code Quality, JUnit and SARIF from one r
                           reports.path().string() + "' ";
 
   SECTION("default branch: a full check") {
-    const CommandOutput out = RunShell(env + "sh '" + Script("integrations/gitlab/syncgate-ci.sh") + "'",
-                                       "", repo.dir.path().string());
+    const CommandOutput out =
+        RunShell(env + "sh '" + Script("integrations/gitlab/syncgate-ci.sh") + "'", "",
+                 repo.dir.path().string());
     CHECK(out.exit_code == 1);
     const auto quality = nlohmann::json::parse(Slurp(reports / "gl-code-quality.json"));
     REQUIRE(quality.is_array());
@@ -144,11 +143,11 @@ TEST_CASE("the GitHub Action script writes SARIF for the pull request's changes"
   CiRepo repo;
   TempDir out_dir;
   const std::string sarif_path = (out_dir / "out.sarif").string();
-  const CommandOutput out = RunShell(
-      "SYNCGATE='" + std::string(SYNCGATE_BINARY) + "' SYNCGATE_SARIF='" + sarif_path +
-          "' SYNCGATE_BASE=" + repo.base + " GITHUB_STEP_SUMMARY= sh '" +
-          Script("integrations/github/run.sh") + "'",
-      "", repo.dir.path().string());
+  const CommandOutput out =
+      RunShell("SYNCGATE='" + std::string(SYNCGATE_BINARY) + "' SYNCGATE_SARIF='" + sarif_path +
+                   "' SYNCGATE_BASE=" + repo.base + " GITHUB_STEP_SUMMARY= sh '" +
+                   Script("integrations/github/run.sh") + "'",
+               "", repo.dir.path().string());
   CHECK(out.exit_code == 1);
   const auto sarif = nlohmann::json::parse(Slurp(sarif_path));
   REQUIRE(sarif["runs"][0]["results"].size() == 1);
@@ -198,7 +197,7 @@ TEST_CASE("checklist examples/ as HTML: Chromium shows the failed items on the b
   const std::string html = (dir / "checklist.html").string();
   const std::string json_path = (dir / "checklist.json").string();
   const CommandOutput out = RunSyncgate("checklist examples/ --format html=" + html +
-                                        " --format json=" + json_path + " --format markdown",
+                                            " --format json=" + json_path + " --format markdown",
                                         "", SourceDir().string());
   CHECK(out.exit_code == 1);
   CHECK(out.out.find("| Confirm secrets are encrypted | ❌ fail |") != std::string::npos);
@@ -224,7 +223,8 @@ TEST_CASE("checklist examples/ as HTML: Chromium shows the failed items on the b
   const CommandOutput dom = RunShell(
       "timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run "
       "--disable-background-networking --disable-component-update --disable-sync "
-      "--user-data-dir='" + (dir / "profile").string() + "' --dump-dom 'file://" + html + "'");
+      "--user-data-dir='" +
+      (dir / "profile").string() + "' --dump-dom 'file://" + html + "'");
   REQUIRE(dom.exit_code == 0);
   CHECK(dom.out.find("Pre-deployment checklist: not ready") != std::string::npos);
   for (const std::string& id : failed) {

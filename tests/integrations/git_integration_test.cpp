@@ -1,12 +1,10 @@
 // Where users run syncgate: `check --staged`, `check --diff --new-only` and the installed
 // pre-commit hook, on real repositories made with the git CLI in temporary folders.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "checker/finding.h"
 #include "tests/test_util.h"
@@ -20,7 +18,8 @@ const std::string kToken = std::string("hvs.") + "ol0olzdzVKQGNErGD8XS" + "8764"
 
 std::string AppWithToken(const std::string& token) {
   return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: vault-init\n  namespace: q-kms\n"
-         "data:\n  rootToken: \"" + token + "\"\n";
+         "data:\n  rootToken: \"" +
+         token + "\"\n";
 }
 
 /// A fresh repository with a committer identity and no global hooks.
@@ -101,8 +100,7 @@ TEST_CASE("check --staged with nothing YAML-related staged passes at once", "[in
   CHECK(out.out.empty());
 }
 
-TEST_CASE("check --staged re-checks the whole chart of a staged values change",
-          "[integrations]") {
+TEST_CASE("check --staged re-checks the whole chart of a staged values change", "[integrations]") {
   Repo repo;
   // Chart.yaml has a duplicate key; only values.yaml changes in the commit.
   repo.Write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\nname: web2\n");
@@ -120,14 +118,14 @@ TEST_CASE("check --staged re-checks the whole chart of a staged values change",
   CHECK(json["summary"]["files"] == 3);  // Chart.yaml, values.yaml, templates/cm.yaml
 }
 
-TEST_CASE("check --diff --new-only reports only what the newer revision added",
-          "[integrations]") {
+TEST_CASE("check --diff --new-only reports only what the newer revision added", "[integrations]") {
   Repo repo;
-  repo.Write("apps/a.yaml", "name: a\nname: a2\n");     // an old problem, changed again later
-  repo.Write("apps/untouched.yaml", "x: 1\nx: 2\n");    // an old problem in an unchanged file
+  repo.Write("apps/a.yaml", "name: a\nname: a2\n");   // an old problem, changed again later
+  repo.Write("apps/untouched.yaml", "x: 1\nx: 2\n");  // an old problem in an unchanged file
   const std::string base = repo.Commit("base");
-  repo.Write("apps/a.yaml", "# comment moves the old problem down a line\nname: a\nname: a2\n"
-                            "port: 1\nport: 2\n");
+  repo.Write("apps/a.yaml",
+             "# comment moves the old problem down a line\nname: a\nname: a2\n"
+             "port: 1\nport: 2\n");
   repo.Write("apps/vault.yaml", AppWithToken(kToken));
   const std::string head = repo.Commit("head");
 
@@ -139,8 +137,8 @@ TEST_CASE("check --diff --new-only reports only what the newer revision added",
 
   const CommandOutput added = repo.Syncgate("check --diff " + base + " --new-only --format json");
   CHECK(added.exit_code == 1);
-  CHECK(Findings(added.out) == Found{{"yaml-duplicate-key", "apps/a.yaml"},
-                                     {"secret-vault-token", "apps/vault.yaml"}});
+  CHECK(Findings(added.out) ==
+        Found{{"yaml-duplicate-key", "apps/a.yaml"}, {"secret-vault-token", "apps/vault.yaml"}});
   const auto json = nlohmann::json::parse(added.out);
   REQUIRE(json["findings"].size() >= 1);
   CHECK(json["findings"][0]["line"] == 5);  // `port`, not the old `name` now on line 3

@@ -1,7 +1,6 @@
 // The object model: one Application reader, one duration parser, one pod-spec table, one YAML
 // 1.1 typing.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 #include <vector>
@@ -105,7 +104,8 @@ spec:
 }
 
 TEST_CASE("model IsTrue: YAML 1.1 booleans as ArgoCD reads them", "[model]") {
-  LoadResult loaded = Load("[true, True, yes, Y, on, ON, false, no, off, 'no', tRUE, 1, \"yes\"]\n");
+  LoadResult loaded =
+      Load("[true, True, yes, Y, on, ON, false, no, off, 'no', tRUE, 1, \"yes\"]\n");
   std::vector<bool> got;
   for (const Node* item : loaded.documents[0]->root().items) got.push_back(IsYaml11True(item));
   CHECK(got == std::vector<bool>{true, true, true, true, true, true, false, false, false, false,
@@ -135,18 +135,17 @@ spec:
           containers: [{name: main}, {name: side}]
 )");
   std::vector<std::string> pointers;
-  ForEachContainer(*loaded.documents[0], [&](const Node&, const std::string& pointer) {
-    pointers.push_back(pointer);
-  });
-  CHECK(pointers == std::vector<std::string>{
-                        "/spec/jobTemplate/spec/template/spec/initContainers/0",
-                        "/spec/jobTemplate/spec/template/spec/containers/0",
-                        "/spec/jobTemplate/spec/template/spec/containers/1"});
+  ForEachContainer(*loaded.documents[0],
+                   [&](const Node&, const std::string& pointer) { pointers.push_back(pointer); });
+  CHECK(pointers ==
+        std::vector<std::string>{"/spec/jobTemplate/spec/template/spec/initContainers/0",
+                                 "/spec/jobTemplate/spec/template/spec/containers/0",
+                                 "/spec/jobTemplate/spec/template/spec/containers/1"});
 }
 
 TEST_CASE("model YAML 1.1 reading: one typing for schemas, rules and the model", "[model]") {
-  LoadResult loaded =
-      Load("[on, 0777, 0x1F, 1_000, 1:20, 9223372036854775808, 1.5, 1.0.0, !!bool 'yes', '0777', ~]\n");
+  LoadResult loaded = Load(
+      "[on, 0777, 0x1F, 1_000, 1:20, 9223372036854775808, 1.5, 1.0.0, !!bool 'yes', '0777', ~]\n");
   const auto& items = loaded.documents[0]->root().items;
   REQUIRE(items.size() == 11);
   auto read = [&](size_t i) { return ReadYaml11(*items[i]); };

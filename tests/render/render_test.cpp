@@ -1,12 +1,11 @@
 // Rendering charts with the real helm (tools/install-helm.sh installs it into .tools/bin):
 // ArgoCD's value precedence, findings traced back to values and templates, render failures and
 // empty renders, and what happens without helm. Tests that need helm skip when it is absent.
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "render/helm_renderer.h"
@@ -21,8 +20,7 @@ namespace fs = std::filesystem;
 const std::string kData = "tests/render/data";
 
 /// Runs every rule over `paths` with rendering, like `syncgate check`.
-RunResult CheckRendered(const std::vector<std::string>& paths, RunSettings settings,
-                        int jobs = 2) {
+RunResult CheckRendered(const std::vector<std::string>& paths, RunSettings settings, int jobs = 2) {
   RunRequest request;
   request.jobs = jobs;
   request.settings = std::move(settings);
@@ -60,7 +58,8 @@ std::string Listing(const RunResult& result) {
   for (const Finding& f : result.findings) {
     out += fmt::format("{}:{}:{} {} {}\n", f.file, f.line, f.column, f.rule, f.message);
   }
-  for (const SkippedFile& s : result.skipped) out += fmt::format("skipped {}: {}\n", s.display_path, s.reason);
+  for (const SkippedFile& s : result.skipped)
+    out += fmt::format("skipped {}: {}\n", s.display_path, s.reason);
   for (const std::string& e : result.errors) out += "error: " + e + "\n";
   return out;
 }
@@ -171,9 +170,8 @@ TEST_CASE("the stub renderer: empty output and a crash", "[helm]") {
 TEST_CASE("a values schema violation is positioned in the values file", "[helm]") {
   const std::string fixture = "tests/rules/helm-values-schema/fires";
   auto at = [](const std::vector<Finding>& findings, const std::string& file, int line) {
-    return std::find_if(findings.begin(), findings.end(), [&](const Finding& f) {
-      return f.file == file && f.line == line;
-    });
+    return std::find_if(findings.begin(), findings.end(),
+                        [&](const Finding& f) { return f.file == file && f.line == line; });
   };
   // Static: the model of charts and values sets needs no helm.
   const RunResult result = CheckRendered({fixture}, WithHelm("/nonexistent/helm"));
@@ -183,8 +181,9 @@ TEST_CASE("a values schema violation is positioned in the values file", "[helm]"
   auto replicas = at(schema, fixture + "/webshop/values-prod.yaml", 2);
   REQUIRE(replicas != schema.end());
   CHECK(replicas->column == 15);
-  CHECK(replicas->message == "replicaCount: expected integer, got string, per " + fixture +
-                                 "/webshop/values.schema.json (values set webshop/values-prod.yaml)");
+  CHECK(replicas->message ==
+        "replicaCount: expected integer, got string, per " + fixture +
+            "/webshop/values.schema.json (values set webshop/values-prod.yaml)");
   // The subchart's schema, on what the parent passes under its name.
   auto cache = at(schema, fixture + "/webshop/values-dev.yaml", 3);
   REQUIRE(cache != schema.end());
@@ -205,7 +204,8 @@ TEST_CASE("a values schema violation is positioned in the values file", "[helm]"
   SECTION("when helm refuses values this validation accepts, helm's words are reported") {
     const std::string stub = (testing::SourceDir() / "tests/render/stub-helm.sh").string();
     setenv("STUB_HELM_MODE", "schema", 1);
-    const RunResult refused = CheckRendered({"tests/rules/helm-values-schema/passes"}, WithHelm(stub));
+    const RunResult refused =
+        CheckRendered({"tests/rules/helm-values-schema/passes"}, WithHelm(stub));
     unsetenv("STUB_HELM_MODE");
     INFO(Listing(refused));
     const std::vector<Finding> findings = FindingsOf(refused, "helm-values-schema");
@@ -222,29 +222,31 @@ TEST_CASE("without helm charts are checked statically, skipped, and --require-re
   const std::string target = (testing::SourceDir() / kData / "trace").string();
   const std::string cache = "SYNCGATE_CACHE_DIR=/nonexistent-syncgate-cache ";
   SECTION("without --require-render: skipped and named on stderr, exit by findings") {
-    testing::CommandOutput out = testing::RunShell(
-        cache + "env -u CI '" + SYNCGATE_BINARY + "' check '" + target +
-        "' --helm /nonexistent/helm --format json");
+    testing::CommandOutput out =
+        testing::RunShell(cache + "env -u CI '" + SYNCGATE_BINARY + "' check '" + target +
+                          "' --helm /nonexistent/helm --format json");
     INFO(out.out << out.err);
     CHECK(out.exit_code == 0);
     CHECK(out.err.find("skipped") != std::string::npos);
-    CHECK(out.err.find("trace/app/: chart not rendered: helm at '/nonexistent/helm' does not run") !=
-          std::string::npos);
+    CHECK(
+        out.err.find("trace/app/: chart not rendered: helm at '/nonexistent/helm' does not run") !=
+        std::string::npos);
     const nlohmann::json report = nlohmann::json::parse(out.out);
     CHECK(report["summary"]["rendered"] == 0);
     CHECK(report["summary"]["skipped"] == 1);
   }
   SECTION("with --require-render: exit 2") {
-    testing::CommandOutput out = testing::RunShell(
-        cache + "env -u CI '" + SYNCGATE_BINARY + "' check --helm /nonexistent/helm --require-render '" +
-        target + "'");
+    testing::CommandOutput out =
+        testing::RunShell(cache + "env -u CI '" + SYNCGATE_BINARY +
+                          "' check --helm /nonexistent/helm --require-render '" + target + "'");
     INFO(out.out << out.err);
     CHECK(out.exit_code == 2);
     CHECK(out.err.find("--require-render") != std::string::npos);
   }
   SECTION("CI turns --require-render on") {
-    testing::CommandOutput out = testing::RunShell(
-        cache + "CI=true '" + SYNCGATE_BINARY + "' check --helm /nonexistent/helm '" + target + "'");
+    testing::CommandOutput out =
+        testing::RunShell(cache + "CI=true '" + SYNCGATE_BINARY +
+                          "' check --helm /nonexistent/helm '" + target + "'");
     CHECK(out.exit_code == 2);
   }
 }
@@ -280,7 +282,8 @@ TEST_CASE("syncgate check examples/ renders every chart per values set and Appli
     found = true;
     CHECK(f.line == 4);
     REQUIRE(f.rendered);
-    CHECK(f.rendered->template_path == "examples/q-sign/helm/keycloak-pqc/templates/deployment.yaml");
+    CHECK(f.rendered->template_path ==
+          "examples/q-sign/helm/keycloak-pqc/templates/deployment.yaml");
   }
   CHECK(found);
   // Nothing stays in the rendered stream: every finding points at a file the user edits.

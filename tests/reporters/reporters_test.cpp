@@ -5,17 +5,15 @@
 //
 // Rewrite the snapshots after an intended change: SYNCGATE_UPDATE_SNAPSHOTS=1 syncgate_tests
 // "[reporters]", then review the diff of tests/reporters/snapshots/.
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -43,10 +41,10 @@ constexpr RuleMeta kRules[] = {
      "Move it to a SealedSecret.", Severity::kError, DocKind::kNone},
     {"workload-image-mutable-tag", "Image with a mutable tag", "latest moves under you.",
      "Pin a digest.", Severity::kWarning, DocKind::kManifest},
-    {"yaml-ambiguous-boolean", "YAML 1.1 boolean", "`on` is a string in YAML 1.2.",
-     "Quote it.", Severity::kInfo, DocKind::kNone},
-    {"yaml-duplicate-key", "Duplicate mapping key", "The last one wins silently.",
-     "Remove one.", Severity::kError, DocKind::kNone},
+    {"yaml-ambiguous-boolean", "YAML 1.1 boolean", "`on` is a string in YAML 1.2.", "Quote it.",
+     Severity::kInfo, DocKind::kNone},
+    {"yaml-duplicate-key", "Duplicate mapping key", "The last one wins silently.", "Remove one.",
+     Severity::kError, DocKind::kNone},
 };
 
 const char* const kApplication =
@@ -116,20 +114,20 @@ RunResult SampleResult() {
   const ObjectRef app{"argoproj.io/v1alpha1", "Application", "q-kms", "argocd"};
   const ObjectRef config_map{"v1", "ConfigMap", "dup", ""};
 
-  Finding project = MakeFinding("argocd-default-project", Severity::kWarning, "apps/q-kms.yaml",
-                                7, 12, "Application q-kms uses the \"default\" project",
+  Finding project = MakeFinding("argocd-default-project", Severity::kWarning, "apps/q-kms.yaml", 7,
+                                12, "Application q-kms uses the \"default\" project",
                                 "/spec/project", "1111aaaa2222bbbb");
   project.object = app;
-  Finding secret = MakeFinding(
-      "secret-vault-token", Severity::kError, "apps/q-kms.yaml", 12,
-      ColumnOf(kApplication, 12, "hvs."), "Vault token in plain text (" + Redact(kSecret) + ")",
-      "/spec/source/helm/values/vault/rootToken", "3333cccc4444dddd");
+  Finding secret = MakeFinding("secret-vault-token", Severity::kError, "apps/q-kms.yaml", 12,
+                               ColumnOf(kApplication, 12, "hvs."),
+                               "Vault token in plain text (" + Redact(kSecret) + ")",
+                               "/spec/source/helm/values/vault/rootToken", "3333cccc4444dddd");
   secret.object = app;
   secret.redact_length = static_cast<int>(kSecret.size());
-  Finding destination = MakeFinding(
-      "argocd-default-project", Severity::kWarning, "apps/q-kms.yaml", 14, 16,
-      "namespace \"q|kms\" is not a <DNS-1123> label & 'cannot' sync", "/spec/destination/namespace",
-      "5555eeee6666ffff");
+  Finding destination =
+      MakeFinding("argocd-default-project", Severity::kWarning, "apps/q-kms.yaml", 14, 16,
+                  "namespace \"q|kms\" is not a <DNS-1123> label & 'cannot' sync",
+                  "/spec/destination/namespace", "5555eeee6666ffff");
   destination.object = app;
   Finding greeting = MakeFinding("yaml-ambiguous-boolean", Severity::kInfo,
                                  "charts/web/values.yaml", 2, ColumnOf(kValues, 2, "wörld"),
@@ -143,7 +141,8 @@ RunResult SampleResult() {
                                  "image nginx:latest uses the mutable tag latest",
                                  "/spec/template/spec/containers/0/image", "abcdabcdabcdabcd");
   rendered.object = {"apps/v1", "Deployment", "web", "web"};
-  rendered.rendered = RenderedOrigin{"charts/web (values.yaml)", "web/templates/deployment.yaml", 40};
+  rendered.rendered =
+      RenderedOrigin{"charts/web (values.yaml)", "web/templates/deployment.yaml", 40};
   Finding dup1 = MakeFinding("yaml-duplicate-key", Severity::kError, "manifests/dup.yaml", 7, 3,
                              "duplicate key a (first at line 6)", "/data/a", "dddd0000dddd0000");
   dup1.object = config_map;
@@ -372,7 +371,9 @@ TEST_CASE("sarif is valid SARIF 2.1.0 with real positions", "[reporters]") {
   // Levels; the secret's snippet is redacted, its line and column are those of the value.
   const auto find = [&](std::string_view rule, int line) -> const json& {
     for (const json& r : results) {
-      if (r["ruleId"] == rule && r["locations"][0]["physicalLocation"]["region"]["startLine"] == line) return r;
+      if (r["ruleId"] == rule &&
+          r["locations"][0]["physicalLocation"]["region"]["startLine"] == line)
+        return r;
     }
     FAIL("no result " << rule << " at line " << line);
     return results[0];
@@ -389,11 +390,12 @@ TEST_CASE("sarif is valid SARIF 2.1.0 with real positions", "[reporters]") {
   CHECK(find("argocd-default-project", 7)["level"] == "warning");
   CHECK(find("yaml-ambiguous-boolean", 3)["level"] == "note");
   // "héllo " is 7 bytes but 6 UTF-16 code units: column 18 in bytes is 17 in SARIF.
-  const Finding& greeting = *std::find_if(result.findings.begin(), result.findings.end(),
-                                          [](const Finding& f) { return f.pointer == "/greeting"; });
+  const Finding& greeting =
+      *std::find_if(result.findings.begin(), result.findings.end(),
+                    [](const Finding& f) { return f.pointer == "/greeting"; });
   CHECK(greeting.column == 18);
-  CHECK(find("yaml-ambiguous-boolean", 2)["locations"][0]["physicalLocation"]["region"]
-            ["startColumn"] == 17);
+  CHECK(find("yaml-ambiguous-boolean",
+             2)["locations"][0]["physicalLocation"]["region"]["startColumn"] == 17);
   CHECK(find("workload-image-mutable-tag", 21)["properties"]["rendered"]["template"] ==
         "web/templates/deployment.yaml");
 
@@ -411,15 +413,16 @@ TEST_CASE("sarif is valid SARIF 2.1.0 with real positions", "[reporters]") {
   // Every checked file is an artifact, including the one without findings.
   std::set<std::string> artifacts;
   for (const json& a : run["artifacts"]) artifacts.insert(a["location"]["uri"].get<std::string>());
-  CHECK(artifacts == std::set<std::string>{"apps/q-kms.yaml", "charts/web/templates/deployment.yaml",
-                                           "charts/web/values.yaml", "manifests/clean.yaml",
-                                           "manifests/dup.yaml"});
+  CHECK(artifacts == std::set<std::string>{
+                         "apps/q-kms.yaml", "charts/web/templates/deployment.yaml",
+                         "charts/web/values.yaml", "manifests/clean.yaml", "manifests/dup.yaml"});
 
   // URIs: absolute where SARIF wants absolute, valid references elsewhere.
   CHECK(IsAbsoluteUri(log["$schema"].get<std::string>()));
   CHECK(IsAbsoluteUri(run["tool"]["driver"]["informationUri"].get<std::string>()));
   for (const json& rule : rules) CHECK(IsAbsoluteUri(rule["helpUri"].get<std::string>()));
-  for (const json& a : run["artifacts"]) CHECK(IsUriReference(a["location"]["uri"].get<std::string>()));
+  for (const json& a : run["artifacts"])
+    CHECK(IsUriReference(a["location"]["uri"].get<std::string>()));
 }
 
 TEST_CASE("sarif: a clean run is successful and paths become URIs", "[reporters]") {
@@ -479,9 +482,8 @@ std::string XmlCounts(const std::string& xml) {
       "      'testcase=%d failure=%d error=%d skipped=%d' % (n('testcase'), n('failure'), "
       "n('error'), n('skipped')))\n";
   testing::WriteFile(dir / "count.py", script);
-  const testing::CommandOutput out =
-      testing::RunShell("python3 '" + (dir / "count.py").string() + "' '" +
-                        (dir / "report.xml").string() + "'");
+  const testing::CommandOutput out = testing::RunShell("python3 '" + (dir / "count.py").string() +
+                                                       "' '" + (dir / "report.xml").string() + "'");
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
   return out.out;
@@ -547,7 +549,8 @@ TEST_CASE("gitlab code quality: fields, severities and unique, stable fingerprin
                                         "duplicate key b", "/b", "ffff0000ffff0000"));
   std::sort(edited.findings.begin(), edited.findings.end(), FindingLess);
   std::set<std::string> after;
-  for (const json& issue : ParseJson(Render("gitlab", edited))) after.insert(issue["fingerprint"].get<std::string>());
+  for (const json& issue : ParseJson(Render("gitlab", edited)))
+    after.insert(issue["fingerprint"].get<std::string>());
   after.erase("ffff0000ffff0000");
   CHECK(after == fingerprints);
 }
@@ -581,7 +584,8 @@ TEST_CASE("markdown: verdict, escaped tables, excerpts, skipped files", "[report
 TEST_CASE("check writes several formats in one run", "[reporters]") {
   testing::TempDir dir;
   testing::WriteFile(dir / "repo/dup.yaml", kDuplicates);
-  testing::WriteFile(dir / "repo/clean.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n");
+  testing::WriteFile(dir / "repo/clean.yaml",
+                     "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n");
   const std::string out_dir = (dir / "out").string();
   fs::create_directories(out_dir);
   const testing::CommandOutput run = testing::RunSyncgate(
@@ -608,7 +612,8 @@ TEST_CASE("check writes several formats in one run", "[reporters]") {
   CHECK(seen);
 
   const std::string junit = Slurp(fs::path(out_dir) / "b.xml");
-  CHECK(junit.find("<testcase classname=\"syncgate\" name=\"repo/clean.yaml\"") != std::string::npos);
+  CHECK(junit.find("<testcase classname=\"syncgate\" name=\"repo/clean.yaml\"") !=
+        std::string::npos);
   CHECK(junit.find("<failure type=\"yaml-duplicate-key\"") != std::string::npos);
 
   const json gitlab = ParseJson(Slurp(fs::path(out_dir) / "c.json"));
@@ -617,8 +622,8 @@ TEST_CASE("check writes several formats in one run", "[reporters]") {
   bool duplicate_key = false;
   for (const json& issue : gitlab) {
     fingerprints.insert(issue["fingerprint"].get<std::string>());
-    duplicate_key |= issue["check_name"] == "yaml-duplicate-key" &&
-                     issue["location"]["path"] == "repo/dup.yaml";
+    duplicate_key |=
+        issue["check_name"] == "yaml-duplicate-key" && issue["location"]["path"] == "repo/dup.yaml";
   }
   CHECK(duplicate_key);
   CHECK(fingerprints.size() == gitlab.size());

@@ -1,14 +1,14 @@
 // Declarative rule packs: the shipped governance pack and a custom pack produce exactly the
 // findings their fixtures declare; bad packs are configuration errors with file:line:col.
-#include <catch2/catch.hpp>
+#include "rule_packs/rule_pack.h"
 
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <set>
 #include <tuple>
 
-#include <fmt/format.h>
-
-#include "rule_packs/rule_pack.h"
 #include "checker/text_util.h"
 #include "rules/registry.h"
 #include "tests/test_util.h"
@@ -114,7 +114,8 @@ TEST_CASE("pack rules carry their metadata and every built-in pack loads", "[cat
   REQUIRE_FALSE(BuiltinRulePacks().empty());
   for (const auto& [name, text] : BuiltinRulePacks()) {
     INFO("builtin:" << name);
-    auto pack = LoadRulePack(SourceFile::FromText("builtin:" + std::string(name), std::string(text)));
+    auto pack =
+        LoadRulePack(SourceFile::FromText("builtin:" + std::string(name), std::string(text)));
     INFO((pack ? "" : pack.error().message));
     REQUIRE(pack);
     REQUIRE_FALSE(pack->empty());
@@ -122,7 +123,8 @@ TEST_CASE("pack rules carry their metadata and every built-in pack loads", "[cat
   RuleList rules = BuiltinPackRules();
   std::set<std::string> ids;
   for (const auto& rule : rules) ids.insert(std::string(rule->meta().id));
-  CHECK(ids == std::set<std::string>{"governance-allowed-namespaces", "governance-allowed-registries",
+  CHECK(ids == std::set<std::string>{"governance-allowed-namespaces",
+                                     "governance-allowed-registries",
                                      "governance-required-labels"});
   for (const auto& rule : rules) {
     CHECK_FALSE(rule->meta().summary.empty());
@@ -131,10 +133,12 @@ TEST_CASE("pack rules carry their metadata and every built-in pack loads", "[cat
 }
 
 TEST_CASE("bad packs are errors with file:line:col", "[catalogue][packs]") {
-  CHECK(PackError(std::string(kGoodRule) + "      - {path: /metadata/name, matches: '(unclosed'}\n") ==
+  CHECK(PackError(std::string(kGoodRule) +
+                  "      - {path: /metadata/name, matches: '(unclosed'}\n") ==
         "pack.yaml:9:41: invalid regular expression '(unclosed': missing ): (unclosed");
-  CHECK(PackError(std::string(kGoodRule) + "      - {path: metadata/name, exists: true}\n") ==
-        "pack.yaml:9:16: path 'metadata/name' must be a JSON pointer starting with '/' (or '$pod/')");
+  CHECK(
+      PackError(std::string(kGoodRule) + "      - {path: metadata/name, exists: true}\n") ==
+      "pack.yaml:9:16: path 'metadata/name' must be a JSON pointer starting with '/' (or '$pod/')");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a/~2b, exists: true}\n") ==
         "pack.yaml:9:16: path '/a/~2b': '~' must be followed by 0 or 1 (~0 is '~', ~1 is '/')");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a, exits: true}\n") ==
@@ -153,7 +157,8 @@ TEST_CASE("bad packs are errors with file:line:col", "[catalogue][packs]") {
         "pack.yaml:4:15: severity must be error, warning or info, not 'fatal'");
   CHECK(PackError("pack: t\nrules:\n  - id: team-x\n    severity: info\n    summary: s\n") ==
         "pack.yaml:3:5: the rule has no 'rationale'");
-  CHECK(PackError("pack: t\nrulez: []\n") == "pack.yaml:2:1: unknown pack field 'rulez' (did you mean 'rules'?)");
+  CHECK(PackError("pack: t\nrulez: []\n") ==
+        "pack.yaml:2:1: unknown pack field 'rulez' (did you mean 'rules'?)");
   CHECK(PackError(std::string(kGoodRule) + "      - {path: /a, exists: true}\n" +
                   "  - id: team-x\n    severity: info\n    summary: s\n    rationale: r\n"
                   "    remediation: m\n    assert: [{path: /a, exists: true}]\n") ==
@@ -162,8 +167,9 @@ TEST_CASE("bad packs are errors with file:line:col", "[catalogue][packs]") {
 
 TEST_CASE("rule packs in the CLI: listed, documented, and bad ones exit 2", "[catalogue][packs]") {
   testing::TempDir dir;
-  testing::WriteFile(dir / "pack.yaml", std::string(kGoodRule) +
-                                            "      - {path: /metadata/labels/owner, exists: true}\n");
+  testing::WriteFile(
+      dir / "pack.yaml",
+      std::string(kGoodRule) + "      - {path: /metadata/labels/owner, exists: true}\n");
   testing::WriteFile(dir / ".syncgate.yaml", "rule_packs: [pack.yaml, builtin:governance]\n");
   testing::WriteFile(dir / "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
   auto run = testing::RunSyncgate("check " + (dir / "cm.yaml").string() + " --format json");
@@ -175,7 +181,8 @@ TEST_CASE("rule packs in the CLI: listed, documented, and bad ones exit 2", "[ca
   CHECK(list.out.find("team-x") != std::string::npos);
   CHECK(list.out.find("governance-allowed-registries") != std::string::npos);
 
-  testing::WriteFile(dir / "pack.yaml", std::string(kGoodRule) + "      - {path: /a, matches: '[z-a]'}\n");
+  testing::WriteFile(dir / "pack.yaml",
+                     std::string(kGoodRule) + "      - {path: /a, matches: '[z-a]'}\n");
   auto bad = testing::RunSyncgate("check " + (dir / "cm.yaml").string());
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("pack.yaml:9:29: invalid regular expression '[z-a]'") != std::string::npos);
@@ -183,7 +190,8 @@ TEST_CASE("rule packs in the CLI: listed, documented, and bad ones exit 2", "[ca
   testing::WriteFile(dir / ".syncgate.yaml", "rule_packs: [builtin:nope]\n");
   auto unknown = testing::RunSyncgate("check " + (dir / "cm.yaml").string());
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.err.find(".syncgate.yaml:1:14: no built-in rule pack 'nope' (built-in: governance)") !=
+  CHECK(unknown.err.find(
+            ".syncgate.yaml:1:14: no built-in rule pack 'nope' (built-in: governance)") !=
         std::string::npos);
 }
 

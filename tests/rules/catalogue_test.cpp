@@ -1,8 +1,8 @@
 // The rule catalogue beyond single fixtures: per-environment severity from profiles (including
 // label profiles and --env), and what `syncgate check examples/` reports on the guide's repo.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "checker/environment.h"
@@ -65,10 +65,10 @@ TEST_CASE("floating revision severity follows the environment profile", "[catalo
   development:
     namespaces: [sandbox-*]
 )");
-  testing::WriteFile(dir / "q-kms.yaml", App("q-kms", "none"));          // by name
+  testing::WriteFile(dir / "q-kms.yaml", App("q-kms", "none"));            // by name
   testing::WriteFile(dir / "billing.yaml", App("billing", "production"));  // by label
-  testing::WriteFile(dir / "sandbox.yaml", App("sandbox-1", "none"));    // by namespace
-  testing::WriteFile(dir / "other.yaml", App("other", "none"));          // unclaimed
+  testing::WriteFile(dir / "sandbox.yaml", App("sandbox-1", "none"));      // by namespace
+  testing::WriteFile(dir / "other.yaml", App("other", "none"));            // unclaimed
 
   const RunResult plain = Run(dir, "");
   CHECK(SeverityOf(plain, "argocd-floating-revision", "q-kms.yaml") == Severity::kError);
@@ -87,8 +87,9 @@ TEST_CASE("floating revision severity follows the environment profile", "[catalo
 
 TEST_CASE("a label profile marks manifests as production", "[catalogue][profiles]") {
   testing::TempDir dir;
-  testing::WriteFile(dir / ".syncgate.yaml",
-                     "environments:\n  production:\n    production: true\n    labels: {tier: critical}\n");
+  testing::WriteFile(
+      dir / ".syncgate.yaml",
+      "environments:\n  production:\n    production: true\n    labels: {tier: critical}\n");
   const std::string deployment = R"(apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -101,23 +102,26 @@ spec:
     metadata: {{labels: {{app: a}}}}
     spec: {{containers: [{{name: a, image: registry.example/a:1.0}}]}}
 )";
-  testing::WriteFile(dir / "critical.yaml", fmt::format(fmt::runtime(deployment), fmt::arg("name", "a"),
-                                                        fmt::arg("tier", "critical")));
-  testing::WriteFile(dir / "batch.yaml", fmt::format(fmt::runtime(deployment), fmt::arg("name", "b"),
-                                                     fmt::arg("tier", "batch")));
+  testing::WriteFile(
+      dir / "critical.yaml",
+      fmt::format(fmt::runtime(deployment), fmt::arg("name", "a"), fmt::arg("tier", "critical")));
+  testing::WriteFile(
+      dir / "batch.yaml",
+      fmt::format(fmt::runtime(deployment), fmt::arg("name", "b"), fmt::arg("tier", "batch")));
   const RunResult result = Run(dir, "");
   CHECK(SeverityOf(result, "workload-single-replica", "critical.yaml").has_value());
   CHECK_FALSE(SeverityOf(result, "workload-single-replica", "batch.yaml").has_value());
 }
 
 TEST_CASE("a bad label profile is a configuration error", "[catalogue][profiles]") {
-  auto config = Config::Parse(SourceFile::FromText(
-      ".syncgate.yaml", "environments:\n  production:\n    labels: [tier]\n"));
+  auto config = Config::Parse(
+      SourceFile::FromText(".syncgate.yaml", "environments:\n  production:\n    labels: [tier]\n"));
   REQUIRE_FALSE(config);
   CHECK(config.error().message == ".syncgate.yaml:3:13: labels must map label keys to value globs");
 }
 
-TEST_CASE("syncgate check examples/ flags the guide's Applications and charts", "[catalogue][examples]") {
+TEST_CASE("syncgate check examples/ flags the guide's Applications and charts",
+          "[catalogue][examples]") {
   if (!std::filesystem::exists(testing::SourceDir() / "examples" / ".syncgate.yaml")) {
     WARN("examples/ is absent; skipped");
     return;
@@ -126,7 +130,8 @@ TEST_CASE("syncgate check examples/ flags the guide's Applications and charts", 
                                         testing::SourceDir().string());
   REQUIRE(run.exit_code == 0);
   const auto report = nlohmann::json::parse(run.out);
-  auto has = [&](const std::string& rule, const std::string& file, const std::string& severity = "") {
+  auto has = [&](const std::string& rule, const std::string& file,
+                 const std::string& severity = "") {
     for (const auto& f : report["findings"]) {
       if (f["rule"] == rule && f["file"].get<std::string>().find(file) != std::string::npos &&
           (severity.empty() || f["severity"] == severity)) {
@@ -135,7 +140,8 @@ TEST_CASE("syncgate check examples/ flags the guide's Applications and charts", 
     }
     return false;
   };
-  for (const std::string app : {"q-sign/argocd/application.yaml", "q-kms/argocd/q-kms-application.yaml"}) {
+  for (const std::string app :
+       {"q-sign/argocd/application.yaml", "q-kms/argocd/q-kms-application.yaml"}) {
     INFO(app);
     CHECK(has("argocd-insecure-repo-url", app));
     CHECK(has("argocd-floating-revision", app, "error"));  // `main`, in production
@@ -143,11 +149,12 @@ TEST_CASE("syncgate check examples/ flags the guide's Applications and charts", 
   }
   CHECK(has("argocd-missing-finalizer", "q-kms/argocd/q-kms-application.yaml"));
   CHECK_FALSE(has("argocd-missing-finalizer", "q-sign/argocd/application.yaml"));
-  CHECK(has("workload-host-access", "q-kms/argocd/q-kms-application.yaml"));  // /dev/k7pf0 in values
+  CHECK(
+      has("workload-host-access", "q-kms/argocd/q-kms-application.yaml"));  // /dev/k7pf0 in values
   // q-app is the well-behaved one: pinned, https, manual sync, not production.
-  for (const std::string rule : {"argocd-insecure-repo-url", "argocd-floating-revision",
-                                 "argocd-auto-sync-unguarded", "argocd-missing-finalizer",
-                                 "argocd-missing-source-path"}) {
+  for (const std::string rule :
+       {"argocd-insecure-repo-url", "argocd-floating-revision", "argocd-auto-sync-unguarded",
+        "argocd-missing-finalizer", "argocd-missing-source-path"}) {
     INFO(rule);
     CHECK_FALSE(has(rule, "q-app/argocd/q-app-application.yaml"));
   }

@@ -3,15 +3,15 @@
 // (rules/<category>/<id with - as _>.cpp), the metadata that docs are generated from is filled
 // in, docs/rules/<id>.md exists, and the rule declares its scope (what its findings depend on,
 // which a result cache relies on). The built-in rule packs declare their scope too.
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <set>
+#include "rules/registry.h"
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <set>
+
 #include "rule_packs/rule_pack.h"
-#include "rules/registry.h"
 #include "tests/test_util.h"
 
 namespace syncgate {

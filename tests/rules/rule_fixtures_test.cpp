@@ -13,16 +13,15 @@
 // redacted form, so never write more of a secret than that. `fires` must expect the rule under
 // test at least once, and at least one of those expectations must state the message; `passes`
 // must not expect it (it may expect other rules' findings).
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <sstream>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "checker/text_util.h"
 #include "rules/registry.h"
@@ -34,9 +33,9 @@ namespace fs = std::filesystem;
 
 struct Expectation {
   std::string rule;
-  std::string file;  // display path; empty for `expect-run`
-  int line = 0;      // 0 for `expect-run`
-  int column = 0;    // 0: any
+  std::string file;                 // display path; empty for `expect-run`
+  int line = 0;                     // 0 for `expect-run`
+  int column = 0;                   // 0: any
   std::optional<std::string> text;  // must occur in the message
   std::string where;                // the comment's own file:line, for failure messages
 };
@@ -62,7 +61,8 @@ std::string ParseEntries(std::string_view rest, const Expectation& base,
     if (i >= rest.size()) return out.empty() ? "no rule id after the colon" : "";
     Expectation e = base;
     const size_t id_start = i;
-    while (i < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[i])) || rest[i] == '-')) ++i;
+    while (i < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[i])) || rest[i] == '-'))
+      ++i;
     e.rule = std::string(rest.substr(id_start, i - id_start));
     if (e.rule.empty()) return fmt::format("expected a rule id at '{}'", rest.substr(id_start));
     if (i < rest.size() && rest[i] == '@') {
@@ -85,7 +85,8 @@ std::string ParseEntries(std::string_view rest, const Expectation& base,
     }
     out.push_back(std::move(e));
     if (i >= rest.size()) return "";
-    if (rest[i] != ',') return fmt::format("expected ',' or the end of the line at '{}'", rest.substr(i));
+    if (rest[i] != ',')
+      return fmt::format("expected ',' or the end of the line at '{}'", rest.substr(i));
     ++i;
   }
 }
@@ -103,8 +104,10 @@ std::vector<Expectation> ReadExpectations(const fs::path& path, std::vector<std:
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {
-    const std::string display =
-        fs::absolute(file).lexically_normal().lexically_relative(fs::current_path()).generic_string();
+    const std::string display = fs::absolute(file)
+                                    .lexically_normal()
+                                    .lexically_relative(fs::current_path())
+                                    .generic_string();
     std::ifstream in(file);
     std::string line;
     int number = 0;
@@ -121,7 +124,8 @@ std::vector<Expectation> ReadExpectations(const fs::path& path, std::vector<std:
         int offset = 0;
         if (!rest.empty() && rest[0] == '+') {
           size_t digits = 1;
-          while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
+          while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits])))
+            ++digits;
           offset = std::stoi("0" + std::string(rest.substr(1, digits - 1)));
           rest = rest.substr(digits);
         }
@@ -149,7 +153,8 @@ bool Matches(const Expectation& e, const Finding& f) {
 /// Pairs each finding with one expectation (maximum bipartite matching, so that a loose
 /// expectation does not take the finding a pinned one needs). Returns, per finding, the index of
 /// its expectation or -1.
-std::vector<int> Pair(const std::vector<Expectation>& expected, const std::vector<Finding>& findings) {
+std::vector<int> Pair(const std::vector<Expectation>& expected,
+                      const std::vector<Finding>& findings) {
   std::vector<int> owner(expected.size(), -1);  // expectation → finding
   std::vector<int> pair(findings.size(), -1);   // finding → expectation
   std::function<bool(size_t, std::vector<bool>&)> augment = [&](size_t f, std::vector<bool>& seen) {
@@ -210,10 +215,11 @@ TEST_CASE("rule fixtures produce exactly the expected findings", "[rules][fixtur
           continue;
         }
         const RunResult result = model ? testing::CheckRendered({fixture.generic_string()})
-                                        : testing::Check({fixture.generic_string()});
+                                       : testing::Check({fixture.generic_string()});
         std::string listing;
         for (const Finding& f : result.findings) {
-          listing += fmt::format("  {}:{}:{}: {}: {}\n", f.file, f.line, f.column, f.rule, f.message);
+          listing +=
+              fmt::format("  {}:{}:{}: {}: {}\n", f.file, f.line, f.column, f.rule, f.message);
         }
         INFO("findings of every rule:\n" << listing);
 
@@ -226,8 +232,10 @@ TEST_CASE("rule fixtures produce exactly the expected findings", "[rules][fixtur
           with_text |= e.text.has_value();
         }
         if (kind == "fires") {
-          INFO("a fires fixture expects the rule under test, and states the message at least once: "
-               "# expect: " << id << " \"<part of the message>\"");
+          INFO(
+              "a fires fixture expects the rule under test, and states the message at least once: "
+              "# expect: "
+              << id << " \"<part of the message>\"");
           CHECK(under_test);
           CHECK(with_text);
         } else {

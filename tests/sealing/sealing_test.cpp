@@ -2,12 +2,10 @@
 // with an independent Python implementation, malformed input, `syncgate seal` and the examples.
 // No test prints a plaintext: comparisons are done in code, Python answers "match"/"mismatch".
 #include <catch2/catch.hpp>
-
 #include <ctime>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "checker/document.h"
 #include "model/seal_secret.h"
@@ -41,9 +39,9 @@ Keyring TestKeyring(bool with_key = true) {
 /// The independent implementation, run from the repository root; empty when Python or its
 /// `cryptography`/`yaml` modules are missing (the caller skips).
 std::string Python() {
-  static const bool ok =
-      testing::RunShell("python3 -c 'import cryptography, yaml'").exit_code == 0;
-  return ok ? "python3 '" + (testing::SourceDir() / "tests/sealing/kubeseal_compat.py").string() + "'"
+  static const bool ok = testing::RunShell("python3 -c 'import cryptography, yaml'").exit_code == 0;
+  return ok ? "python3 '" + (testing::SourceDir() / "tests/sealing/kubeseal_compat.py").string() +
+                  "'"
             : "";
 }
 
@@ -99,12 +97,13 @@ TEST_CASE("shared vectors open under their scope only, and the KAT is reproduced
   CHECK(checked == 9);
 
   const auto& kat = vectors["deterministic_kat"];
-  Expected<std::string> sealed = sealing::Seal(kat["plaintext"].get<std::string>(),
-                                               kat["label"].get<std::string>(), ring, 0,
-                                               Hex2Bytes(kat["rng_stream_for_cpp_hex"]));
+  Expected<std::string> sealed =
+      sealing::Seal(kat["plaintext"].get<std::string>(), kat["label"].get<std::string>(), ring, 0,
+                    Hex2Bytes(kat["rng_stream_for_cpp_hex"]));
   REQUIRE(sealed);
   CHECK(*sealed == kat["sealed_b64"].get<std::string>());
-  CHECK(sealing::Unseal(*sealed, kat["label"].get<std::string>(), ring).status == UnsealStatus::kOk);
+  CHECK(sealing::Unseal(*sealed, kat["label"].get<std::string>(), ring).status ==
+        UnsealStatus::kOk);
 }
 
 TEST_CASE("seal and unseal round trip in every scope, and fail under the others", "[sealing]") {
@@ -136,7 +135,8 @@ TEST_CASE("malformed and altered values each get their verdict, never a crash", 
   CHECK(verdict(good->substr(0, good->size() - 1)).status == sealing::StructureStatus::kMalformed);
   CHECK(verdict(*good + "\n").status == sealing::StructureStatus::kMalformed);  // strict base64
   CHECK(verdict(good->substr(0, 100)).status == sealing::StructureStatus::kMalformed);
-  CHECK(verdict(sealing::EncodeBase64(blob.substr(0, 2 + 256 + 15))).reason.find("tag") != std::string::npos);
+  CHECK(verdict(sealing::EncodeBase64(blob.substr(0, 2 + 256 + 15))).reason.find("tag") !=
+        std::string::npos);
   CHECK(verdict(sealing::EncodeBase64(std::string("\x00\x05", 2) + "hello")).status ==
         sealing::StructureStatus::kMalformed);
   CHECK(verdict("").status == sealing::StructureStatus::kMalformed);
@@ -191,11 +191,12 @@ TEST_CASE("keys load from PKCS#1, PKCS#8 and the controller's Secret list", "[se
   }
 
   // What `kubectl get secret -l sealedsecrets.bitnami.com/sealed-secrets-key -o yaml` returns.
-  const std::string list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n"
-                           "  metadata:\n    name: sealed-secrets-keyabcde\n    labels:\n"
-                           "      sealedsecrets.bitnami.com/sealed-secrets-key: active\n"
-                           "  type: kubernetes.io/tls\n  data:\n    tls.crt: " + sealing::EncodeBase64(cert) +
-                           "\n    tls.key: " + sealing::EncodeBase64(pkcs1) + "\n";
+  const std::string list =
+      "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n"
+      "  metadata:\n    name: sealed-secrets-keyabcde\n    labels:\n"
+      "      sealedsecrets.bitnami.com/sealed-secrets-key: active\n"
+      "  type: kubernetes.io/tls\n  data:\n    tls.crt: " +
+      sealing::EncodeBase64(cert) + "\n    tls.key: " + sealing::EncodeBase64(pkcs1) + "\n";
   Keyring ring;
   REQUIRE(ring.AddPrivateKeys(list, "keys.yaml"));
   CHECK(ring.key_count() == 1);
@@ -240,7 +241,8 @@ TEST_CASE("values sealed by Python open in syncgate, and the reverse", "[sealing
   const std::string key = (Keys() / "test-controller.key").string();
   for (const std::string label : {"team-a/db", "team-a", ""}) {
     INFO("label '" << label << "'");
-    const auto py = testing::RunShell(Python() + " seal '" + cert + "' '" + label + "'", "py-s3cr3t");
+    const auto py =
+        testing::RunShell(Python() + " seal '" + cert + "' '" + label + "'", "py-s3cr3t");
     REQUIRE(py.exit_code == 0);
     sealing::UnsealResult r = sealing::Unseal(Trimmed(py.out), label, ring);
     CHECK(r.status == UnsealStatus::kOk);
@@ -248,14 +250,17 @@ TEST_CASE("values sealed by Python open in syncgate, and the reverse", "[sealing
 
     Expected<std::string> ours = sealing::Seal("cpp-s3cr3t", label, ring);
     REQUIRE(ours);
-    const auto check = testing::RunShell(Python() + " check '" + key + "' '" + label + "' cpp-s3cr3t", *ours);
+    const auto check =
+        testing::RunShell(Python() + " check '" + key + "' '" + label + "' cpp-s3cr3t", *ours);
     CHECK(Trimmed(check.out) == "match");
-    const auto wrong = testing::RunShell(Python() + " check '" + key + "' 'other/label' cpp-s3cr3t", *ours);
+    const auto wrong =
+        testing::RunShell(Python() + " check '" + key + "' 'other/label' cpp-s3cr3t", *ours);
     CHECK(Trimmed(wrong.out) == "fail");
   }
 }
 
-TEST_CASE("syncgate seal writes SealedSecrets the Python implementation opens", "[sealing][interop][cli]") {
+TEST_CASE("syncgate seal writes SealedSecrets the Python implementation opens",
+          "[sealing][interop][cli]") {
   if (Python().empty()) {
     WARN("python3 with cryptography and yaml not available: skipped");
     return;
@@ -280,7 +285,8 @@ TEST_CASE("syncgate seal writes SealedSecrets the Python implementation opens", 
     CHECK(sealed.out.find("last-applied") == std::string::npos);
     CHECK(sealed.out.find("type: kubernetes.io/basic-auth") != std::string::npos);
     CHECK(sealed.out.find("app: db") != std::string::npos);
-    CHECK((scope == "strict") == (sealed.out.find("sealedsecrets.bitnami.com/") == std::string::npos));
+    CHECK((scope == "strict") ==
+          (sealed.out.find("sealedsecrets.bitnami.com/") == std::string::npos));
     testing::WriteFile(tmp / "sealed.yaml", sealed.out);
     const auto check = testing::RunShell(Python() + " check-yaml '" + key + "' '" +
                                          (tmp / "sealed.yaml").string() + "' '" +
@@ -288,41 +294,52 @@ TEST_CASE("syncgate seal writes SealedSecrets the Python implementation opens", 
     CHECK(check.out == "password: match\nusername: match\n");
     // And syncgate's own check passes it with the key.
     testing::WriteFile(tmp / "check" / "sealed.yaml", sealed.out);
-    const auto run = testing::RunSyncgate("check '" + (tmp / "check").string() + "' --sealed-cert '" +
-                                          cert + "' --sealed-key '" + key + "' --format json");
+    const auto run =
+        testing::RunSyncgate("check '" + (tmp / "check").string() + "' --sealed-cert '" + cert +
+                             "' --sealed-key '" + key + "' --format json");
     CHECK(run.out.find("\"sealed-") == std::string::npos);
   }
 
   // --raw: one value.
-  const auto raw = testing::RunSyncgate("seal --raw --cert '" + cert + "' --namespace team-a --name db", "raw-v4lue");
+  const auto raw = testing::RunSyncgate(
+      "seal --raw --cert '" + cert + "' --namespace team-a --name db", "raw-v4lue");
   REQUIRE(raw.exit_code == 0);
-  CHECK(Trimmed(testing::RunShell(Python() + " check '" + key + "' team-a/db raw-v4lue", raw.out).out) == "match");
-  CHECK(testing::RunSyncgate("seal --raw --cert '" + cert + "'", "x").exit_code == 2);  // no namespace
+  CHECK(Trimmed(testing::RunShell(Python() + " check '" + key + "' team-a/db raw-v4lue", raw.out)
+                    .out) == "match");
+  CHECK(testing::RunSyncgate("seal --raw --cert '" + cert + "'", "x").exit_code ==
+        2);  // no namespace
 
   // --merge-into adds a key to an existing SealedSecret (and keeps the old ones).
   const auto first = testing::RunSyncgate("seal --cert '" + cert + "'", secret);
   testing::WriteFile(tmp / "merge.yaml", first.out);
-  const std::string extra = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-creds\n"
-                            "stringData:\n  api_key: k3y-value\n";
-  REQUIRE(testing::RunSyncgate("seal --cert '" + cert + "' --merge-into '" +
-                               (tmp / "merge.yaml").string() + "'", extra).exit_code == 0);
-  testing::WriteFile(tmp / "expected.yaml", secret.substr(0, secret.size() - 1) + "\n  api_key: k3y-value\n");
+  const std::string extra =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-creds\n"
+      "stringData:\n  api_key: k3y-value\n";
+  REQUIRE(
+      testing::RunSyncgate(
+          "seal --cert '" + cert + "' --merge-into '" + (tmp / "merge.yaml").string() + "'", extra)
+          .exit_code == 0);
+  testing::WriteFile(tmp / "expected.yaml",
+                     secret.substr(0, secret.size() - 1) + "\n  api_key: k3y-value\n");
   CHECK(testing::RunShell(Python() + " check-yaml '" + key + "' '" + (tmp / "merge.yaml").string() +
-                          "' '" + (tmp / "expected.yaml").string() + "'").out ==
-        "api_key: match\npassword: match\nusername: match\n");
+                          "' '" + (tmp / "expected.yaml").string() + "'")
+            .out == "api_key: match\npassword: match\nusername: match\n");
 
   // --in-place replaces the plain Secret file.
   REQUIRE(testing::RunSyncgate("seal --cert '" + cert + "' --in-place '" +
-                               (tmp / "secret.yaml").string() + "'").exit_code == 0);
+                               (tmp / "secret.yaml").string() + "'")
+              .exit_code == 0);
   const std::string replaced = Slurp(tmp / "secret.yaml");
   CHECK(replaced.find("kind: SealedSecret") != std::string::npos);
   CHECK(replaced.find("Pl41n") == std::string::npos);
 }
 
 TEST_CASE("syncgate seal refuses what it cannot do", "[sealing][cli]") {
-  const std::string secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: b\n"
-                             "stringData:\n  k: v4lue\n";
-  const auto expired = testing::RunSyncgate("seal --cert '" + (Keys() / "expired.crt").string() + "'", secret);
+  const std::string secret =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: b\n"
+      "stringData:\n  k: v4lue\n";
+  const auto expired =
+      testing::RunSyncgate("seal --cert '" + (Keys() / "expired.crt").string() + "'", secret);
   CHECK(expired.exit_code == 2);
   CHECK(expired.err.find("expired") != std::string::npos);
   CHECK(expired.out.empty());
@@ -342,36 +359,44 @@ TEST_CASE("syncgate seal refuses what it cannot do", "[sealing][cli]") {
   CHECK(no_ns.err.find("namespace") != std::string::npos);
 }
 
-TEST_CASE("examples: the copied SealedSecret is a scope mismatch, the good one passes", "[sealing][e2e]") {
+TEST_CASE("examples: the copied SealedSecret is a scope mismatch, the good one passes",
+          "[sealing][e2e]") {
   const std::string root = testing::SourceDir().string();
-  const std::string flags = "--sealed-cert examples/sealed-secrets/controller.crt "
-                            "--sealed-key examples/sealed-secrets/controller.key --format json --fail-on never --no-require-render";
+  const std::string flags =
+      "--sealed-cert examples/sealed-secrets/controller.crt "
+      "--sealed-key examples/sealed-secrets/controller.key --format json --fail-on never "
+      "--no-require-render";
   const auto with_key = testing::RunSyncgate("check examples/ " + flags, "", root);
   REQUIRE(with_key.exit_code == 0);
   const nlohmann::json report = nlohmann::json::parse(with_key.out);
   std::vector<std::string> sealed_findings;
   for (const auto& f : report["findings"]) {
     const std::string rule = f["rule"];
-    if (rule.rfind("sealed-", 0) == 0) sealed_findings.push_back(rule + " " + f["file"].get<std::string>());
+    if (rule.rfind("sealed-", 0) == 0)
+      sealed_findings.push_back(rule + " " + f["file"].get<std::string>());
   }
   CHECK(sealed_findings ==
         std::vector<std::string>{
             "sealed-secret-scope-mismatch examples/q-kms/sealed/keycloak-db-sealedsecret.yaml",
             "sealed-secret-scope-mismatch examples/q-kms/sealed/keycloak-db-sealedsecret.yaml"});
-  CHECK(with_key.out.find("q-sign/keycloak-db") != std::string::npos);  // says what it was sealed for
-  CHECK(with_key.out.find("Kc-db-7f3a") == std::string::npos);         // never the plaintext
+  CHECK(with_key.out.find("q-sign/keycloak-db") !=
+        std::string::npos);                                     // says what it was sealed for
+  CHECK(with_key.out.find("Kc-db-7f3a") == std::string::npos);  // never the plaintext
   CHECK(with_key.out.find("secret-private-key") == std::string::npos);  // suppressed with a reason
 
   // Without the key: only what the certificate proves, and both objects fit it.
   const auto cert_only = testing::RunSyncgate(
       "check examples/ --sealed-cert examples/sealed-secrets/controller.crt --format json "
-      "--fail-on never --no-require-render", "", root);
+      "--fail-on never --no-require-render",
+      "", root);
   REQUIRE(cert_only.exit_code == 0);
   CHECK(cert_only.out.find("\"sealed-") == std::string::npos);
   // Checked against another controller's certificate, every value is the wrong key.
   const auto other = testing::RunSyncgate(
-      "check examples/ --sealed-cert tests/sealing/keys/other-3072.crt --format json --fail-on never "
-      "--no-require-render", "", root);
+      "check examples/ --sealed-cert tests/sealing/keys/other-3072.crt --format json --fail-on "
+      "never "
+      "--no-require-render",
+      "", root);
   CHECK(other.out.find("sealed-secret-wrong-key") != std::string::npos);
 }
 

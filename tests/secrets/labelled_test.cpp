@@ -2,7 +2,6 @@
 // marks a real secret on its line; any other secret-* finding there is a false positive.
 // bench/secrets_precision.py prints the same figures per rule.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <regex>
 #include <set>
@@ -52,18 +51,21 @@ TEST_CASE("precision and recall on the labelled set", "[secrets][labelled]") {
     if (actual.count(e)) {
       ++tp;
     } else {
-      misses += std::get<0>(e) + " at " + std::get<1>(e) + ":" + std::to_string(std::get<2>(e)) + "\n";
+      misses +=
+          std::get<0>(e) + " at " + std::get<1>(e) + ":" + std::to_string(std::get<2>(e)) + "\n";
     }
   }
   for (const Item& a : actual) {
     if (!expected.count(a)) {
-      false_positives += std::get<0>(a) + " at " + std::get<1>(a) + ":" + std::to_string(std::get<2>(a)) + "\n";
+      false_positives +=
+          std::get<0>(a) + " at " + std::get<1>(a) + ":" + std::to_string(std::get<2>(a)) + "\n";
     }
   }
   const double precision = actual.empty() ? 0 : static_cast<double>(tp) / actual.size();
   const double recall = static_cast<double>(tp) / expected.size();
-  INFO("precision " << precision << ", recall " << recall << "\nmissed:\n" << misses
-                    << "false positives:\n" << false_positives);
+  INFO("precision " << precision << ", recall " << recall << "\nmissed:\n"
+                    << misses << "false positives:\n"
+                    << false_positives);
   CHECK(precision >= 0.95);
   CHECK(recall >= 0.95);
 }

@@ -3,7 +3,6 @@
 // base64 text they were decoded from); every format in reporters::ReportFormats() runs over
 // them through the binary, and stdout and stderr are searched.
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "checker/finding.h"
@@ -15,11 +14,14 @@
 namespace syncgate {
 namespace {
 
-const std::vector<std::string> kInputs = {
-    "tests/rules/secret-vault-unseal-key", "tests/rules/secret-vault-token",
-    "tests/rules/secret-private-key",      "tests/rules/secret-token",
-    "tests/rules/secret-password-value",   "tests/rules/secret-k8s-plaintext",
-    "tests/secrets/labelled",              "examples"};
+const std::vector<std::string> kInputs = {"tests/rules/secret-vault-unseal-key",
+                                          "tests/rules/secret-vault-token",
+                                          "tests/rules/secret-private-key",
+                                          "tests/rules/secret-token",
+                                          "tests/rules/secret-password-value",
+                                          "tests/rules/secret-k8s-plaintext",
+                                          "tests/secrets/labelled",
+                                          "examples"};
 
 /// Every secret the scanner finds in `inputs`, in every form it has in the files.
 std::set<std::string> KnownSecrets(const RunResult& result) {
@@ -28,7 +30,8 @@ std::set<std::string> KnownSecrets(const RunResult& result) {
     out.insert(hit.secret);
     if (hit.decoded) {
       // The base64 text in the file is the secret too, only encoded.
-      std::string_view rest = source.Line(hit.at.line).substr(static_cast<size_t>(hit.at.column - 1));
+      std::string_view rest =
+          source.Line(hit.at.line).substr(static_cast<size_t>(hit.at.column - 1));
       if (!rest.empty() && (rest.front() == '"' || rest.front() == '\'')) rest.remove_prefix(1);
       out.insert(std::string(rest.substr(0, rest.find_first_of(" \"'#"))));
     }

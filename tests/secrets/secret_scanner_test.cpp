@@ -1,8 +1,9 @@
 // The shared scanner: patterns, key context, placeholders, entropy, decoding.
+#include "rules/secret/secret_scanner.h"
+
 #include <catch2/catch.hpp>
 
 #include "checker/finding.h"
-#include "rules/secret/secret_scanner.h"
 
 namespace syncgate::secrets {
 namespace {
@@ -58,24 +59,42 @@ TEST_CASE("secret-like keys and references", "[secrets]") {
     INFO(key);
     CHECK(IsSecretKey(key));
   }
-  for (const char* key : {"existingSecret", "secretName", "secretKeyRef", "passwordFile",
-                          "tokenPath", "useExistingSecret", "passwordPolicy", "tokenTTL",
-                          "secretRef", "existingSecretPasswordKey", "userPasswordKey",
-                          "checksum/secret", "imagePullSecrets", "enablePassword", "username",
-                          "apiVersion", "apiGroup", "publicKey", "caBundle", "vaultAddress"}) {
+  for (const char* key : {"existingSecret",   "secretName",
+                          "secretKeyRef",     "passwordFile",
+                          "tokenPath",        "useExistingSecret",
+                          "passwordPolicy",   "tokenTTL",
+                          "secretRef",        "existingSecretPasswordKey",
+                          "userPasswordKey",  "checksum/secret",
+                          "imagePullSecrets", "enablePassword",
+                          "username",         "apiVersion",
+                          "apiGroup",         "publicKey",
+                          "caBundle",         "vaultAddress"}) {
     INFO(key);
     CHECK_FALSE(IsSecretKey(key));
   }
 }
 
 TEST_CASE("placeholders, templates, references and ciphertext are not secrets", "[secrets]") {
-  for (const char* value :
-       {"", "changeme", "<password>", "xxx", "XXXXXXXX", "********", "${DB_PASSWORD}", "$DB_PASS",
-        "{{ .Values.db.password }}", "{{ required \"x\" .Values.x | b64enc }}", "%PASSWORD%",
-        "ENC[AES256_GCM,data:abc=,iv:x,tag:y,type:str]", "vault:secret/data/db#password",
-        "ref+vault://secret/db#/password", "3f6c2a4e-9b1d-4c7e-8a2f-5d0b6e9c1a73",
-        "DB_PASSWORD", "/run/secrets/db/password", "your-password-here", "true",
-        "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"}) {
+  for (const char* value : {"",
+                            "changeme",
+                            "<password>",
+                            "xxx",
+                            "XXXXXXXX",
+                            "********",
+                            "${DB_PASSWORD}",
+                            "$DB_PASS",
+                            "{{ .Values.db.password }}",
+                            "{{ required \"x\" .Values.x | b64enc }}",
+                            "%PASSWORD%",
+                            "ENC[AES256_GCM,data:abc=,iv:x,tag:y,type:str]",
+                            "vault:secret/data/db#password",
+                            "ref+vault://secret/db#/password",
+                            "3f6c2a4e-9b1d-4c7e-8a2f-5d0b6e9c1a73",
+                            "DB_PASSWORD",
+                            "/run/secrets/db/password",
+                            "your-password-here",
+                            "true",
+                            "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"}) {
     INFO(value);
     CHECK(IsPlaceholder(value));
   }
@@ -103,12 +122,15 @@ TEST_CASE("known token formats and their look-alikes", "[secrets]") {
         std::vector{SecretKind::kToken});
   CHECK(Kinds(ScanString("", "", "AKIARQFFRVNNRPJJUBNX")) == std::vector{SecretKind::kToken});
   CHECK(ScanString("", "", "AKIAIOSFODNN7EXAMPLE").empty());  // AWS documentation key
-  auto url = ScanString("/env/0/value", "DATABASE_URL", "postgres://app:ac7RXKMCPgmd6nFP2G@db:5432/x");
+  auto url =
+      ScanString("/env/0/value", "DATABASE_URL", "postgres://app:ac7RXKMCPgmd6nFP2G@db:5432/x");
   REQUIRE(url.size() == 1);
   CHECK(url[0].offset == 15);
   CHECK(url[0].length == 18);
   CHECK(ScanString("", "url", "postgres://app:${DB_PASSWORD}@db:5432/x").empty());
-  CHECK(ScanString("", "image", "nginx@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae").empty());
+  CHECK(ScanString("", "image",
+                   "nginx@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+            .empty());
   CHECK(ScanString("", "revision", "9fceb02d0ae598e95dc970b74767f19372d61af8").empty());
   CHECK(ScanString("", "apiVersion", "rbac.authorization.k8s.io/v1").empty());
 }
@@ -124,7 +146,12 @@ TEST_CASE("private keys need a real body", "[secrets]") {
   REQUIRE(hits.size() == 1);
   CHECK(hits[0].kind == SecretKind::kPrivateKey);
   CHECK(hits[0].length == pem.size() - 1);  // the block, without the final newline
-  CHECK(ScanString("/ca", "caBundle", "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHUdNsQX7lGMA0GCSqGSIb3DQEBCwUAMBExDzANBgNVBAMMBnRlc3RjYTAeFw0y\n-----END CERTIFICATE-----\n").empty());
+  CHECK(ScanString("/ca", "caBundle",
+                   "-----BEGIN "
+                   "CERTIFICATE-----\nMIIBkTCB+"
+                   "wIJAKHUdNsQX7lGMA0GCSqGSIb3DQEBCwUAMBExDzANBgNVBAMMBnRlc3RjYTAeFw0y\n-----END "
+                   "CERTIFICATE-----\n")
+            .empty());
 }
 
 TEST_CASE("entropy, base64 and key-value lines", "[secrets]") {

@@ -1,8 +1,9 @@
 // Where the scanner looks: documents with their keys, embedded YAML, Secret data, template text.
+#include "rules/secret/secret_sources.h"
+
 #include <catch2/catch.hpp>
 
 #include "checker/finding.h"
-#include "rules/secret/secret_sources.h"
 
 namespace syncgate::secrets {
 namespace {
@@ -22,8 +23,7 @@ std::unique_ptr<FileUnit> Load(const std::string& path, const std::string& text,
 
 }  // namespace
 
-TEST_CASE("env name/value pairs take the name as the key, at the value's position",
-          "[secrets]") {
+TEST_CASE("env name/value pairs take the name as the key, at the value's position", "[secrets]") {
   const auto unit = Load("deploy.yaml",
                          "env:\n"
                          "  - name: DB_PASSWORD\n"
@@ -40,7 +40,8 @@ TEST_CASE("env name/value pairs take the name as the key, at the value's positio
 
 TEST_CASE("documents rendered from charts are not scanned again", "[secrets]") {
   const std::string text =
-      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: WnE0TG04VHgyUnY3S3A5V2MzQm4=\n";
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: "
+      "WnE0TG04VHgyUnY3S3A5V2MzQm4=\n";
   const auto committed = Load("db-secret.yaml", text, FileKind::kYaml);
   CHECK(SecretsInDocument(*committed->documents[0]).size() == 1);
   CHECK(PlaintextSecretsIn(*committed->documents[0]).size() == 1);

@@ -1,12 +1,10 @@
 // End to end through the binary: the guide's secrets in examples/, the baseline round trip and
 // the allowlist.
 #include <catch2/catch.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "checker/finding.h"
 #include "tests/test_util.h"
@@ -52,20 +50,20 @@ TEST_CASE("check examples/ reports the guide's unseal keys and root token at the
   const std::set<Found> found = Findings(run.out);
   const std::string app = "examples/q-kms/argocd/q-kms-application.yaml";
   // Lines and columns of the values in the file (the opening quote, as in the JSON contract).
-  for (const Found& expected : {Found{"secret-vault-unseal-key", app, 26, 19},
-                                Found{"secret-vault-unseal-key", app, 27, 19},
-                                Found{"secret-vault-unseal-key", app, 28, 19},
-                                Found{"secret-vault-token", app, 29, 22}}) {
+  for (const Found& expected :
+       {Found{"secret-vault-unseal-key", app, 26, 19},
+        Found{"secret-vault-unseal-key", app, 27, 19},
+        Found{"secret-vault-unseal-key", app, 28, 19}, Found{"secret-vault-token", app, 29, 22}}) {
     INFO(expected.rule << " at " << expected.line << ":" << expected.column);
     CHECK(found.count(expected) == 1);
   }
   CHECK(found.count({"secret-k8s-plaintext",
                      "examples/q-sign/helm/keycloak-pqc/templates/secret.yaml", 3, 7}) == 1);
   // Nothing printed in full: the guide's values never appear in any output.
-  for (const char* secret : {"ZGHLJns5x2hKpvMTWEP1b7XXEoC8vJPZlF+HafVWi+dC",
-                             "xOnAwPR/VCo95IY71to8X2OOwfcPQ0z0Ga95XAaKqVj8",
-                             "tppyUv85Ahfea7MoS9jxF4ODjiMu44cAL/ncLoYbBIfZ",
-                             "hvs.nQKDvTCalx5XGJvDQe2J2phC"}) {
+  for (const char* secret :
+       {"ZGHLJns5x2hKpvMTWEP1b7XXEoC8vJPZlF+HafVWi+dC",
+        "xOnAwPR/VCo95IY71to8X2OOwfcPQ0z0Ga95XAaKqVj8",
+        "tppyUv85Ahfea7MoS9jxF4ODjiMu44cAL/ncLoYbBIfZ", "hvs.nQKDvTCalx5XGJvDQe2J2phC"}) {
     INFO(Redact(secret));
     CHECK(run.out.find(secret) == std::string::npos);
     CHECK(run.err.find(secret) == std::string::npos);
@@ -122,8 +120,9 @@ TEST_CASE("the secrets allowlist: paths, value regexes, fingerprints, and bad re
   testing::WriteFile(dir / "repo/values.yaml",
                      "a:\n  password: Zq4Lm8Tx2Rv7Kp9Wc3Bn\nb:\n  password: devonly-Xq7pR2zLm4\n");
   testing::WriteFile(dir / "repo/test/values.yaml", "c:\n  password: Hq8Zr2mVx7Lp4TnB\n");
-  testing::WriteFile(dir / "repo/.syncgate.yaml",
-                     "secrets:\n  allowlist:\n    paths: [\"test/**\"]\n    values: [\"^devonly-\"]\n");
+  testing::WriteFile(
+      dir / "repo/.syncgate.yaml",
+      "secrets:\n  allowlist:\n    paths: [\"test/**\"]\n    values: [\"^devonly-\"]\n");
   auto run = RunSyncgate("check repo --format json", "", cwd);
   REQUIRE(run.exit_code == 1);
   auto found = Findings(run.out);
@@ -139,9 +138,11 @@ TEST_CASE("the secrets allowlist: paths, value regexes, fingerprints, and bad re
     if (f["rule"] == "secret-password-value") fingerprint = f["fingerprint"];
   }
   REQUIRE_FALSE(fingerprint.empty());
-  testing::WriteFile(dir / "repo/.syncgate.yaml",
-                     "secrets:\n  allowlist:\n    paths: [\"test/**\"]\n    values: [\"^devonly-\"]\n"
-                     "    fingerprints: [\"" + fingerprint + "\"]\n");
+  testing::WriteFile(
+      dir / "repo/.syncgate.yaml",
+      "secrets:\n  allowlist:\n    paths: [\"test/**\"]\n    values: [\"^devonly-\"]\n"
+      "    fingerprints: [\"" +
+          fingerprint + "\"]\n");
   run = RunSyncgate("check repo --format json", "", cwd);
   CHECK(run.exit_code == 0);
   CHECK(Findings(run.out).empty());

@@ -1,12 +1,11 @@
 // The gated sync against real git repositories in temporary folders (the git CLI sets them up).
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "checker/text_util.h"
 #include "rules/registry.h"
@@ -22,8 +21,9 @@ using testing::RunShell;
 using testing::TempDir;
 using testing::WriteFile;
 
-const char* kGit = "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main "
-                   "-c commit.gpgsign=false";
+const char* kGit =
+    "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main "
+    "-c commit.gpgsign=false";
 
 std::string Git(const fs::path& repo, const std::string& args) {
   auto out = RunShell(fmt::format("{} -C '{}' {}", kGit, repo.string(), args));
@@ -64,18 +64,23 @@ spec:
     retry:
       limit: 2
       backoff: {{duration: 1s, factor: 2, maxDuration: 4s}}
-)", name, repo_url);
+)",
+                     name, repo_url);
 }
 
 std::string ConfigMap(const std::string& name, const std::string& extra = "", int wave = 0) {
-  return fmt::format(R"(apiVersion: v1
+  return fmt::format(
+      R"(apiVersion: v1
 kind: ConfigMap
 metadata:
   name: {}
   namespace: demo{}
 data:
   greeting: hello{}
-)", name, wave ? fmt::format("\n  annotations:\n    argocd.argoproj.io/sync-wave: \"{}\"", wave) : "", extra);
+)",
+      name,
+      wave ? fmt::format("\n  annotations:\n    argocd.argoproj.io/sync-wave: \"{}\"", wave) : "",
+      extra);
 }
 
 constexpr const char* kNamespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n";
@@ -116,10 +121,12 @@ struct Fixture {
     return out.exit_code == 0 ? std::stoi(out.out) : 0;
   }
   std::string Published() {
-    return RunShell(fmt::format("git -C '{}' show {}:manifest.yaml", target.string(), Branch())).out;
+    return RunShell(fmt::format("git -C '{}' show {}:manifest.yaml", target.string(), Branch()))
+        .out;
   }
   std::string HeadMessage() {
-    return RunShell(fmt::format("git -C '{}' log -1 --format=%B {}", target.string(), Branch())).out;
+    return RunShell(fmt::format("git -C '{}' log -1 --format=%B {}", target.string(), Branch()))
+        .out;
   }
 };
 
@@ -144,11 +151,13 @@ class ForbiddenNameRule : public Rule {
 class ThrowingRule : public Rule {
  public:
   const RuleMeta& meta() const override {
-    static constexpr RuleMeta kMeta{"test-throws", "test", "test", "test", Severity::kError,
-                                    DocKind::kManifest};
+    static constexpr RuleMeta kMeta{"test-throws", "test",           "test",
+                                    "test",        Severity::kError, DocKind::kManifest};
     return kMeta;
   }
-  void CheckDocument(const Document&, RuleContext&) const override { throw std::runtime_error("boom"); }
+  void CheckDocument(const Document&, RuleContext&) const override {
+    throw std::runtime_error("boom");
+  }
 };
 
 }  // namespace
@@ -233,11 +242,13 @@ TEST_CASE("sync: what is published is the pinned commit even when the branch mov
   CHECK(f.Published().find("late") == std::string::npos);
 }
 
-TEST_CASE("sync: findings refuse the publish and leave a gate record without the secret", "[sync]") {
+TEST_CASE("sync: findings refuse the publish and leave a gate record without the secret",
+          "[sync]") {
   Fixture f;
   // A Vault token in a ConfigMap: the built-in secret rules refuse it.
   const std::string token = "hvs.CAESIJx9vQ1mZr7Tk2p8WnLd4F5G";
-  WriteFile(f.source / "manifests/b-config.yaml", ConfigMap("b-config", "\n  vault-token: " + token));
+  WriteFile(f.source / "manifests/b-config.yaml",
+            ConfigMap("b-config", "\n  vault-token: " + token));
   const std::string bad = f.Commit("leak");
   auto outcomes = f.Sync();
   INFO(Describe(outcomes));
@@ -253,7 +264,8 @@ TEST_CASE("sync: findings refuse the publish and leave a gate record without the
   CHECK(Describe(outcomes).find(token) == std::string::npos);
 }
 
-TEST_CASE("sync: a rule of the test set fails the gate, a throwing rule publishes nothing", "[sync]") {
+TEST_CASE("sync: a rule of the test set fails the gate, a throwing rule publishes nothing",
+          "[sync]") {
   Fixture f;
   SECTION("findings") {
     WriteFile(f.source / "manifests/forbidden.yaml", ConfigMap("forbidden"));
@@ -301,7 +313,9 @@ TEST_CASE("sync: a source that cannot be rendered or renders nothing publishes n
   CHECK(outcomes[0].verdict == Verdict::kError);
   CHECK(ExitCodeOf(outcomes) == 2);
   CHECK(f.BranchCommits() == 0);
-  CHECK(Slurp(fs::path(f.options.state_dir) / "demo" / "last.json").find("\"verdict\": \"error\"") != std::string::npos);
+  CHECK(
+      Slurp(fs::path(f.options.state_dir) / "demo" / "last.json").find("\"verdict\": \"error\"") !=
+      std::string::npos);
 }
 
 TEST_CASE("sync: a chart is judged as its Application renders it", "[sync][helm]") {
@@ -320,7 +334,9 @@ TEST_CASE("sync: a chart is judged as its Application renders it", "[sync][helm]
               "path: chart\n    helm:\n      valueFiles: [values.yaml]\n      values: |\n"
               "        image:\n          tag: \"1.27.1\"");
   WriteFile(f.apps / "demo.yaml", app);
-  SECTION("values.yaml's `latest` (overridden) and values-dev.yaml's `develop` (not used) do not block") {
+  SECTION(
+      "values.yaml's `latest` (overridden) and values-dev.yaml's `develop` (not used) do not "
+      "block") {
     auto outcomes = f.Sync();
     INFO(Describe(outcomes));
     REQUIRE(outcomes[0].verdict == Verdict::kPublished);
@@ -329,21 +345,25 @@ TEST_CASE("sync: a chart is judged as its Application renders it", "[sync][helm]
     CHECK(f.Published().find("nginx:1.27.1") != std::string::npos);
   }
   SECTION("a secret committed in another environment's values still blocks") {
-    WriteFile(f.source / "chart/values-dev.yaml", "image:\n  tag: develop\ndb:\n  password: Xq7-corr3ct-h0rse-b4ttery\n");
+    WriteFile(f.source / "chart/values-dev.yaml",
+              "image:\n  tag: develop\ndb:\n  password: Xq7-corr3ct-h0rse-b4ttery\n");
     f.Commit("dev password");
     auto outcomes = f.Sync();
     INFO(Describe(outcomes));
     CHECK(outcomes[0].verdict == Verdict::kRefused);
-    CHECK(outcomes[0].reason.find("1 committed secret (secret-password-value)") != std::string::npos);
+    CHECK(outcomes[0].reason.find("1 committed secret (secret-password-value)") !=
+          std::string::npos);
     CHECK(f.BranchCommits() == 0);
   }
 }
 
-TEST_CASE("sync: the examples publish the gated q-sign and refuse q-kms for its Vault keys", "[sync][helm]") {
+TEST_CASE("sync: the examples publish the gated q-sign and refuse q-kms for its Vault keys",
+          "[sync][helm]") {
   REQUIRE_HELM(helm);
   TempDir dir;
   const fs::path root = testing::SourceDir();
-  auto repos = RunShell(fmt::format("'{}/tools/example-repos.sh' '{}'", root.string(), dir.path().string()));
+  auto repos =
+      RunShell(fmt::format("'{}/tools/example-repos.sh' '{}'", root.string(), dir.path().string()));
   INFO(repos.err);
   REQUIRE(repos.exit_code == 0);
   SyncOptions options;
@@ -362,7 +382,8 @@ TEST_CASE("sync: the examples publish the gated q-sign and refuse q-kms for its 
   options.settings.helm_binary = helm;
   options.sleep = [](std::chrono::milliseconds) {};
   const std::vector<SyncOutcome> outcomes = SyncApplications(
-      {(root / "examples/gated/q-sign/argocd").string(), (root / "examples/q-kms/argocd").string()}, options);
+      {(root / "examples/gated/q-sign/argocd").string(), (root / "examples/q-kms/argocd").string()},
+      options);
   INFO(Describe(outcomes));
   REQUIRE(outcomes.size() == 2);
   const SyncOutcome& sign = outcomes[0].application == "q-sign" ? outcomes[0] : outcomes[1];
@@ -373,20 +394,25 @@ TEST_CASE("sync: the examples publish the gated q-sign and refuse q-kms for its 
   CHECK(sign.verdict == Verdict::kPublished);
   CHECK(sign.branch == "env/production/q-sign");
   CHECK(sign.revision == "v1.0.2");
-  const std::string manifest = RunShell(fmt::format("git -C '{}' show env/production/q-sign:manifest.yaml",
-                                                    target.string())).out;
+  const std::string manifest =
+      RunShell(fmt::format("git -C '{}' show env/production/q-sign:manifest.yaml", target.string()))
+          .out;
   CHECK(manifest.find("kind: SealedSecret") != std::string::npos);
   CHECK(manifest.find("kind: Deployment") != std::string::npos);
   CHECK(manifest.find("\nkind: Secret\n") == std::string::npos);
 
   CHECK(kms.verdict == Verdict::kRefused);
-  CHECK(kms.reason.find("4 committed secrets (secret-vault-unseal-key x3, secret-vault-token)") != std::string::npos);
+  CHECK(kms.reason.find("4 committed secrets (secret-vault-unseal-key x3, secret-vault-token)") !=
+        std::string::npos);
   std::vector<std::string> secrets;
   for (const Finding& b : kms.blocking) {
-    if (StartsWith(b.rule, "secret-vault")) secrets.push_back(fmt::format("{}:{}", b.line, b.column));
+    if (StartsWith(b.rule, "secret-vault"))
+      secrets.push_back(fmt::format("{}:{}", b.line, b.column));
   }
   CHECK(secrets == std::vector<std::string>{"26:19", "27:19", "28:19", "29:22"});
-  CHECK(RunShell(fmt::format("git -C '{}' rev-parse --verify -q env/production/q-kms", target.string())).exit_code != 0);
+  CHECK(RunShell(
+            fmt::format("git -C '{}' rev-parse --verify -q env/production/q-kms", target.string()))
+            .exit_code != 0);
   CHECK(ExitCodeOf(outcomes) == 1);
   // The record says why, without the keys.
   const std::string record = Slurp(dir / "state" / "q-kms" / "last.json");
@@ -425,10 +451,12 @@ TEST_CASE("sync: two syncs racing on one branch both land, neither lost", "[sync
   REQUIRE(second.size() == 1);
   CHECK(first[0].verdict == Verdict::kPublished);
   CHECK(second[0].verdict == Verdict::kPublished);
-  const std::string log = RunShell(fmt::format("git -C '{}' rev-list env/shared", f.target.string())).out;
+  const std::string log =
+      RunShell(fmt::format("git -C '{}' rev-list env/shared", f.target.string())).out;
   CHECK(log.find(first[0].published) != std::string::npos);
   CHECK(log.find(second[0].published) != std::string::npos);
-  CHECK(RunShell(fmt::format("git -C '{}' rev-list --count env/shared", f.target.string())).out == "2\n");
+  CHECK(RunShell(fmt::format("git -C '{}' rev-list --count env/shared", f.target.string())).out ==
+        "2\n");
 }
 
 TEST_CASE("sync: history lists published revisions and rollback republishes one", "[sync]") {
@@ -494,7 +522,8 @@ metadata:
   REQUIRE(split.error.empty());
   REQUIRE(split.objects.size() == 6);
   SplitResult old = SplitManifests(
-      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gone\n---\napiVersion: v1\nkind: Secret\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gone\n---\napiVersion: v1\nkind: "
+      "Secret\n"
       "metadata:\n  name: kept\n  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n",
       "app");
   SyncPlan plan = MakePlan(split.objects, old.objects, {.prune_last = true});
@@ -502,12 +531,14 @@ metadata:
   for (const auto& p : plan.objects) order.push_back(p.object.kind + "/" + p.object.name);
   // PreSync hook first; the CRD moves before its first resource (wave -5); Skip hooks stay
   // listed but are not published.
-  CHECK(order == std::vector<std::string>{"Job/migrate", "CustomResourceDefinition/widgets.example.com",
-                                          "Widget/w", "ConfigMap/skipped", "Service/web", "Deployment/web"});
+  CHECK(order ==
+        std::vector<std::string>{"Job/migrate", "CustomResourceDefinition/widgets.example.com",
+                                 "Widget/w", "ConfigMap/skipped", "Service/web", "Deployment/web"});
   CHECK(PlanManifest(plan).find("skipped") == std::string::npos);
   REQUIRE(plan.prune.size() == 2);
   CHECK(plan.prune[0].last);
-  const bool kept_skipped = plan.prune[0].object.name == "kept" ? plan.prune[0].skipped : plan.prune[1].skipped;
+  const bool kept_skipped =
+      plan.prune[0].object.name == "kept" ? plan.prune[0].skipped : plan.prune[1].skipped;
   CHECK(kept_skipped);
   CHECK(plan.added == 6);
 }
@@ -526,8 +557,13 @@ TEST_CASE("sync retry: ArgoCD's backoff and defaults", "[sync]") {
   int calls = 0;
   RetryPolicy two;
   two.limit = 2;
-  Status failed = WithRetry(two, [&]() -> Status { ++calls; return Unexpected("transient"); },
-                            [](std::chrono::milliseconds) {});
+  Status failed = WithRetry(
+      two,
+      [&]() -> Status {
+        ++calls;
+        return Unexpected("transient");
+      },
+      [](std::chrono::milliseconds) {});
   CHECK_FALSE(failed);
   CHECK(calls == 3);
   // The sync reads durations as ArgoCD does (model/duration.h), `us` and `ns` included.
@@ -545,7 +581,8 @@ TEST_CASE("sync cmp generate: manifests on stdout only on pass", "[sync]") {
   WriteFile(src / "config.yaml", ConfigMap("b-config"));
   const std::string env =
       "ARGOCD_APP_NAME=demo ARGOCD_APP_NAMESPACE=demo ARGOCD_APP_PROJECT_NAME=platform "
-      "ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567 ARGOCD_APP_SOURCE_PATH=manifests "
+      "ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567 "
+      "ARGOCD_APP_SOURCE_PATH=manifests "
       "ARGOCD_APP_SOURCE_REPO_URL=https://git.example.com/platform/demo.git "
       "ARGOCD_APP_SOURCE_TARGET_REVISION=main ";
   auto pass = RunShell(env + "'" SYNCGATE_BINARY "' cmp generate", "", src.string());
@@ -561,7 +598,8 @@ TEST_CASE("sync cmp generate: manifests on stdout only on pass", "[sync]") {
   CHECK(fail.err.find("refused") != std::string::npos);
   CHECK(fail.err.find(token) == std::string::npos);
 
-  auto outside = RunShell("env -u ARGOCD_APP_NAME '" SYNCGATE_BINARY "' cmp generate", "", src.string());
+  auto outside =
+      RunShell("env -u ARGOCD_APP_NAME '" SYNCGATE_BINARY "' cmp generate", "", src.string());
   CHECK(outside.exit_code == 2);
   CHECK(outside.out.empty());
 }

@@ -1,19 +1,19 @@
 // Schema validation: the valijson adapter over Document, error pointers and positions, RE2
 // patterns on huge strings, the CRD dialect, schema locations, and the shared data corpus.
-#include <catch2/catch.hpp>
+#include "validation/json_schema.h"
 
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include "validation/embedded_schemas.h"
-#include "validation/json_schema.h"
-#include "validation/schema_store.h"
 #include "checker/workspace.h"
 #include "tests/test_util.h"
+#include "validation/embedded_schemas.h"
+#include "validation/schema_store.h"
 
 namespace syncgate {
 namespace {
@@ -70,7 +70,8 @@ TEST_CASE("scalars are typed as Kubernetes reads YAML (YAML 1.1)", "[schema]") {
 }
 
 TEST_CASE("uniqueItems and enum work over Document nodes", "[schema]") {
-  auto schema = Schema(R"({"type": "array", "uniqueItems": true, "items": {"enum": ["a", "b", 1]}})");
+  auto schema =
+      Schema(R"({"type": "array", "uniqueItems": true, "items": {"enum": ["a", "b", 1]}})");
   CHECK(schema->Validate(Load("[a, b, 1]\n").doc()).empty());
   const auto errors = schema->Validate(Load("[a, b, a]\n").doc());
   REQUIRE(errors.size() == 1);
@@ -100,7 +101,8 @@ TEST_CASE("errors carry pointers that map to exact positions", "[schema]") {
   REQUIRE(by_pointer.count("/spec/templat"));
   CHECK(by_pointer["/spec/templat"].kind == SchemaErrorKind::kUnknownField);
   CHECK(by_pointer["/spec/templat"].field == "templat");
-  CHECK(by_pointer["/spec/templat"].message == "unknown field 'templat' (did you mean 'template'?)");
+  CHECK(by_pointer["/spec/templat"].message ==
+        "unknown field 'templat' (did you mean 'template'?)");
   CHECK(errors.size() == 3);
 }
 
@@ -127,7 +129,8 @@ TEST_CASE("a 1 MB string against a pattern neither crashes nor hangs", "[schema]
   CHECK(time->Validate(Load("t: " + big + "\n").doc()).size() == 1);
 }
 
-TEST_CASE("CRD openAPIV3Schema dialect: int-or-string, nullable, preserve-unknown-fields", "[schema]") {
+TEST_CASE("CRD openAPIV3Schema dialect: int-or-string, nullable, preserve-unknown-fields",
+          "[schema]") {
   Loaded crd = Load(R"(type: object
 properties:
   spec:
@@ -142,8 +145,11 @@ properties:
                                            {.kubernetes_openapi = true, .strict = true});
   REQUIRE(compiled);
   auto schema = *compiled;
-  CHECK(schema->Validate(Load("apiVersion: x/v1\nkind: X\nmetadata: {name: a}\nspec: {port: 80, "
-                              "note: null, free: {a: {b: 1}}, min: 1}\n").doc()).empty());
+  CHECK(schema
+            ->Validate(Load("apiVersion: x/v1\nkind: X\nmetadata: {name: a}\nspec: {port: 80, "
+                            "note: null, free: {a: {b: 1}}, min: 1}\n")
+                           .doc())
+            .empty());
   CHECK(schema->Validate(Load("spec: {port: http}\n").doc()).empty());
   const auto errors = schema->Validate(Load("spec: {port: true, min: 0, extra: 1}\n").doc());
   std::set<std::string> pointers;
@@ -155,16 +161,18 @@ properties:
 
 TEST_CASE("kubeconform location templates", "[schema]") {
   const std::string tpl =
-      "{{ .NormalizedKubernetesVersion }}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json";
+      "{{ .NormalizedKubernetesVersion "
+      "}}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json";
   CHECK(SchemaStore::ExpandLocation("s/" + tpl, "apps/v1", "Deployment", "v1.31.6") ==
         "s/v1.31.6-standalone-strict/deployment-apps-v1.json");
   CHECK(SchemaStore::ExpandLocation(tpl, "v1", "Service", "v1.31.0") ==
         "v1.31.0-standalone-strict/service-v1.json");
   CHECK(SchemaStore::ExpandLocation(tpl, "rbac.authorization.k8s.io/v1", "Role", "v1.30.0") ==
         "v1.30.0-standalone-strict/role-rbac-v1.json");
-  CHECK(SchemaStore::ExpandLocation("https://x/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json",
-                                    "argoproj.io/v1alpha1", "Application", "v1.31.0") ==
-        "https://x/argoproj.io/application_v1alpha1.json");
+  CHECK(SchemaStore::ExpandLocation(
+            "https://x/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json",
+            "argoproj.io/v1alpha1", "Application",
+            "v1.31.0") == "https://x/argoproj.io/application_v1alpha1.json");
   CHECK(SchemaStore::ExpandLocation("folder", "apps/v1", "Deployment", "v1.29.1") ==
         "folder/v1.29.1-standalone-strict/deployment-apps-v1.json");
   CHECK(SchemaStore::EmbeddedName("argoproj.io/v1alpha1", "Application") ==
@@ -188,7 +196,8 @@ TEST_CASE("schema-location folder form finds the newest patch of --kube-version"
     WARN("../shared/data absent: skipping");
     return;
   }
-  SchemaStore store({.kube_version = "1.31", .locations = {(data / "k8s-schemas").string()},
+  SchemaStore store({.kube_version = "1.31",
+                     .locations = {(data / "k8s-schemas").string()},
                      .allow_network = false});
   SchemaLookup found = store.ForObject("apps/v1", "Deployment");
   CHECK(found.error.empty());
@@ -204,11 +213,12 @@ TEST_CASE("the plain-manifest corpus validates against the 1.31 schemas", "[sche
     return;
   }
   testing::TempDir dir;
-  testing::WriteFile(dir / ".syncgate.yaml",
-                     fmt::format("schemas:\n  locations:\n    - \"{}/k8s-schemas/"
-                                 "{{{{.NormalizedKubernetesVersion}}}}-standalone{{{{.StrictSuffix}}}}/"
-                                 "{{{{.ResourceKind}}}}{{{{.KindSuffix}}}}.json\"\n",
-                                 fs::absolute(data).string()));
+  testing::WriteFile(
+      dir / ".syncgate.yaml",
+      fmt::format("schemas:\n  locations:\n    - \"{}/k8s-schemas/"
+                  "{{{{.NormalizedKubernetesVersion}}}}-standalone{{{{.StrictSuffix}}}}/"
+                  "{{{{.ResourceKind}}}}{{{{.KindSuffix}}}}.json\"\n",
+                  fs::absolute(data).string()));
   const RunResult result = testing::Check({(data / "corpus" / "kubernetes+examples").string()},
                                           (dir / ".syncgate.yaml").string(), 2);
   std::string listing;
@@ -270,7 +280,8 @@ spec:
                 size: {type: integer}
 )");
   testing::WriteFile(dir / "widget.yaml",
-                     "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec:\n  size: big\n  colour: red\n");
+                     "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec:\n  "
+                     "size: big\n  colour: red\n");
   const RunResult result = testing::Check({dir.path().string()}, "", 2);
   std::set<std::string> found;
   for (const Finding& f : result.findings) {
@@ -303,10 +314,12 @@ TEST_CASE("Applications validate against our schema and agree with the real CRD"
       apps.emplace_back(entry.path().string(), ReadText(entry.path()));
     }
   }
-  for (const auto& entry : fs::recursive_directory_iterator(data / "corpus" / "argoproj+argo-helm")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(data / "corpus" / "argoproj+argo-helm")) {
     if (entry.path().filename() != "README.md") continue;
     const std::string text = ReadText(entry.path());
-    for (size_t at = text.find("```yaml"); at != std::string::npos; at = text.find("```yaml", at + 1)) {
+    for (size_t at = text.find("```yaml"); at != std::string::npos;
+         at = text.find("```yaml", at + 1)) {
       const size_t end = text.find("```", at + 7);
       if (end == std::string::npos) break;
       apps.emplace_back(entry.path().string(), text.substr(at + 7, end - at - 7));
@@ -317,7 +330,8 @@ TEST_CASE("Applications validate against our schema and agree with the real CRD"
     auto source = SourceFile::FromText(path, text);
     LoadResult loaded = LoadYaml(source);
     for (const auto& doc : loaded.documents) {
-      if (doc->object().kind != "Application" || doc->object().api_version != "argoproj.io/v1alpha1") {
+      if (doc->object().kind != "Application" ||
+          doc->object().api_version != "argoproj.io/v1alpha1") {
         continue;
       }
       ++checked;
@@ -333,22 +347,24 @@ TEST_CASE("Applications validate against our schema and agree with the real CRD"
   CHECK(checked >= 4);
 
   // Both reject the same mistakes.
-  for (const char* bad : {"spec: {project: p, destination: {}, source: {repoURL: 5}}",
-                          "spec: {project: p, destination: {}, syncPolicy: {automated: {prune: maybe}}}",
-                          "spec: {project: p, destination: {}, sourc: {repoURL: r}}",
-                          "spec: {destination: {}}"}) {
+  for (const char* bad :
+       {"spec: {project: p, destination: {}, source: {repoURL: 5}}",
+        "spec: {project: p, destination: {}, syncPolicy: {automated: {prune: maybe}}}",
+        "spec: {project: p, destination: {}, sourc: {repoURL: r}}", "spec: {destination: {}}"}) {
     INFO(bad);
     Loaded y = Load(std::string("apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
-                                "metadata: {name: a}\n") + bad + "\n");
+                                "metadata: {name: a}\n") +
+                    bad + "\n");
     CHECK_FALSE(ours.schema->IsValid(y.doc().root()));
     CHECK_FALSE(theirs.schema->IsValid(y.doc().root()));
   }
 }
 
-TEST_CASE("check examples/ --kube-version 1.21 reports the removed APIs of examples/legacy", "[schema]") {
-  const testing::CommandOutput out = testing::RunSyncgate(
-      "check examples/ --kube-version 1.21 --format json --fail-on never", "",
-      testing::SourceDir().string());
+TEST_CASE("check examples/ --kube-version 1.21 reports the removed APIs of examples/legacy",
+          "[schema]") {
+  const testing::CommandOutput out =
+      testing::RunSyncgate("check examples/ --kube-version 1.21 --format json --fail-on never", "",
+                           testing::SourceDir().string());
   INFO(out.err);
   REQUIRE(out.exit_code == 0);
   const auto report = nlohmann::json::parse(out.out);
