@@ -115,8 +115,7 @@ std::unique_ptr<Botan::RSA_PrivateKey> ParsePrivateKeyPem(const std::string& lab
   std::unique_ptr<Botan::Private_Key> key = Botan::PKCS8::load_key(source);
   auto* rsa = dynamic_cast<Botan::RSA_PrivateKey*>(key.get());
   if (!rsa) throw std::runtime_error(fmt::format("a {} key, not RSA", key->algo_name()));
-  key.release();
-  return std::unique_ptr<Botan::RSA_PrivateKey>(rsa);
+  return std::unique_ptr<Botan::RSA_PrivateKey>(static_cast<Botan::RSA_PrivateKey*>(key.release()));
 }
 
 /// The raw bytes of a sealed value, or why it is not one.

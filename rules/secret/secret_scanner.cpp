@@ -72,7 +72,6 @@ constexpr Pattern kPatterns[] = {
      R"((?i)(?:unseal|recovery) key \d+:\s*([A-Za-z0-9+/]{43}[A-Za-z0-9+/=]|[0-9a-f]{66}|[0-9a-f]{64})(?:[^A-Za-z0-9+/=]|$))",
      "ns NS ov OV", Verify::kUnsealShape},
 };
-constexpr size_t kPatternCount = std::size(kPatterns);
 /// No pattern matches fewer characters than this (`x://:ab@h` is the shortest).
 constexpr size_t kMinPatternText = 9;
 

@@ -120,7 +120,7 @@ TEST_CASE("a binary file named .yaml is reported, a binary elsewhere is skipped"
   TempDir dir;
   WriteFile(dir / "image.yaml", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
   WriteFile(dir / "tool.bin", std::string("\x7f"
-                                          "ELF\0\0\0",
+                                          "ELF\0\0\0\0",
                                           8));
   auto out = CheckWithTimeout(dir.path().string());
   CHECK(out.exit_code == 1);
