@@ -20,8 +20,12 @@ inline constexpr std::string_view kDefaultKubeVersion = "1.31";
 
 struct RunSettings {
   /// Target Kubernetes version "X.Y" for rendering, schemas and deprecated APIs
-  /// (--kube-version, else `kube_version:`, else kDefaultKubeVersion). Empty until resolved.
+  /// (--kube-version, else KUBE_VERSION when argocd_plugin, else `kube_version:`, else
+  /// kDefaultKubeVersion). Empty until resolved.
   std::string kube_version;
+  /// The run is ArgoCD's Config Management Plugin (`cmp generate`): the environment ArgoCD sets
+  /// for it (KUBE_VERSION, the destination cluster's version) is part of the run's settings.
+  bool argocd_plugin = false;
   /// kubeconform-style schema locations, folder or URL template (--schema-location, then the
   /// configuration's `schemas.locations`, resolved against its folder).
   std::vector<std::string> schema_locations;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "checker/config.h"
+#include "checker/text_util.h"
 #include "cli/commands.h"
 #include "model/duration.h"
 #include "sources/git_source.h"
@@ -176,11 +177,20 @@ std::string Env(const char* name) {
   return v ? v : "";
 }
 
+/// `text` as a YAML double-quoted scalar (inline values hold newlines and tabs).
 std::string YamlQuote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
   }
   return out + "\"";
 }
@@ -221,27 +231,38 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
   }
   std::sort(sources.begin(), sources.end(),
             [](const auto& a, const auto& b) { return a.display_path < b.display_path; });
-  // The Application as ArgoCD describes it to the plugin; plugin env (ARGOCD_ENV_*) may name
-  // Helm value files, as `helm.valueFiles` would.
+  // The Application as ArgoCD describes it to the plugin. The plugin's env (`plugin.env`, handed
+  // over as ARGOCD_ENV_*) carries what `spec.source.helm` would: VALUE_FILES (comma-separated,
+  // relative to the source path), HELM_VALUES (inline values, YAML) and RELEASE_NAME. The name
+  // ends in .yaml so that it is read as the Application it is.
   std::string app_yaml = fmt::format(
       "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {}\nspec:\n"
       "  project: {}\n  source:\n    repoURL: {}\n    targetRevision: {}\n    path: {}\n",
       YamlQuote(app),
       YamlQuote(Env("ARGOCD_APP_PROJECT_NAME").empty() ? "default"
                                                        : Env("ARGOCD_APP_PROJECT_NAME")),
-      YamlQuote(Env("ARGOCD_APP_SOURCE_REPO_URL")), YamlQuote(Env("ARGOCD_APP_REVISION")),
+      YamlQuote(Env("ARGOCD_APP_SOURCE_REPO_URL")),
+      YamlQuote(Env("ARGOCD_APP_REVISION").empty() ? Env("ARGOCD_APP_SOURCE_TARGET_REVISION")
+                                                   : Env("ARGOCD_APP_REVISION")),
       YamlQuote(display_root));
+  std::string helm_yaml;
   if (const std::string files = Env("ARGOCD_ENV_VALUE_FILES"); !files.empty()) {
-    app_yaml += "    helm:\n      valueFiles:\n";
+    helm_yaml += "      valueFiles:\n";
     std::stringstream list(files);
     for (std::string f; std::getline(list, f, ',');) {
-      if (!f.empty()) app_yaml += "        - " + YamlQuote(f) + "\n";
+      f = std::string(Trim(f));
+      if (!f.empty()) helm_yaml += "        - " + YamlQuote(f) + "\n";
     }
   }
+  if (const std::string values = Env("ARGOCD_ENV_HELM_VALUES"); !values.empty())
+    helm_yaml += "      values: " + YamlQuote(values) + "\n";
+  if (const std::string release = Env("ARGOCD_ENV_RELEASE_NAME"); !release.empty())
+    helm_yaml += "      releaseName: " + YamlQuote(release) + "\n";
+  if (!helm_yaml.empty()) app_yaml += "    helm:\n" + helm_yaml;
   app_yaml +=
       fmt::format("  destination:\n    namespace: {}\n", YamlQuote(Env("ARGOCD_APP_NAMESPACE")));
   InputFile app_file;
-  app_file.display_path = "argocd-application(" + app + ")";
+  app_file.display_path = "argocd-application(" + app + ").yaml";
   app_file.content = app_yaml;
 
   const std::string config_path =
@@ -254,13 +275,17 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
   sync::SyncOptions options;
   options.fail_on = *fail_on;
   options.settings.default_namespace = Env("ARGOCD_APP_NAMESPACE");
-  if (const std::string kv = Env("KUBE_VERSION"); !kv.empty()) {
-    // KUBE_VERSION is "1.31" or "1.31.2": the schemas want X.Y.
-    const size_t dot = kv.find('.', kv.find('.') + 1);
-    options.settings.kube_version = kv.substr(0, dot);
-  }
+  // ArgoCD's environment (KUBE_VERSION, the destination cluster's version) is read when the
+  // run's settings are resolved.
+  options.settings.argocd_plugin = true;
   sync::GateCheck check =
       sync::CheckApplicationSource(app_file, app, sources, display_root, false, *config, options);
+  // The Application above is ArgoCD's description of this render, not a file of the repository:
+  // what rules say about its own fields (no server in the destination) is for the Application
+  // where it is written. A secret in the plugin's values still refuses.
+  std::erase_if(check.blocking, [&](const Finding& f) {
+    return f.file == app_file.display_path && !f.rendered && !StartsWith(f.rule, "secret-");
+  });
   const std::string revision = Env("ARGOCD_APP_REVISION").substr(0, 7);
   if (check.failed_to_run) {
     std::cerr << fmt::format("syncgate: {} at {}: the check could not run: {}\n", app, revision,

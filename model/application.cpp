@@ -1,5 +1,7 @@
 #include "model/application.h"
 
+#include "checker/text_util.h"
+
 namespace syncgate::model {
 namespace {
 
@@ -75,6 +77,7 @@ Application ReadApplicationSpec(const Node* spec_node, std::string pointer) {
       if (const Node* source = Map(items[i])) {
         app.sources.push_back(
             ReadSource(*source, app.pointer + "/sources/" + std::to_string(i), true));
+        app.sources.back().index = static_cast<int>(i);
       }
     }
   }
@@ -100,6 +103,21 @@ std::optional<Application> ReadApplication(const Document& doc) {
   }
   if (!spec || !spec->IsMap()) return std::nullopt;
   return ReadApplicationSpec(spec, std::move(pointer));
+}
+
+std::string NormalizeRepoUrl(std::string_view url) {
+  std::string out = ToLower(Trim(url));
+  if (size_t scheme = out.find("://"); scheme != std::string::npos) {
+    out = out.substr(scheme + 3);
+  } else if (size_t colon = out.find(':'); colon != std::string::npos) {
+    out[colon] = '/';  // scp-like git@host:path
+  }
+  if (size_t at = out.find('@'); at != std::string::npos && at < out.find('/')) {
+    out = out.substr(at + 1);
+  }
+  while (EndsWith(out, "/")) out.pop_back();
+  if (EndsWith(out, ".git")) out.resize(out.size() - 4);
+  return out;
 }
 
 std::string_view Text(const Node* node) { return node ? node->Text() : std::string_view(); }

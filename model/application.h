@@ -48,6 +48,7 @@ struct AppSource {
   const Node* node = nullptr;  // the source map (aliases resolved)
   std::string pointer;         // "/spec/source", "/spec/sources/1", under /spec/template for sets
   bool listed = false;         // an entry of `sources[]`
+  int index = -1;              // its position in `sources[]`; -1 for `spec.source`
   const Node* repo_url = nullptr;
   const Node* target_revision = nullptr;
   const Node* path = nullptr;
@@ -99,6 +100,10 @@ std::optional<Application> ReadApplication(const Document& doc);
 /// The Application view of a spec node; `pointer` is where the spec sits. A null or non-map
 /// spec gives a view with every field absent.
 Application ReadApplicationSpec(const Node* spec, std::string pointer);
+
+/// The repository a repoURL names, for comparing URLs: "http://Host/root/q-kms.git/" and
+/// "git@host:root/q-kms" both become "host/root/q-kms".
+std::string NormalizeRepoUrl(std::string_view url);
 
 /// Scalar text, or empty for an absent field or a collection.
 std::string_view Text(const Node* node);

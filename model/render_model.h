@@ -36,6 +36,9 @@ struct RenderRequest {
   std::string inline_values;             // YAML text (an Application's values / valuesObject)
   std::vector<SetParameter> parameters;
   std::string kube_version;  // "1.31"
+  /// `--api-versions`: what `.Capabilities.APIVersions.Has` finds besides helm's built-in
+  /// APIs, the CRDs of the checked tree ("example.com/v1" and "example.com/v1/Widget").
+  std::vector<std::string> api_versions;
   bool include_crds = true;  // ArgoCD renders CRDs unless skipCrds
 };
 
@@ -79,7 +82,9 @@ struct ValuesLayer {
 
 struct RenderPlan {
   const ChartInfo* chart = nullptr;
-  std::string label;        // "keycloak-pqc/values-prod.yaml", "keycloak-pqc/app:q-sign"
+  /// "keycloak-pqc/values-prod.yaml", "keycloak-pqc/app:q-sign"; "web/app:shop#1" for the
+  /// entry 1 of a multi-source Application's `sources[]`
+  std::string label;
   std::string anchor_file;  // where findings about the render as a whole go
   Position anchor_pos{1, 1};
   std::vector<ValuesLayer> layers;  // lowest precedence first
@@ -87,9 +92,19 @@ struct RenderPlan {
   std::string skip_reason;  // non-empty: this render cannot be done (and why)
 };
 
+/// An Application source that names something to render which is not rendered (a chart from a
+/// Helm repository: no chart cache or network is used yet). Counted as skipped, never ignored.
+struct SkippedSource {
+  std::string file;  // display path of the Application
+  Position pos{1, 1};
+  std::string label;  // "app:quarkus", "app:quarkus#0" (the first entry of sources[])
+  std::string reason;
+};
+
 struct ChartModel {
   std::vector<std::unique_ptr<ChartInfo>> charts;
   std::vector<RenderPlan> plans;
+  std::vector<SkippedSource> skipped_sources;
 };
 
 /// What happened to one render plan.

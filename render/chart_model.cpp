@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "checker/scalar_types.h"
 #include "checker/text_util.h"
@@ -116,16 +117,85 @@ const ChartInfo* ChartOfSource(const model::AppSource& source, const ChartModel&
   return found;
 }
 
+/// Loaded files by filesystem location, indexed on first use: `$ref/...` value files name a
+/// file by its repository root, not by the display path it was loaded under.
+class FilesByLocation {
+ public:
+  explicit FilesByLocation(const FileIndex& files) : files_(files) {}
+
+  const FileUnit* Find(const std::string& fs_path) {
+    if (!indexed_) {
+      for (const auto& [display, unit] : files_)
+        by_path_.emplace(Canonical(unit->input.fs_path), unit);
+      indexed_ = true;
+    }
+    auto it = by_path_.find(Canonical(fs_path));
+    return it == by_path_.end() ? nullptr : it->second;
+  }
+
+ private:
+  const FileIndex& files_;
+  bool indexed_ = false;
+  std::map<std::string, const FileUnit*> by_path_;
+};
+
+/// The sources of a multi-source Application that other sources name as `$ref`: ref name → the
+/// folder of the checked tree that holds the root of that source's repository (empty when the
+/// repository is not in the checked tree).
+using RefRoots = std::map<std::string, std::string, std::less<>>;
+
+/// The folder holding the root of `source`'s repository: the folder `.syncgate.yaml` maps its
+/// repoURL to under `repositories:`, else the repository of another source of the same
+/// Application with that repoURL whose chart path was found in the checked tree (the chart
+/// folder less that path). Empty when neither applies.
+std::string RepositoryFolder(const model::AppSource& source, const model::Application& view,
+                             const ChartModel& model, const Config& config) {
+  const std::string url = model::NormalizeRepoUrl(TextAt(source.repo_url));
+  if (url.empty()) return "";
+  if (const Document* doc = config.document()) {
+    if (const Node* repos = doc->root().Get("repositories"); repos && repos->IsMap()) {
+      for (const MapEntry& entry : repos->Resolved().entries) {
+        if (entry.value->IsScalar() && model::NormalizeRepoUrl(entry.key->value) == url) {
+          return (fs::path(config.root()) / std::string(entry.value->Text()))
+              .lexically_normal()
+              .string();
+        }
+      }
+    }
+  }
+  for (const model::AppSource& other : view.sources) {
+    if (!other.listed || model::NormalizeRepoUrl(TextAt(other.repo_url)) != url) continue;
+    const ChartInfo* chart = ChartOfSource(other, model, config);
+    if (!chart) continue;
+    fs::path root = fs::path(chart->fs_dir).lexically_normal();
+    const fs::path rel = Normalized(TextAt(other.path));
+    for (auto it = rel.begin(); it != rel.end(); ++it) root = root.parent_path();
+    return root.empty() ? "." : root.string();
+  }
+  return "";
+}
+
+RefRoots RefRootsOf(const model::Application& view, const ChartModel& model, const Config& config) {
+  RefRoots refs;
+  for (const model::AppSource& source : view.sources) {
+    const std::string name = TextAt(source.ref);
+    if (source.listed && !name.empty())
+      refs.emplace(name, RepositoryFolder(source, view, model, config));
+  }
+  return refs;
+}
+
 void AddApplicationPlan(const Document& app, const model::Application& view,
                         const model::AppSource& source, const ChartInfo& chart,
-                        const FileIndex& files, const RunSettings& settings,
-                        std::vector<RenderPlan>& plans) {
+                        const FileIndex& files, const RunSettings& settings, const RefRoots& refs,
+                        FilesByLocation& locations, std::vector<RenderPlan>& plans) {
   const Node& root = app.root();
   const std::string app_name = TextAt(root.Path({"metadata", "name"}));
   const model::HelmSource& helm = source.helm;
   RenderPlan plan;
   plan.chart = &chart;
   plan.label = chart.name + "/app:" + app_name;
+  if (source.listed) plan.label += "#" + std::to_string(source.index);
   plan.anchor_file = app.source().path();
   plan.anchor_pos = app.PositionOf(source.pointer + "/path");
   RenderRequest& req = plan.request;
@@ -144,6 +214,43 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
   if (const Node* value_files = helm.value_files; value_files && value_files->IsSeq()) {
     for (const Node* item : value_files->Resolved().items) {
       const std::string file(item->Text());
+      if (StartsWith(file, "$") && file.find("://") == std::string::npos) {
+        // `$ref/path`: a file of the repository of the source named `ref` (ArgoCD 2.6+).
+        const size_t slash = file.find('/');
+        const std::string_view name =
+            std::string_view(file).substr(1, slash == std::string::npos ? file.npos : slash - 1);
+        auto ref = refs.find(name);
+        if (ref == refs.end()) {
+          plan.skip_reason = fmt::format(
+              "valueFiles entry '{}' names ${}, but no source of this Application has ref: {}",
+              file, name, name);
+          break;
+        }
+        if (ref->second.empty()) {
+          plan.skip_reason = fmt::format(
+              "valueFiles entry '{}' comes from the source with ref: {}, whose repository is not "
+              "in the checked tree (map its repoURL to a folder under repositories: in "
+              ".syncgate.yaml)",
+              file, name);
+          break;
+        }
+        const std::string rest = slash == std::string::npos ? "" : file.substr(slash + 1);
+        const std::string fs_path = (fs::path(ref->second) / rest).lexically_normal().string();
+        std::error_code ec;
+        if (!fs::is_regular_file(fs_path, ec)) {
+          if (ignore_missing) continue;
+          plan.skip_reason = fmt::format(
+              "valueFiles entry '{}' does not exist ({}); ArgoCD refuses to render it unless "
+              "ignoreMissingValueFiles is true",
+              file, fs_path);
+          break;
+        }
+        req.value_files.push_back(fs_path);
+        const FileUnit* unit = locations.Find(fs_path);
+        plan.layers.push_back(
+            {unit ? unit->input.display_path : fs_path, unit ? DocRoot(unit) : nullptr, {}});
+        continue;
+      }
       if (StartsWith(file, "$") || file.find("://") != std::string::npos) {
         plan.skip_reason = fmt::format(
             "valueFiles entry '{}' comes from another source or a URL, which syncgate does not "
@@ -182,6 +289,33 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
     plan.layers.push_back(std::move(layer));
   }
   plans.push_back(std::move(plan));
+}
+
+/// What the CRDs of the checked tree add to helm's `.Capabilities.APIVersions`, as ArgoCD passes
+/// the cluster's APIs: "group/version" and "group/version/Kind" for each served version.
+std::vector<std::string> CrdApiVersions(const Workspace& workspace) {
+  std::set<std::string> apis;
+  workspace.ForEachDocument(DocKind::kManifest, [&](const Document& doc) {
+    const Node& root = doc.root();
+    if (!root.IsMap() || TextAt(root.Get("kind")) != "CustomResourceDefinition" ||
+        !StartsWith(TextAt(root.Get("apiVersion")), "apiextensions.k8s.io/")) {
+      return;
+    }
+    const std::string group = TextAt(root.Path({"spec", "group"}));
+    const std::string kind = TextAt(root.Path({"spec", "names", "kind"}));
+    if (group.empty()) return;
+    std::vector<std::string> versions;
+    if (const Node* list = root.Path({"spec", "versions"}); list && list->IsSeq()) {
+      for (const Node* v : list->Resolved().items) versions.push_back(TextAt(v->Get("name")));
+    }
+    versions.push_back(TextAt(root.Path({"spec", "version"})));  // apiextensions v1beta1
+    for (const std::string& version : versions) {
+      if (version.empty()) continue;
+      apis.insert(group + "/" + version);
+      if (!kind.empty()) apis.insert(group + "/" + version + "/" + kind);
+    }
+  });
+  return {apis.begin(), apis.end()};
 }
 
 }  // namespace
@@ -232,17 +366,38 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
       AddValueSetPlans(*chart, files, settings, model.plans);
     }
   }
+  FilesByLocation locations(files);
   workspace.ForEachDocument(DocKind::kApplication, [&](const Document& app) {
     if (app.parent()) return;
     const std::optional<model::Application> view = model::ReadApplication(app);
     if (!view) return;
+    // ArgoCD deploys `sources` when that list is not empty, `source` otherwise.
+    const bool multi = std::any_of(view->sources.begin(), view->sources.end(),
+                                   [](const model::AppSource& s) { return s.listed; });
+    const RefRoots refs = multi ? RefRootsOf(*view, model, config) : RefRoots{};
     for (const model::AppSource& source : view->sources) {
+      if (multi && !source.listed) continue;
+      if (!TextAt(source.chart).empty()) {
+        std::string label = "app:" + TextAt(app.root().Path({"metadata", "name"}));
+        if (source.listed) label += "#" + std::to_string(source.index);
+        model.skipped_sources.push_back(
+            {app.source().path(), app.PositionOf(source.pointer + "/chart"), std::move(label),
+             fmt::format("chart '{}' {} from the Helm repository {} is not rendered: charts from "
+                         "Helm repositories need a chart cache or the network, which this run "
+                         "does not use",
+                         TextAt(source.chart), TextAt(source.target_revision),
+                         TextAt(source.repo_url))});
+        continue;
+      }
       const ChartInfo* chart = ChartOfSource(source, model, config);
       if (chart && !chart->library && !chart->subchart) {
-        AddApplicationPlan(app, *view, source, *chart, files, settings, model.plans);
+        AddApplicationPlan(app, *view, source, *chart, files, settings, refs, locations,
+                           model.plans);
       }
     }
   });
+  const std::vector<std::string> apis = CrdApiVersions(workspace);
+  for (RenderPlan& plan : model.plans) plan.request.api_versions = apis;
   return model;
 }
 

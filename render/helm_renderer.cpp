@@ -132,6 +132,7 @@ class HelmRenderer final : public Renderer {
       key += fmt::format("f {} {}\n", file, Sha256Hex(ReadAll(file)));
     }
     key += fmt::format("v {}\n", Sha256Hex(req.inline_values));
+    for (const std::string& api : req.api_versions) key += fmt::format("a {}\n", api);
     for (const SetParameter& p : req.parameters) {
       key += fmt::format("p {}\n{}\n{}\n", p.name, p.value, p.force_string);
     }
@@ -184,6 +185,8 @@ class HelmRenderer final : public Renderer {
     std::vector<std::string> argv = {options_.binary, "template", req.release_name, req.chart_dir};
     if (!req.namespace_name.empty()) argv.insert(argv.end(), {"--namespace", req.namespace_name});
     if (!req.kube_version.empty()) argv.insert(argv.end(), {"--kube-version", req.kube_version});
+    for (const std::string& api : req.api_versions)
+      argv.insert(argv.end(), {"--api-versions", api});
     if (req.include_crds) argv.push_back("--include-crds");
     for (const std::string& file : req.value_files) argv.insert(argv.end(), {"--values", file});
     if (!req.inline_values.empty()) argv.insert(argv.end(), {"--values", "-"});

@@ -135,6 +135,16 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
           fmt::format("{}: chart not rendered and --require-render is set: {}", root, why.first));
     }
   }
+  // Sources that name a chart this run cannot render (Helm repositories): skipped, with why.
+  for (const model::SkippedSource& skip : state.model.skipped_sources) {
+    const bool is_error = settings.require_render.value_or(false);
+    result.skipped.push_back(
+        {skip.file, fmt::format("{} not rendered: {}", skip.label, skip.reason), is_error});
+    if (is_error) {
+      result.errors.push_back(fmt::format("{}:{}: {} not rendered and --require-render is set: {}",
+                                          skip.file, skip.pos.line, skip.label, skip.reason));
+    }
+  }
 }
 
 // ---- Tracing findings in rendered documents back to values and templates.

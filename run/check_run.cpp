@@ -29,6 +29,18 @@ std::string FromConfigFolder(const Config& config, std::string path) {
   return (fs::path(config.root()) / path).generic_string();
 }
 
+/// "X.Y" of a version as ArgoCD's KUBE_VERSION gives it ("1.31", "1.31.2", "v1.29.4+k3s1"); empty
+/// when it names none.
+std::string MajorMinor(std::string_view version) {
+  version = Trim(version);
+  if (StartsWith(version, "v")) version.remove_prefix(1);
+  const size_t major = version.find('.');
+  if (major == std::string_view::npos) return "";
+  const size_t end = version.find_first_not_of("0123456789", major + 1);
+  const std::string_view out = version.substr(0, end);
+  return out.size() > major + 1 ? std::string(out) : "";
+}
+
 }  // namespace
 
 Expected<Config> LoadConfig(const std::string& path) {
@@ -37,7 +49,12 @@ Expected<Config> LoadConfig(const std::string& path) {
 }
 
 Expected<RunSettings> ResolveRunSettings(const Config& config, RunSettings settings) {
-  // The Kubernetes version: what the command line said, else `kube_version:`, else the default.
+  // The Kubernetes version: what the command line said, else (in ArgoCD's plugin) the cluster's
+  // KUBE_VERSION, else `kube_version:`, else the default.
+  if (const char* kube = std::getenv("KUBE_VERSION");
+      settings.kube_version.empty() && settings.argocd_plugin && kube) {
+    settings.kube_version = MajorMinor(kube);
+  }
   if (settings.kube_version.empty()) {
     const Node* version = Section(config, "kube_version");
     settings.kube_version = version && version->IsScalar() && !version->Text().empty()

@@ -1,6 +1,8 @@
 #include "sync/sync_engine.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -295,6 +297,27 @@ Expected<PublishResult> Publish(GitRepository& target, GitRepository& cache, con
   }
   return Unexpected(fmt::format("{} kept moving while publishing: gave up after 50 attempts", ref));
 }
+
+/// An exclusive flock on `<target git dir>/syncgate-publish.lock` for as long as it lives (a no-op
+/// when the file cannot be opened: compare-and-swap still guards the branch).
+class PublishLock {
+ public:
+  explicit PublishLock(const std::string& target) {
+    const fs::path dot_git = fs::path(target) / ".git";
+    std::error_code ec;
+    const fs::path dir = fs::is_directory(dot_git, ec) ? dot_git : fs::path(target);
+    fd_ = ::open((dir / "syncgate-publish.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~PublishLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+  PublishLock(const PublishLock&) = delete;
+  PublishLock& operator=(const PublishLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 /// The YAML files of a directory source as ArgoCD reads them (top level unless recurse).
 std::string DirectoryManifest(const std::vector<SourceFileInput>& sources, const std::string& root,
@@ -610,6 +633,10 @@ class Syncer {
         g.app.name, Short(o.commit), o.plan->added, o.plan->changed, o.plan->unchanged,
         o.plan->prune.size(), g.app.name, o.repo_url, o.revision, o.commit, o.report_digest);
     std::optional<PublishResult> published_commit;
+    // Two syncs writing to one branch take turns: libgit2's create-if-absent is not atomic
+    // against a concurrent creator (seen as a lost publish in the race test), so every syncgate
+    // writer of this target holds the same advisory lock while it reads, writes and swaps.
+    const PublishLock lock(options_.target);
     Status pushed = WithRetry(
         g.policy,
         [&]() -> Status {

@@ -31,22 +31,6 @@ constexpr RuleMeta kMeta{
     DocKind::kApplication | DocKind::kApplicationSet,
     RuleScope::kWorkspace};
 
-/// "http://Host/root/q-kms.git/" and "git@host:root/q-kms" both become "host/root/q-kms".
-std::string NormalizeRepoUrl(std::string_view url) {
-  std::string out = ToLower(Trim(url));
-  if (size_t scheme = out.find("://"); scheme != std::string::npos) {
-    out = out.substr(scheme + 3);
-  } else if (size_t colon = out.find(':'); colon != std::string::npos) {
-    out[colon] = '/';  // scp-like git@host:path
-  }
-  if (size_t at = out.find('@'); at != std::string::npos && at < out.find('/')) {
-    out = out.substr(at + 1);
-  }
-  while (EndsWith(out, "/")) out.pop_back();
-  if (EndsWith(out, ".git")) out.resize(out.size() - 4);
-  return out;
-}
-
 class ArgocdMissingSourcePath final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
@@ -66,7 +50,8 @@ class ArgocdMissingSourcePath final : public Rule {
                                           config.path(), entry.value->pos.line,
                                           entry.value->pos.column));
           }
-          roots_[NormalizeRepoUrl(entry.key->value)] = root / std::string(entry.value->Text());
+          roots_[model::NormalizeRepoUrl(entry.key->value)] =
+              root / std::string(entry.value->Text());
         }
       }
     }
@@ -80,7 +65,7 @@ class ArgocdMissingSourcePath final : public Rule {
     for (const model::AppSource& source : app->sources) {
       const Node* url = source.repo_url;
       if (!url || source.chart) continue;  // Helm repository charts have no path
-      auto repo = roots_.find(NormalizeRepoUrl(url->Text()));
+      auto repo = roots_.find(model::NormalizeRepoUrl(url->Text()));
       if (repo == roots_.end()) continue;
       const std::string rel(model::Text(source.path));
       if (rel.find("{{") != std::string::npos) continue;  // ApplicationSet template parameter
@@ -126,7 +111,7 @@ class ArgocdMissingSourcePath final : public Rule {
           if (!StartsWith(text, "url")) continue;
           const size_t eq = text.find('=');
           if (eq == std::string_view::npos) continue;
-          roots_.emplace(NormalizeRepoUrl(text.substr(eq + 1)), ec ? dir : top);
+          roots_.emplace(model::NormalizeRepoUrl(text.substr(eq + 1)), ec ? dir : top);
         }
         return;
       }

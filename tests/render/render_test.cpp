@@ -117,6 +117,104 @@ TEST_CASE("a finding in rendered output points at the values line and names the 
   CHECK(tags[0].rendered->line > 0);
 }
 
+namespace {
+
+const render::RenderOutcome* OutcomeOf(const RunResult& result, const std::string& label) {
+  const auto* state = result.workspace->FindExtension<render::RenderState>();
+  if (!state) return nullptr;
+  for (const render::RenderOutcome& o : state->outcomes) {
+    if (state->model.plans[o.plan].label == label) return &o;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a multi-source Application renders its chart with $ref value files", "[helm]") {
+  REQUIRE_HELM(helm);
+  RunSettings settings = WithHelm(helm);
+  settings.require_render = false;
+  const std::string dir = kData + "/multi";
+  const RunResult result = CheckRendered({dir}, settings);
+  INFO(Listing(result));
+  const auto* state = result.workspace->FindExtension<render::RenderState>();
+  REQUIRE(state != nullptr);
+  std::vector<std::string> labels;
+  for (const auto& plan : state->model.plans) labels.push_back(plan.label);
+  std::sort(labels.begin(), labels.end());
+  // One plan per chart source, labelled by its index in sources[].
+  CHECK(labels == std::vector<std::string>{"web/app:shop#0", "web/app:shop-missing#1",
+                                           "web/app:shop-optional#0", "web/values.yaml"});
+  CHECK(result.summary.rendered == 3);
+
+  const FileUnit* shop = RenderedFile(result, "@rendered/app:shop#0");
+  REQUIRE(shop != nullptr);
+  REQUIRE(shop->documents.size() == 1);
+  CHECK(shop->documents[0]->Find("/spec/replicas")->Text() == "3");  // from $values/envs/prod
+  const auto* shop_plan = &state->model.plans[OutcomeOf(result, "web/app:shop#0")->plan];
+  REQUIRE(shop_plan->layers.size() == 2);
+  CHECK(shop_plan->layers[1].file == dir + "/envs/prod/values.yaml");
+
+  SECTION("a finding is positioned in the referenced values file") {
+    const std::vector<Finding> tags = FindingsOf(result, "workload-image-mutable-tag");
+    REQUIRE(tags.size() == 1);  // shop and shop-optional: one place, reported once
+    CHECK(tags[0].file == dir + "/envs/prod/values.yaml");
+    CHECK(tags[0].line == 2);  // release: latest
+    CHECK(tags[0].column == 10);
+    REQUIRE(tags[0].rendered);
+    CHECK(tags[0].rendered->template_path == dir + "/web/templates/deployment.yaml");
+  }
+  SECTION("a missing value file skips the render, unless ignoreMissingValueFiles") {
+    const render::RenderOutcome* missing = OutcomeOf(result, "web/app:shop-missing#1");
+    REQUIRE(missing != nullptr);
+    CHECK_FALSE(missing->attempted);
+    CHECK(missing->reason ==
+          "valueFiles entry '$values/envs/staging/values.yaml' does not exist (" + dir +
+              "/envs/staging/values.yaml); ArgoCD refuses to render it unless "
+              "ignoreMissingValueFiles is true");
+    const FileUnit* optional = RenderedFile(result, "@rendered/app:shop-optional#0");
+    REQUIRE(optional != nullptr);
+    CHECK(optional->documents[0]->Find("/spec/replicas")->Text() == "3");
+    CHECK(state->model.plans[OutcomeOf(result, "web/app:shop-optional#0")->plan].layers.size() ==
+          2);  // values.yaml and envs/prod: the missing file is no layer
+  }
+  SECTION("a Helm repository chart is counted as skipped, with its reason") {
+    REQUIRE(result.skipped.size() == 2);
+    const auto skip = std::find_if(
+        result.skipped.begin(), result.skipped.end(),
+        [&](const SkippedFile& s) { return s.display_path == dir + "/argocd/apps.yaml"; });
+    REQUIRE(skip != result.skipped.end());
+    CHECK(skip->reason.find("app:shop#2 not rendered: chart 'redis' 18.1.0 from the Helm "
+                            "repository https://charts.example/stable") == 0);
+    CHECK_FALSE(skip->is_error);
+    CHECK(result.summary.skipped == 2);  // and the chart whose staging render was refused
+    CHECK(result.errors.empty());
+  }
+  SECTION("--require-render fails on both") {
+    settings.require_render = true;
+    const RunResult strict = CheckRendered({dir}, settings);
+    INFO(Listing(strict));
+    CHECK(strict.errors.size() == 2);
+  }
+}
+
+TEST_CASE("a $ref source from another repository is found through repositories:", "[helm]") {
+  REQUIRE_HELM(helm);
+  RunSettings settings = WithHelm(helm);
+  settings.require_render = false;
+  const std::string dir = kData + "/multi-mapped";
+  const RunResult result = CheckRendered({dir}, settings);
+  INFO(Listing(result));
+  CHECK(result.skipped.empty());
+  const FileUnit* shop = RenderedFile(result, "@rendered/app:shop#0");
+  REQUIRE(shop != nullptr);
+  CHECK(shop->documents[0]->Find("/spec/replicas")->Text() == "5");
+  const std::vector<Finding> tags = FindingsOf(result, "workload-image-mutable-tag");
+  REQUIRE(tags.size() == 1);
+  CHECK(tags[0].file == dir + "/values-repo/prod/values.yaml");
+  CHECK(tags[0].line == 2);
+}
+
 TEST_CASE("a template error is reported at the template line helm names", "[helm]") {
   REQUIRE_HELM(helm);
   const RunResult result = CheckRendered({kData + "/broken"}, WithHelm(helm));
@@ -129,6 +227,31 @@ TEST_CASE("a template error is reported at the template line helm names", "[helm
   CHECK(failed[0].message.find("nil pointer") != std::string::npos);
   CHECK(result.summary.rendered == 0);
   CHECK(result.errors.empty());  // a broken chart is a finding, not a failure of the tool
+}
+
+TEST_CASE("helm renders for the run's Kubernetes version and the CRDs of the checked tree",
+          "[helm]") {
+  REQUIRE_HELM(helm);
+  RunSettings settings = WithHelm(helm);
+  settings.kube_version = "1.29";
+  const RunResult result = CheckRendered({kData + "/capabilities"}, settings);
+  INFO(Listing(result));
+  REQUIRE(result.errors.empty());
+  const FileUnit* rendered = RenderedFile(result, "@rendered/values.yaml");
+  REQUIRE(rendered != nullptr);
+  const Document* widget = nullptr;
+  const Document* capabilities = nullptr;
+  for (const auto& doc : rendered->documents) {
+    const Node* kind = doc->Find("/kind");
+    if (kind && kind->Text() == "Widget") widget = doc.get();
+    if (kind && kind->Text() == "ConfigMap") capabilities = doc.get();
+  }
+  // crds/widget.yaml serves example.com/v1/Widget: the chart's Widget is rendered.
+  REQUIRE(widget != nullptr);
+  CHECK(widget->Find("/spec/size")->Text() == "3");
+  REQUIRE(capabilities != nullptr);
+  CHECK(capabilities->Find("/data/group")->Text() == "true");
+  CHECK(capabilities->Find("/data/kube")->Text() == "v1.29.0");
 }
 
 TEST_CASE("a render that produces nothing is reported", "[helm]") {

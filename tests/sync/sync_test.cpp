@@ -604,4 +604,109 @@ TEST_CASE("sync cmp generate: manifests on stdout only on pass", "[sync]") {
   CHECK(outside.out.empty());
 }
 
+namespace {
+
+/// `syncgate cmp generate` run as ArgoCD runs it: in the source folder of a checkout, with the
+/// environment ArgoCD sets for the Application and the plugin's env as ARGOCD_ENV_*.
+testing::CommandOutput CmpGenerate(const std::string& checkout, const std::string& source_path,
+                                   const std::string& plugin_env, const std::string& helm,
+                                   const TempDir& cache) {
+  const std::string env = fmt::format(
+      "PATH='{}':\"$PATH\" SYNCGATE_CACHE_DIR='{}' ARGOCD_APP_NAME=q-sign "
+      "ARGOCD_APP_NAMESPACE=q-sign ARGOCD_APP_PROJECT_NAME=q-platform "
+      "ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567 "
+      "ARGOCD_APP_SOURCE_PATH={} "
+      "ARGOCD_APP_SOURCE_REPO_URL=https://gitlab.qsign.example/root/q-sign.git "
+      "ARGOCD_APP_SOURCE_TARGET_REVISION=v1.0.2 "
+      "KUBE_VERSION=v1.30.4 {} ",
+      fs::path(helm).parent_path().string(), cache.path().string(), source_path, plugin_env);
+  return RunShell(env + "'" SYNCGATE_BINARY "' cmp generate", "",
+                  (testing::SourceDir() / checkout / source_path).string());
+}
+
+}  // namespace
+
+TEST_CASE("sync cmp generate renders a Helm chart with the plugin's values", "[sync][helm]") {
+  REQUIRE_HELM(helm);
+  TempDir cache;
+  // The gated q-sign chart, with the value files of its Application (examples/gated/q-sign/argocd).
+  auto files = CmpGenerate("examples/gated/q-sign", "helm/keycloak-pqc",
+                           "ARGOCD_ENV_VALUE_FILES=values.yaml,values-prod.yaml", helm, cache);
+  INFO(files.err);
+  CHECK(files.exit_code == 0);
+  CHECK(files.err.empty());
+  CHECK(files.out.find("kind: Deployment") != std::string::npos);
+  CHECK(files.out.find("\n  name: q-sign\n") != std::string::npos);
+  CHECK(files.out.find("replicas: 3\n") != std::string::npos);  // values-prod.yaml's
+  CHECK(files.out.find("namespace: q-sign") != std::string::npos);
+  CHECK(files.out.find("image: \"192.168.0.11:30800/qsign/keycloak-pqc:v1.0.1-qkms\"") !=
+        std::string::npos);
+
+  // Inline values above the value files, and the release name.
+  auto inline_values = CmpGenerate(
+      "examples/gated/q-sign", "helm/keycloak-pqc",
+      "ARGOCD_ENV_VALUE_FILES=values.yaml,values-prod.yaml ARGOCD_ENV_RELEASE_NAME=keycloak "
+      "ARGOCD_ENV_HELM_VALUES='replicaCount: 4\nservice:\n  port: 8443\n'",
+      helm, cache);
+  INFO(inline_values.err);
+  CHECK(inline_values.exit_code == 0);
+  CHECK(inline_values.out.find("kind: Deployment") != std::string::npos);
+  CHECK(inline_values.out.find("\n  name: keycloak\n") != std::string::npos);
+  CHECK(inline_values.out.find("\n  name: q-sign\n") == std::string::npos);
+  CHECK(inline_values.out.find("replicas: 4\n") != std::string::npos);
+  CHECK(inline_values.out.find("8443") != std::string::npos);
+}
+
+TEST_CASE("sync cmp generate refuses the guide's q-sign chart", "[sync][helm]") {
+  REQUIRE_HELM(helm);
+  TempDir cache;
+  // examples/q-sign/argocd/application.yaml's inline values, as the plugin would pass them.
+  auto refused =
+      CmpGenerate("examples/q-sign", "helm/keycloak-pqc",
+                  "ARGOCD_ENV_HELM_VALUES='image:\n  repository: "
+                  "192.168.0.11:30800/qsign/keycloak-pqc\n  tag: \"v1.0.1-qkms\"\n"
+                  "replicaCount: 1\nservice:\n  type: NodePort\n  port: 8080\n  nodePort: 30181\n'",
+                  helm, cache);
+  INFO(refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.out.empty());
+  CHECK(refused.err.find("q-sign at 0123456 refused") != std::string::npos);
+}
+
+TEST_CASE("sync cmp generate renders for KUBE_VERSION and the CRDs of the source", "[sync][helm]") {
+  REQUIRE_HELM(helm);
+  TempDir checkout;
+  TempDir cache;
+  WriteFile(checkout / "widgets/Chart.yaml", "apiVersion: v2\nname: widgets\nversion: 0.1.0\n");
+  WriteFile(checkout / "widgets/crds/widget.yaml", R"(apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+)");
+  WriteFile(checkout / "widgets/templates/configmap.yaml", R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-capabilities
+data:
+  kube: {{ .Capabilities.KubeVersion.Version | quote }}
+  widget: {{ .Capabilities.APIVersions.Has "example.com/v1/Widget" | quote }}
+)");
+  auto out = CmpGenerate(checkout.path().string(), "widgets", "", helm, cache);
+  INFO(out.err);
+  CHECK(out.exit_code == 0);
+  // KUBE_VERSION=v1.30.4 is the run's version: helm renders with --kube-version 1.30.
+  CHECK(out.out.find("kube: \"v1.30.0\"") != std::string::npos);
+  CHECK(out.out.find("widget: \"true\"") != std::string::npos);
+}
+
 }  // namespace syncgate::sync
