@@ -281,10 +281,11 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
   sync::GateCheck check =
       sync::CheckApplicationSource(app_file, app, sources, display_root, false, *config, options);
   // The Application above is ArgoCD's description of this render, not a file of the repository:
-  // what rules say about its own fields (no server in the destination) is for the Application
-  // where it is written. A secret in the plugin's values still refuses.
+  // what the Application rules say about its fields (no server in the destination, no
+  // targetRevision) is for the Application where it is written. Anything else found in it (a
+  // secret or a wrong value in the plugin's values) still refuses.
   std::erase_if(check.blocking, [&](const Finding& f) {
-    return f.file == app_file.display_path && !f.rendered && !StartsWith(f.rule, "secret-");
+    return f.file == app_file.display_path && !f.rendered && StartsWith(f.rule, "argocd-");
   });
   const std::string revision = Env("ARGOCD_APP_REVISION").substr(0, 7);
   if (check.failed_to_run) {
