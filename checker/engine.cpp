@@ -10,6 +10,9 @@
 #include <thread>
 
 #include "checker/environment.h"
+#include "checker/finding_codec.h"
+#include "checker/parallel_for.h"
+#include "checker/shard_scope.h"
 #include "checker/suppression.h"
 #include "checker/text_util.h"
 
@@ -81,25 +84,6 @@ bool LooksBinary(const std::string& text) {
   return std::memchr(text.data(), '\0', std::min<size_t>(text.size(), 8192)) != nullptr;
 }
 
-/// Runs `task(i)` for i in [0, count) on `jobs` threads.
-template <typename Task>
-void ParallelFor(size_t count, int jobs, Task&& task) {
-  const size_t threads = std::min<size_t>(std::max(jobs, 1), count);
-  if (threads <= 1) {
-    for (size_t i = 0; i < count; ++i) task(i);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (size_t t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (size_t i = next++; i < count; i = next++) task(i);
-    });
-  }
-  for (std::thread& thread : pool) thread.join();
-}
-
 }  // namespace
 
 /// Counters rules add to during a run (RuleContext::Count), shared by every thread.
@@ -107,6 +91,14 @@ struct RunCounters {
   std::mutex mutex;
   std::map<std::string, int, std::less<>> values;
 };
+
+namespace {
+void AddCounters(RunCounters& counters, const std::map<std::string, int, std::less<>>& values) {
+  if (values.empty()) return;
+  std::lock_guard<std::mutex> lock(counters.mutex);
+  for (const auto& [name, value] : values) counters.values[name] += value;
+}
+}  // namespace
 
 /// The context one rule reports through, for one file (and optionally one document).
 class FindingCollector final : public RuleContext {
@@ -191,8 +183,7 @@ class FindingCollector final : public RuleContext {
 
 Engine::Engine(const Config& config, RuleList rules, EngineOptions options)
     : config_(config), rules_(std::move(rules)), options_(std::move(options)) {
-  if (options_.jobs <= 0)
-    options_.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options_.jobs = ResolveJobs(options_.jobs);
 }
 
 Engine::~Engine() = default;
@@ -240,6 +231,17 @@ Status Engine::Prepare() {
     enabled.push_back(std::move(rule));
   }
   rules_ = std::move(enabled);
+  if (!options_.run_identity.empty() && !options_.settings.result_cache_dir.empty()) {
+    std::string identity = options_.run_identity;
+    for (size_t r = 0; r < rules_.size(); ++r) {
+      const RuleMeta& meta = rules_[r]->meta();
+      identity += fmt::format("\nrule {} {} {}", meta.id, SeverityName(severity_[r]),
+                              RuleScopeName(meta.scope));
+    }
+    results_identity_ = Sha256Hex(identity);
+    results_ = std::make_unique<ResultStore>(options_.settings.result_cache_dir, ".findings",
+                                             options_.settings.result_cache_max_bytes);
+  }
   return Ok{};
 }
 
@@ -269,6 +271,12 @@ void LoadFiles(Discovery& inputs, const Config& config, int jobs, Workspace& wor
     unit->input = std::move(input);
     if (yaml) {
       LoadResult loaded = LoadYaml(unit->source);
+      if (loaded.error && IsChartFileTemplate(unit->input, unit->source->text())) {
+        // A chart's `.Files` text with template syntax: rendered by `tpl`, read as a template.
+        unit->input.kind = FileKind::kTemplate;
+        units[i] = std::move(unit);
+        return;
+      }
       unit->documents = std::move(loaded.documents);
       unit->parse_error = std::move(loaded.error);
       const FileKind kind = unit->input.kind;
@@ -287,6 +295,12 @@ void LoadFiles(Discovery& inputs, const Config& config, int jobs, Workspace& wor
       result.skipped.push_back(std::move(*load_skips[i]));
     }
   }
+}
+
+/// Whether a rule's findings on a file depend on that file alone (and the run's identity), so
+/// that they can be kept between runs; a workspace rule (or one that does not say) always runs.
+bool Cacheable(const Rule& rule) {
+  return rule.meta().scope == RuleScope::kDocument || rule.meta().scope == RuleScope::kFile;
 }
 
 /// The finding that stands for a rule that threw: the run cannot vouch for what it skipped.
@@ -317,19 +331,33 @@ void Fingerprint(std::vector<Finding>& findings) {
 
 }  // namespace
 
+std::string Engine::FileResultKey(const FileUnit& file) const {
+  if (!results_) return "";
+  // The file as the rules see it: where it is shown, what kind of input it is, the chart it
+  // belongs to, how its documents were classified, and its bytes.
+  std::string key = fmt::format("{}\n{}\n{}\n{}\n", results_identity_, file.input.display_path,
+                                static_cast<int>(file.input.kind), file.input.chart_root);
+  for (const auto& doc : file.documents)
+    key += fmt::format("{} ", static_cast<unsigned>(doc->kind()));
+  key += '\n';
+  key += Sha256Hex(file.source->text());
+  return Sha256Hex(key);
+}
+
 void Engine::CheckFiles(const Workspace& workspace, RunCounters& counters,
                         std::vector<Finding>& findings, std::vector<Suppression>& suppressions,
-                        bool& crashed) const {
+                        bool& crashed, int& cached_files) const {
   const auto& files = workspace.files();
   std::vector<std::vector<Finding>> per_file(files.size());
   std::vector<std::vector<Suppression>> per_file_suppressions(files.size());
   std::atomic<bool> any_crash{false};
+  std::atomic<int> cache_hits{0};
   auto run_guarded = [&](const Rule& rule, std::vector<Finding>& out, const FileUnit& file,
-                         auto&& call) {
+                         bool& rule_crashed, auto&& call) {
     try {
       call();
     } catch (const std::exception& e) {
-      any_crash = true;
+      rule_crashed = true;
       out.push_back(
           InternalError(fmt::format("rule {} failed on this file: {}", rule.meta().id, e.what()),
                         file.input.display_path));
@@ -337,8 +365,26 @@ void Engine::CheckFiles(const Workspace& workspace, RunCounters& counters,
   };
   ParallelFor(files.size(), options_.jobs, [&](size_t i) {
     const FileUnit& file = *files[i];
+    if (!InShard(workspace, file.input.display_path)) return;  // another shard checks it
     std::vector<Finding>& out = per_file[i];
     per_file_suppressions[i] = CollectSuppressions(file);
+    // File- and document-scope findings from the result cache when this file was checked
+    // before under the same identity; they are suppressed, mapped and fingerprinted anew below.
+    const std::string key = FileResultKey(file);
+    std::optional<FileResult> cached;
+    if (!key.empty()) {
+      if (std::optional<std::string> bytes = results_->Get(key)) cached = DecodeFileResult(*bytes);
+    }
+    if (cached) {
+      ++cache_hits;
+      std::move(cached->findings.begin(), cached->findings.end(), std::back_inserter(out));
+      AddCounters(counters, cached->counters);
+    }
+    // What this run computes of the cacheable rules, kept apart to be stored.
+    std::vector<Finding> fresh;
+    RunCounters fresh_counters;
+    bool fresh_crashed = false;
+    bool other_crashed = false;
     const Environment file_env = EnvironmentOf(config_, file, nullptr, options_.environment);
     std::vector<Environment> doc_envs;
     doc_envs.reserve(file.documents.size());
@@ -347,25 +393,38 @@ void Engine::CheckFiles(const Workspace& workspace, RunCounters& counters,
     }
     for (size_t r = 0; r < rules_.size(); ++r) {
       const Rule& rule = *rules_[r];
-      FindingCollector ctx(rule.meta(), severity_[r], out, file_env);
+      const bool cacheable = !key.empty() && Cacheable(rule);
+      if (cacheable && cached) continue;
+      std::vector<Finding>& sink = cacheable ? fresh : out;
+      RunCounters& counted = cacheable ? fresh_counters : counters;
+      bool& rule_crashed = cacheable ? fresh_crashed : other_crashed;
+      FindingCollector ctx(rule.meta(), severity_[r], sink, file_env);
       ctx.SetSubject(&file, nullptr);
-      ctx.SetRun(&workspace, &counters);
-      run_guarded(rule, out, file, [&] { rule.CheckFile(file, ctx); });
+      ctx.SetRun(&workspace, &counted);
+      run_guarded(rule, sink, file, rule_crashed, [&] { rule.CheckFile(file, ctx); });
       for (size_t d = 0; d < file.documents.size(); ++d) {
         const Document& doc = *file.documents[d];
         if (!Intersects(rule.meta().applies_to, doc.kind())) continue;
-        FindingCollector doc_ctx(rule.meta(), severity_[r], out, doc_envs[d]);
+        FindingCollector doc_ctx(rule.meta(), severity_[r], sink, doc_envs[d]);
         doc_ctx.SetSubject(&file, &doc);
-        doc_ctx.SetRun(&workspace, &counters);
-        run_guarded(rule, out, file, [&] { rule.CheckDocument(doc, doc_ctx); });
+        doc_ctx.SetRun(&workspace, &counted);
+        run_guarded(rule, sink, file, rule_crashed, [&] { rule.CheckDocument(doc, doc_ctx); });
       }
     }
+    if (!key.empty() && !cached) {
+      // A crash is never kept: the next run tries again and says so again.
+      if (!fresh_crashed) results_->Put(key, EncodeFileResult({fresh, fresh_counters.values}));
+      AddCounters(counters, fresh_counters.values);
+      std::move(fresh.begin(), fresh.end(), std::back_inserter(out));
+    }
+    if (fresh_crashed || other_crashed) any_crash = true;
   });
   for (auto& list : per_file) std::move(list.begin(), list.end(), std::back_inserter(findings));
   for (auto& list : per_file_suppressions) {
     std::move(list.begin(), list.end(), std::back_inserter(suppressions));
   }
   crashed |= any_crash;
+  cached_files += cache_hits;
 }
 
 void Engine::CheckWorkspace(const Workspace& workspace, RunCounters& counters,
@@ -397,7 +456,12 @@ void Engine::Finish(const Workspace& workspace, std::vector<Finding> findings,
   }
   known_ids.insert(known_ids.end(), known_rule_ids_.begin(), known_rule_ids_.end());
   for (const FindingMapper& mapper : mappers_) mapper(workspace, findings);
+  // One shard of several (checker/shard_scope.h) reports, suppresses and counts its files only.
+  std::erase_if(findings, [&](const Finding& f) { return !InShard(workspace, f.file); });
+  std::erase_if(result.skipped,
+                [&](const SkippedFile& s) { return !InShard(workspace, s.display_path); });
   for (const auto& file : workspace.files()) {
+    if (!InShard(workspace, file->input.display_path)) continue;
     for (const auto& doc : file->documents) AddAnnotationSuppressions(*doc, suppressions);
   }
   ApplySuppressions(suppressions, known_ids, active_ids, findings, result.summary.suppressed);
@@ -406,19 +470,28 @@ void Engine::Finish(const Workspace& workspace, std::vector<Finding> findings,
   result.findings = std::move(findings);
 
   RunSummary& summary = result.summary;
-  summary.files = static_cast<int>(workspace.files().size());
   for (const auto& file : workspace.files()) {
+    if (!InShard(workspace, file->input.display_path)) continue;
+    ++summary.files;
     summary.documents += static_cast<int>(file->documents.size());
     result.sources.emplace(file->input.display_path, file->source);
   }
   summary.skipped = static_cast<int>(result.skipped.size());
+  for (const SkippedFile& skip : result.skipped)
+    ++summary.skipped_by_reason[std::string(SkipKindName(skip.kind))];
   summary.findings = static_cast<int>(result.findings.size());
   for (const Finding& f : result.findings) ++summary.by_severity[static_cast<int>(f.severity)];
 
-  for (const auto& rule : rules_) result.rules.push_back(rule->meta());
-  for (const RuleMeta& meta : EngineRuleMetas()) result.rules.push_back(meta);
-  std::sort(result.rules.begin(), result.rules.end(),
+  result.rules = RuleMetas();
+}
+
+std::vector<RuleMeta> Engine::RuleMetas() const {
+  std::vector<RuleMeta> metas;
+  for (const auto& rule : rules_) metas.push_back(rule->meta());
+  for (const RuleMeta& meta : EngineRuleMetas()) metas.push_back(meta);
+  std::sort(metas.begin(), metas.end(),
             [](const RuleMeta& a, const RuleMeta& b) { return a.id < b.id; });
+  return metas;
 }
 
 RunResult Engine::Run(Discovery inputs) {
@@ -437,12 +510,13 @@ RunResult Engine::Run(Discovery inputs) {
   // 2. Stages that add subjects (rendering) or check the whole set (sealing).
   for (const WorkspaceStage& stage : stages_) stage(workspace, result);
   // 3. File and document rules, in parallel per file.
-  CheckFiles(workspace, counters, findings, suppressions, crashed);
+  CheckFiles(workspace, counters, findings, suppressions, crashed, result.summary.cached_files);
   // 4. Workspace rules (cross-object), once.
   CheckWorkspace(workspace, counters, findings, crashed);
   // 5. Mappers, suppressions, fingerprints, order, summary.
   Finish(workspace, std::move(findings), std::move(suppressions), result);
   result.summary.counters = std::move(counters.values);
+  if (results_ && result.summary.cached_files < result.summary.files) results_->Prune();
   if (crashed)
     result.errors.push_back("a rule failed with an internal error (see internal-error findings)");
   return result;

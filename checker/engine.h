@@ -18,6 +18,7 @@
 
 #include "checker/config.h"
 #include "checker/finding.h"
+#include "checker/result_store.h"
 #include "checker/rule.h"
 #include "checker/run_settings.h"
 #include "checker/workspace.h"
@@ -31,6 +32,11 @@ struct EngineOptions {
   int jobs = 0;             // worker threads; 0 = all cores
   std::string environment;  // --env: environment for subjects no profile claims
   RunSettings settings;     // run-wide settings passed to Rule::Setup
+  /// A digest of everything besides a file that decides its file- and document-scope findings:
+  /// syncgate's build, the configuration and rule packs, the settings, the environment (made by
+  /// the run layer). With `settings.result_cache_dir`, those findings are kept between runs under
+  /// this identity and the file's content; empty: never kept.
+  std::string run_identity;
 };
 
 struct RunSummary {
@@ -38,9 +44,14 @@ struct RunSummary {
   int documents = 0;
   int rendered = 0;
   int skipped = 0;
+  /// skipped, counted by why (SkipKindName): "dependency unavailable" → 2, ...
+  std::map<std::string, int, std::less<>> skipped_by_reason;
   int suppressed = 0;
   int findings = 0;
   std::array<int, 3> by_severity{};  // indexed by Severity
+  /// Files whose file- and document-scope findings came from the result cache (not in reports:
+  /// a report says the same of the same input, cached or not).
+  int cached_files = 0;
   /// Run-wide counters rules add through RuleContext::Count ("schema-validated", ...).
   std::map<std::string, int, std::less<>> counters;
 };
@@ -87,11 +98,18 @@ class Engine {
 
   /// The rules that will run (after Prepare: enabled ones only).
   const RuleList& rules() const { return rules_; }
+  /// What RunResult::rules lists: the enabled rules and the engine's own, sorted by id.
+  std::vector<RuleMeta> RuleMetas() const;
+  /// A digest of everything but the inputs that decides this run's findings (the run's identity
+  /// and the enabled rules with their severities); empty when results are not cached.
+  const std::string& results_identity() const { return results_identity_; }
 
  private:
   // The steps of Run, in order (loading and the stages are done in Run itself).
   void CheckFiles(const Workspace& workspace, RunCounters& counters, std::vector<Finding>& findings,
-                  std::vector<Suppression>& suppressions, bool& crashed) const;
+                  std::vector<Suppression>& suppressions, bool& crashed, int& cached_files) const;
+  /// The result cache's key of a file's file- and document-scope findings; empty without one.
+  std::string FileResultKey(const FileUnit& file) const;
   void CheckWorkspace(const Workspace& workspace, RunCounters& counters,
                       std::vector<Finding>& findings, bool& crashed) const;
   void Finish(const Workspace& workspace, std::vector<Finding> findings,
@@ -105,6 +123,10 @@ class Engine {
   std::vector<WorkspaceStage> stages_;
   std::vector<FindingMapper> mappers_;
   RunServices services_;  // shared by this engine's rules, for as long as the engine lives
+  /// Findings of file- and document-scope rules between runs (RuleScope: their findings depend
+  /// on the file and the run's identity only); made by Prepare.
+  std::unique_ptr<ResultStore> results_;
+  std::string results_identity_;  // run_identity and the enabled rules with their severities
 };
 
 }  // namespace syncgate

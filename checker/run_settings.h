@@ -7,9 +7,11 @@
 //   settings.kube_version = "1.21";               // empty: `kube_version:` or kDefaultKubeVersion
 //   RunRequest request{.settings = settings};     // run/check_run.h
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace syncgate {
@@ -17,6 +19,10 @@ namespace syncgate {
 /// The Kubernetes version a run targets when neither the command line nor the configuration
 /// names one.
 inline constexpr std::string_view kDefaultKubeVersion = "1.31";
+
+/// The bound of each cache of computed results (renders, findings) when --cache-max-mb does not
+/// name one: big enough for every render and finding of a few thousand charts.
+inline constexpr std::uintmax_t kDefaultCacheMaxBytes = std::uintmax_t{512} << 20;
 
 struct RunSettings {
   /// Target Kubernetes version "X.Y" for rendering, schemas and deprecated APIs
@@ -29,9 +35,18 @@ struct RunSettings {
   /// kubeconform-style schema locations, folder or URL template (--schema-location, then the
   /// configuration's `schemas.locations`, resolved against its folder).
   std::vector<std::string> schema_locations;
-  /// Where fetched schemas are cached (--cache-dir of `schemas`, `schemas.cache`, else
-  /// CacheDir("schemas")).
+  /// Where fetched schemas are cached (--cache of `schemas fetch`, `schemas.cache`, else
+  /// `<cache_dir>/schemas`, else CacheDir("schemas")).
   std::string schema_cache_dir;
+  /// Folders of Kubernetes schemas (kubeconform's layout, `<folder>/vX.Y.Z-standalone-strict/`,
+  /// `_definitions.json` beside the per-kind files) searched after `schema_locations`, in order:
+  /// the installed folder ($SYNCGATE_SCHEMA_DIR, else `<prefix>/share/syncgate/schemas` of the
+  /// running binary), then `schema_cache_dir`. Resolved once; a caller that sets it keeps it.
+  std::optional<std::vector<std::string>> schema_folders;
+  /// The URL template the schema of a built-in kind that no folder has is downloaded from, once
+  /// per kind into `schema_cache_dir` (resolved: kubeconform's default location, empty when
+  /// `offline`: never). A caller that sets it keeps it.
+  std::optional<std::string> schema_download;
   /// Sealed Secrets controller certificates and private keys (--sealed-cert / --sealed-key).
   std::vector<std::string> sealed_certs;
   std::vector<std::string> sealed_keys;
@@ -39,16 +54,48 @@ struct RunSettings {
   std::string default_namespace;
   /// The helm binary (--helm); empty: look on PATH.
   std::string helm_binary;
+  /// What builds Kustomize sources (--kustomize): a `kustomize` binary, or a `kubectl` (its
+  /// built-in `kubectl kustomize`); empty: kustomize, then kubectl, on PATH, then in .tools/bin.
+  std::string kustomize_binary;
+  /// Where repository URLs are found without the network, in precedence order: each
+  /// `--repo-map URL=LOCATION`, then `repositories:` of the configuration (relative locations
+  /// resolved against its folder). A location is a folder (a checkout of a git repository, a
+  /// folder of charts, a local Helm repository with index.yaml) or another URL (a mirror
+  /// registry). Read it through model::MapRepository (model/repositories.h).
+  std::vector<std::pair<std::string, std::string>> repo_map;
+  /// The network is never used: charts and dependencies come from the tree, the dependency
+  /// cache and mirrors only (--offline, `offline: true`).
+  bool offline = false;
+  /// The root of every cache of the run (--cache-dir); empty: CacheDir's XDG default.
+  std::string cache_dir;
+  /// Fetched charts, keyed by repository, name and version (resolved: `<cache_dir>/charts`, else
+  /// CacheDir("charts")).
+  std::string chart_cache_dir;
   /// Whether renders are cached between runs, and where (resolved: CacheDir("render"); empty
   /// when `render_cache` is false or no cache folder can be had).
   bool render_cache = true;
   std::string render_cache_dir;
+  /// Whether file- and document-scope findings are kept between runs (checker/result_store.h),
+  /// and where (resolved: `<cache_dir>/results`, else CacheDir("results"); empty when
+  /// `result_cache` is false or no cache folder can be had). --no-cache turns off both caches.
+  bool result_cache = true;
+  std::string result_cache_dir;
+  /// The bound of each cache of computed results (renders, findings); least recently used
+  /// entries go beyond it (--cache-max-mb).
+  std::uintmax_t result_cache_max_bytes = kDefaultCacheMaxBytes;
   /// A chart that cannot be rendered is an error (exit 2) rather than a skip (--require-render;
   /// resolved: on when the CI environment variable is set and the flag was not given).
   std::optional<bool> require_render;
   /// Render each chart only as the Applications in the checked set source it, not once per
   /// values file (the gated sync: another environment's values set is not what it publishes).
   bool render_applications_only = false;
+  /// One shard of a check split across CI jobs (run/shard.h): what --shard said ("I/N", "auto"
+  /// or empty), resolved into the 0-based `shard_index` of `shard_count` shards ("auto": GitLab's
+  /// CI_NODE_INDEX/CI_NODE_TOTAL, else SYNCGATE_SHARD_INDEX/SYNCGATE_SHARD_TOTAL). A count of 1
+  /// checks everything.
+  std::string shard;
+  int shard_index = 0;
+  int shard_count = 1;
 };
 
 }  // namespace syncgate

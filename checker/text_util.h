@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers shared by the checker, rules and reporters.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,5 +21,8 @@ bool EndsWith(std::string_view text, std::string_view suffix);
 std::string_view Trim(std::string_view text);
 /// Splits on `sep`, keeping empty parts.
 std::vector<std::string_view> Split(std::string_view text, char sep);
+
+/// The bytes of the file at `path`, or nothing when it cannot be opened or read.
+std::optional<std::string> ReadFileBytes(const std::string& path);
 
 }  // namespace syncgate

@@ -31,6 +31,26 @@ std::string_view FileKindName(FileKind kind) {
   return "file";
 }
 
+std::string_view SkipKindName(SkipKind kind) {
+  switch (kind) {
+    case SkipKind::kFile:
+      return "file not checked";
+    case SkipKind::kDependencyUnavailable:
+      return "dependency unavailable";
+    case SkipKind::kNetworkForbidden:
+      return "network forbidden";
+    case SkipKind::kGeneratorNotExpanded:
+      return "generator not expandable";
+    case SkipKind::kSourceNotRendered:
+      return "source type not rendered";
+    case SkipKind::kRenderInput:
+      return "render input missing";
+    case SkipKind::kRendererUnavailable:
+      return "renderer unavailable";
+  }
+  return "other";
+}
+
 namespace {
 
 bool IsYamlName(std::string_view name) { return EndsWith(name, ".yaml") || EndsWith(name, ".yml"); }
@@ -68,6 +88,41 @@ FileKind Classify(std::string_view display, std::string_view chart_root) {
 }
 
 }  // namespace
+
+FilePurpose PurposeOf(std::string_view display_path) {
+  const std::string lower = ToLower(display_path);
+  const std::string_view name = std::string_view(lower).substr(lower.rfind('/') + 1);
+  // Segments are matched with their slashes, so that `contest/` is not `test/`.
+  const std::string path = "/" + lower;
+  if (path.find("/testdata/") != std::string::npos ||
+      path.find("/__snapshot__/") != std::string::npos ||
+      (path.find("/tests/") != std::string::npos &&
+       (EndsWith(name, "_test.yaml") || EndsWith(name, "_test.yml")))) {
+    return FilePurpose::kTestFixture;
+  }
+  if (path.find("/.github/workflows/") != std::string::npos || name == ".gitlab-ci.yml" ||
+      path.find("/.gitlab/ci/") != std::string::npos ||
+      path.find("/.circleci/") != std::string::npos || name == "azure-pipelines.yml" ||
+      name == "bitbucket-pipelines.yml" || name == ".drone.yml" || name == ".travis.yml") {
+    return FilePurpose::kCiWorkflow;
+  }
+  if (name.find(".md") != std::string::npos || name.find(".rst") != std::string::npos ||
+      name.find(".adoc") != std::string::npos) {
+    return FilePurpose::kDocumentation;
+  }
+  return FilePurpose::kSource;
+}
+
+bool IsChartFileTemplate(const InputFile& input, std::string_view text) {
+  if (input.chart_root.empty() || input.kind != FileKind::kYaml) return false;
+  const std::string_view display = input.display_path;
+  const std::string_view rel =
+      input.chart_root == "." ? display : display.substr(input.chart_root.size() + 1);
+  for (std::string_view helm_reads : {"templates/", "crds/", "charts/"}) {
+    if (StartsWith(rel, helm_reads)) return false;
+  }
+  return text.find("{{") != std::string_view::npos;
+}
 
 Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config) {
   Discovery out;

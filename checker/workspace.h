@@ -30,6 +30,18 @@ enum class FileKind {
 };
 std::string_view FileKindName(FileKind kind);
 
+/// What a file is for, besides its syntax. Rules that judge content by where it ends up (the
+/// secret rules) read it: documentation shows examples, test fixtures are inputs of tests, and
+/// CI workflows hold permissions and references to the CI's own secrets.
+enum class FilePurpose {
+  kSource,         // anything that may deploy: manifests, values, templates, config files
+  kDocumentation,  // README.md, *.rst, *.adoc (also README.md.gotmpl)
+  kTestFixture,    // a `testdata/` folder, helm-unittest `tests/*_test.yaml` and snapshots
+  kCiWorkflow,     // .github/workflows/*, .gitlab-ci.yml and the like
+};
+/// Decided from the display path alone, so that documents and files agree.
+FilePurpose PurposeOf(std::string_view display_path);
+
 /// One file to check.
 struct InputFile {
   std::string display_path;  // relative to the working directory, '/'-separated; "<stdin>"
@@ -42,11 +54,31 @@ struct InputFile {
   std::optional<std::string> content;
 };
 
-/// A file that was not checked, and why.
+/// Whether a YAML file of a chart that failed to parse is a file the chart reads through
+/// `.Files` (`conf/`, `files/`: anything outside templates/, crds/, charts/ and the values
+/// files) holding Go template syntax: text that `tpl` renders, not broken YAML.
+bool IsChartFileTemplate(const InputFile& input, std::string_view text);
+
+/// Why something was not checked or not rendered, for the coverage counts every report shows
+/// (a run that renders nothing must never look like a run that found nothing).
+enum class SkipKind {
+  kFile,                   // a file not checked: binary, excluded by configuration, unreadable
+  kDependencyUnavailable,  // a chart dependency or chart that no place offline or online had
+  kNetworkForbidden,       // it needs the network and the run is --offline
+  kGeneratorNotExpanded,   // an ApplicationSet generator that needs a cluster or an API
+  kSourceNotRendered,      // a source type syncgate does not render (jsonnet, plugin, remote git)
+  kRenderInput,            // the render's own inputs are wrong or missing (a values file, a $ref)
+  kRendererUnavailable,    // helm / kustomize not installed, crashed or timed out
+};
+/// "dependency unavailable", "network forbidden", ...: the words reports count by.
+std::string_view SkipKindName(SkipKind kind);
+
+/// A file (or a chart, a source, a generator) that was not checked, and why.
 struct SkippedFile {
   std::string display_path;
   std::string reason;
   bool is_error = false;  // true when skipping means the run could not do its job (exit 2)
+  SkipKind kind = SkipKind::kFile;
 };
 
 struct Discovery {

@@ -114,6 +114,18 @@ bool WriteReports(const CheckOptions& opts, const FormatSpecs& formats, const Ru
   return true;
 }
 
+/// One line when the Kubernetes schemas of the run's version were nowhere (schema-missing
+/// counted the objects it could not validate): whatever the output format, the person at the
+/// terminal learns that the check was partial and how to fix it for good.
+void SayMissingKubernetesSchemas(const RunResult& result, const RunSettings& settings) {
+  const auto it = result.summary.counters.find("schema-kubernetes-unavailable");
+  if (it == result.summary.counters.end() || it->second <= 0) return;
+  std::cerr << fmt::format(
+      "syncgate: no Kubernetes {} schemas here: {} object{} of built-in kinds not validated "
+      "(install them once: syncgate schemas fetch --kube-version {})\n",
+      settings.kube_version, it->second, it->second == 1 ? "" : "s", settings.kube_version);
+}
+
 /// The exit code of a finished run, after saying on stderr what was skipped or went wrong.
 int ExitCodeOf(const CheckOptions& opts, const RunResult& result, bool nothing_found,
                std::optional<Severity> fail_on) {
@@ -191,9 +203,12 @@ int RunCheck(const CheckOptions& opts) {
   const bool nothing_found = inputs->files.empty();
 
   // 4. Check, hide what is known, report.
-  RunResult result = run->Run(std::move(*inputs));
+  // Reports are all a check needs: a run whose inputs did not change is read whole.
+  RunResult result =
+      git ? run->Run(std::move(*inputs)) : run->RunReports(paths, std::move(*inputs));
   if (!FilterKnownFindings(opts, git.get(), *run, result)) return kExitError;
   if (!WriteReports(opts, *formats, result, *fail_on)) return kExitError;
+  SayMissingKubernetesSchemas(result, run->settings());
   return ExitCodeOf(opts, result, nothing_found, *fail_on);
 }
 

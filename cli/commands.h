@@ -42,6 +42,8 @@ std::unique_ptr<CheckRun> MakeCheckRun(const RunOptions& opts,
 void AddCheckCommand(CLI::App& app, CommandResult& result);
 void AddChecklistCommand(CLI::App& app, CommandResult& result);
 void AddHookCommand(CLI::App& app, CommandResult& result);
+/// merge-reports: the shards' reports of `check --shard` as one (cli/merge_reports_command.cpp).
+void AddMergeReportsCommand(CLI::App& app, CommandResult& result);
 void AddRulesCommand(CLI::App& app, CommandResult& result);
 void AddSchemasCommand(CLI::App& app, CommandResult& result);
 void AddSealCommand(CLI::App& app, CommandResult& result);

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   AddCheckCommand(app, result);
   AddChecklistCommand(app, result);
   AddHookCommand(app, result);
+  AddMergeReportsCommand(app, result);
   AddRulesCommand(app, result);
   AddSchemasCommand(app, result);
   AddSealCommand(app, result);

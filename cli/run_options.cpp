@@ -33,6 +33,45 @@ void AddRunOptions(CLI::App& cmd, RunOptions& opts) {
   cmd.add_option("--namespace", opts.settings.default_namespace,
                  "Namespace for objects that name none");
   cmd.add_option("--helm", opts.settings.helm_binary, "The helm binary (default: helm on PATH)");
+  cmd.add_option("--kustomize", opts.settings.kustomize_binary,
+                 "The kustomize (or kubectl) binary that builds Kustomize sources (default: "
+                 "kustomize, then kubectl, on PATH)");
+  cmd.add_option("--repo-map",
+                 "URL=LOCATION: find this repository URL (git, Helm repository or "
+                 "OCI prefix) in a local folder or another URL. Repeatable; "
+                 "before `repositories:` in .syncgate.yaml")
+      ->allow_extra_args(false)
+      ->each([&opts](const std::string& spec) {
+        const size_t eq = spec.rfind('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+          throw CLI::ValidationError("--repo-map", "needs URL=LOCATION, not '" + spec + "'");
+        }
+        opts.settings.repo_map.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+      });
+  cmd.add_flag("--offline", opts.settings.offline,
+               "Never use the network: charts come from the tree, the cache and mirrors only, "
+               "Kubernetes schemas from their folders only");
+  cmd.add_option("--cache-dir", opts.settings.cache_dir,
+                 "Root of syncgate's caches: fetched charts, Kubernetes schemas, renders "
+                 "(default: $SYNCGATE_CACHE_DIR, else $XDG_CACHE_HOME/syncgate)");
+  cmd.add_flag_function(
+      "--no-cache",
+      [&opts](std::int64_t) {
+        opts.settings.render_cache = false;
+        opts.settings.result_cache = false;
+      },
+      "Neither read nor keep renders and findings between runs (a cold run)");
+  cmd.add_option_function<std::uintmax_t>(
+         "--cache-max-mb",
+         [&opts](std::uintmax_t mb) { opts.settings.result_cache_max_bytes = mb << 20; },
+         "Bound of the render and the findings cache each, in MiB; the least recently used "
+         "entries go beyond it (default 512)")
+      ->check(CLI::Range(std::uintmax_t{1}, std::uintmax_t{1} << 20));
+  cmd.add_option("--shard", opts.settings.shard,
+                 "Check one shard of the tree, I/N (a chart with its values and Applications is "
+                 "always in one shard), or auto: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, else "
+                 "SYNCGATE_SHARD_INDEX/SYNCGATE_SHARD_TOTAL. Merge the reports with "
+                 "`syncgate merge-reports`");
 }
 
 std::unique_ptr<CheckRun> MakeCheckRun(const RunOptions& opts,

@@ -1,26 +1,26 @@
-// `syncgate schemas fetch [PATH...]`: fills the schema cache ahead of time, for offline CI.
+// `syncgate schemas fetch [PATH...]`: fills the schema cache (or an install folder) with the
+// Kubernetes schemas of a version once; `syncgate schemas validate [-j N]`: schema validation
+// alone, on N threads, timed (the benchmark's entry point).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <set>
 
 #include "checker/config.h"
+#include "checker/parallel_for.h"
 #include "checker/run_settings.h"
 #include "checker/workspace.h"
 #include "cli/commands.h"
+#include "run/check_run.h"
+#include "validation/schema_fetch.h"
 #include "validation/schema_store.h"
 
 namespace syncgate::cli {
 namespace {
-
-// kubeconform's default location (a self-updating mirror of the Kubernetes OpenAPI schemas).
-constexpr const char* kDefaultLocation =
-    "https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/"
-    "{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/"
-    "{{.ResourceKind}}{{.KindSuffix}}.json";
 
 struct FetchOptions {
   std::vector<std::string> paths;
@@ -30,6 +30,19 @@ struct FetchOptions {
   long timeout = 30;
 };
 
+/// The content of a file in one read (an istreambuf_iterator copy goes a character at a time:
+/// it cost more than validating the objects read). Empty when unreadable.
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::string text;
+  if (!in) return text;
+  text.resize(static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+  in.seekg(0);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return text;
+}
+
 /// Every (apiVersion, kind) of the objects in `paths`.
 std::set<std::pair<std::string, std::string>> KindsIn(const std::vector<std::string>& paths) {
   std::set<std::pair<std::string, std::string>> kinds;
@@ -37,9 +50,7 @@ std::set<std::pair<std::string, std::string>> KindsIn(const std::vector<std::str
   Discovery found = DiscoverInputs(paths, config);
   for (const InputFile& input : found.files) {
     if (input.kind != FileKind::kYaml || input.fs_path.empty()) continue;
-    std::ifstream in(input.fs_path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    LoadResult loaded = LoadYaml(SourceFile::FromText(input.display_path, std::move(text)));
+    LoadResult loaded = LoadYaml(SourceFile::FromText(input.display_path, ReadAll(input.fs_path)));
     for (const auto& doc : loaded.documents) {
       const ObjectRef& object = doc->object();
       if (!object.kind.empty() && !object.api_version.empty()) {
@@ -50,41 +61,56 @@ std::set<std::pair<std::string, std::string>> KindsIn(const std::vector<std::str
   return kinds;
 }
 
+/// The run settings a plain `syncgate check` would use (no configuration), for the folders the
+/// schemas commands read and fill.
+RunSettings ResolvedSettings(const std::string& kube_version) {
+  RunSettings settings;
+  settings.kube_version = kube_version;
+  Expected<RunSettings> resolved = ResolveRunSettings(Config{}, settings);
+  return resolved ? *resolved : settings;
+}
+
 int RunFetch(const FetchOptions& opts) {
-  SchemaStoreOptions store_options;
-  store_options.kube_version = opts.kube_version;
-  store_options.locations =
-      opts.locations.empty() ? std::vector<std::string>{kDefaultLocation} : opts.locations;
-  store_options.cache_dir = opts.cache_dir;
-  store_options.timeout_seconds = opts.timeout;
-  SchemaStore store(store_options);
-  const auto kinds = KindsIn(opts.paths.empty() ? std::vector<std::string>{"."} : opts.paths);
-  int fetched = 0;
-  int errors = 0;
-  std::vector<std::string> missing;
-  for (const auto& [api_version, kind] : kinds) {
-    if (store.Embedded(SchemaStore::EmbeddedName(api_version, kind)).schema) {
-      continue;  // shipped with syncgate
-    }
-    SchemaLookup found = store.FromLocations(api_version, kind);
-    if (!found.error.empty()) {
-      std::cerr << fmt::format("syncgate: {} {}: {}\n", api_version, kind, found.error);
-      ++errors;
-    } else if (found.schema) {
-      ++fetched;
-    } else {
-      missing.push_back(api_version + " " + kind);
-    }
+  SchemaFetchRequest request;
+  request.kube_version = opts.kube_version;
+  request.locations = opts.locations.empty()
+                          ? std::vector<std::string>{std::string(kKubeconformLocation)}
+                          : opts.locations;
+  request.into = opts.cache_dir.empty() ? ResolvedSettings(opts.kube_version).schema_cache_dir
+                                        : opts.cache_dir;
+  request.timeout_seconds = opts.timeout;
+  if (request.into.empty()) {
+    std::cerr << "syncgate: no cache folder (no HOME, XDG_CACHE_HOME or SYNCGATE_CACHE_DIR): "
+                 "pass --cache DIR\n";
+    return kExitError;
   }
-  std::cout << fmt::format("{} schemas for Kubernetes {} in {}\n", fetched, opts.kube_version,
-                           store.options().cache_dir);
-  for (const std::string& what : missing) {
+  if (!opts.paths.empty()) {
+    const auto kinds = KindsIn(opts.paths);
+    request.kinds.assign(kinds.begin(), kinds.end());
+  }
+  Expected<SchemaFetchResult> done = FetchKubernetesSchemas(request);
+  if (!done) {
+    std::cerr << "syncgate: schemas fetch: " << done.error().message << "\n";
+    return kExitError;
+  }
+  for (const std::string& error : done->errors) {
+    std::cerr << "syncgate: schemas fetch: " << error << "\n";
+  }
+  std::cout << fmt::format("Kubernetes {} schemas ({}) in {}: {}{} of {} kinds\n",
+                           opts.kube_version, done->version, done->folder,
+                           done->definitions_from.empty() ? "" : "_definitions.json and ",
+                           done->written, done->kinds);
+  if (!done->defined_only.empty()) {
     std::cout << fmt::format(
-        "  no schema at the locations for {} (a CRD kind? keep its CRD in "
-        "the checked files)\n",
-        what);
+        "  {} kind{} without a file of their own there: validated from _definitions.json\n",
+        done->defined_only.size(), done->defined_only.size() == 1 ? "" : "s");
   }
-  return errors ? kExitError : kExitPass;
+  if (!done->not_there.empty()) {
+    std::cout << "  not at the location (custom resources? keep their CRDs in the checked "
+                 "files):\n";
+    for (const std::string& what : done->not_there) std::cout << "    " << what << "\n";
+  }
+  return done->errors.empty() ? kExitPass : kExitError;
 }
 
 struct ValidateOptions {
@@ -92,58 +118,118 @@ struct ValidateOptions {
   std::vector<std::string> locations;
   std::string kube_version{kDefaultKubeVersion};
   int repeat = 1;
+  int jobs = 0;  // 0: every core
+  bool summary_only = false;
 };
 
-/// Validates every object in `paths` (no rules, one thread) and prints what kubeconform's
-/// summary prints, plus the throughput: the benchmark's entry point.
-int RunValidate(const ValidateOptions& opts) {
-  using Clock = std::chrono::steady_clock;
-  SchemaStore store(
-      {.kube_version = opts.kube_version, .locations = opts.locations, .allow_network = false});
-  Config config;
-  Discovery found = DiscoverInputs(opts.paths, config);
-  std::vector<LoadResult> loaded;
-  for (const InputFile& input : found.files) {
-    if (input.kind != FileKind::kYaml || input.fs_path.empty()) continue;
-    std::ifstream in(input.fs_path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    loaded.push_back(LoadYaml(SourceFile::FromText(input.display_path, std::move(text))));
+/// One object to validate, with what each phase found for it (each phase writes only its own
+/// slot, so the output is in input order whatever the thread count).
+struct Resource {
+  const Document* doc = nullptr;
+  SchemaLookup schema;
+  std::vector<SchemaError> errors;
+};
+
+/// Wall and CPU seconds of one phase (CPU: all threads of the process).
+struct PhaseTime {
+  double wall = 0;
+  double cpu = 0;
+  std::string Text() const { return fmt::format("{:.3f} s wall, {:.3f} s CPU", wall, cpu); }
+};
+
+class PhaseTimer {
+ public:
+  PhaseTimer() : wall_start_(Clock::now()), cpu_start_(std::clock()) {}
+  PhaseTime Elapsed() const {
+    return {std::chrono::duration<double>(Clock::now() - wall_start_).count(),
+            static_cast<double>(std::clock() - cpu_start_) / CLOCKS_PER_SEC};
   }
-  std::vector<std::pair<const Document*, std::shared_ptr<const CompiledSchema>>> work;
-  int resources = 0;
-  int missing = 0;
-  const auto compile_start = Clock::now();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point wall_start_;
+  std::clock_t cpu_start_;
+};
+
+/// Validates every object in `paths` (no rules) on `jobs` threads, prints each invalid one's
+/// errors as kubeconform does, then the counts and the throughput: the benchmark's entry point.
+int RunValidate(const ValidateOptions& opts) {
+  const int jobs = ResolveJobs(opts.jobs);
+  // No --schema-location: the installed folder and the cache, as `syncgate check` reads them.
+  const RunSettings settings = ResolvedSettings(opts.kube_version);
+  SchemaStore store({.kube_version = opts.kube_version,
+                     .locations = opts.locations,
+                     .folders = settings.schema_folders.value_or(std::vector<std::string>{}),
+                     .cache_dir = settings.schema_cache_dir,
+                     .allow_network = false});
+  Config config;
+  const PhaseTimer total;
+  Discovery found = DiscoverInputs(opts.paths, config);
+  std::erase_if(found.files, [](const InputFile& input) {
+    return input.kind != FileKind::kYaml || input.fs_path.empty();
+  });
+  std::vector<LoadResult> loaded(found.files.size());
+  const PhaseTimer parse;
+  ParallelFor(loaded.size(), jobs, [&](size_t i) {
+    const InputFile& input = found.files[i];
+    loaded[i] = LoadYaml(SourceFile::FromText(input.display_path, ReadAll(input.fs_path)));
+  });
+  const PhaseTime parse_time = parse.Elapsed();
+
+  std::vector<Resource> resources;
   for (const LoadResult& file : loaded) {
     for (const auto& doc : file.documents) {
       const ObjectRef& object = doc->object();
-      if (object.kind.empty() || object.api_version.empty()) continue;
-      ++resources;
-      SchemaLookup schema = store.ForObject(object.api_version, object.kind);
-      if (!schema.error.empty()) {
-        std::cerr << fmt::format("syncgate: {}: {}\n", doc->source().path(), schema.error);
-        return kExitError;
-      }
-      if (schema.schema)
-        work.emplace_back(doc.get(), schema.schema);
-      else
-        ++missing;
+      if (!object.kind.empty() && !object.api_version.empty()) resources.push_back({doc.get()});
     }
   }
-  const double compile_s = std::chrono::duration<double>(Clock::now() - compile_start).count();
-  int invalid = 0;
-  const auto start = Clock::now();
-  for (int round = 0; round < opts.repeat; ++round) {
-    invalid = 0;
-    for (const auto& [doc, schema] : work) invalid += schema->Validate(*doc).empty() ? 0 : 1;
+  // Each kind's schema is compiled once, by the first thread that asks; the others wait for it.
+  const PhaseTimer compile;
+  ParallelFor(resources.size(), jobs, [&](size_t i) {
+    const ObjectRef& object = resources[i].doc->object();
+    resources[i].schema = store.ForObject(object.api_version, object.kind);
+  });
+  const PhaseTime compile_time = compile.Elapsed();
+  std::vector<Resource*> work;
+  for (Resource& resource : resources) {
+    if (!resource.schema.error.empty()) {
+      std::cerr << fmt::format("syncgate: {}: {}\n", resource.doc->source().path(),
+                               resource.schema.error);
+      return kExitError;
+    }
+    if (resource.schema.schema) work.push_back(&resource);
   }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+  const PhaseTimer validation;
+  for (int round = 0; round < opts.repeat; ++round) {
+    ParallelFor(work.size(), jobs, [&](size_t i) {
+      work[i]->errors = work[i]->schema.schema->Validate(*work[i]->doc);
+    });
+  }
+  const PhaseTime validation_time = validation.Elapsed();
+
+  int invalid = 0;
+  for (const Resource* resource : work) {
+    if (resource->errors.empty()) continue;
+    ++invalid;
+    if (opts.summary_only) continue;
+    const Document& doc = *resource->doc;
+    for (const SchemaError& error : resource->errors) {
+      const Position at = doc.PositionOf(error.pointer);
+      std::cout << fmt::format("{}:{}:{}: {} {}: {}{}\n", doc.source().path(), at.line, at.column,
+                               doc.object().kind, doc.object().name,
+                               error.pointer.empty() ? "" : error.pointer + ": ", error.message);
+    }
+  }
   const double validated = static_cast<double>(work.size()) * opts.repeat;
   std::cout << fmt::format(
       "resources: {}, validated: {}, invalid: {}, without schema: {}\n"
-      "schema load+compile: {:.3f} s; validation: {:.0f} validations in {:.3f} s = {:.0f} "
-      "resources/s (1 thread)\n",
-      resources, work.size(), invalid, missing, compile_s, validated, seconds,
-      seconds > 0 ? validated / seconds : 0.0);
+      "parse: {}; schema load+compile: {}; validation: {:.0f} validations in {} = {:.0f} "
+      "resources/s ({} thread{}); total {}\n",
+      resources.size(), work.size(), invalid, resources.size() - work.size(), parse_time.Text(),
+      compile_time.Text(), validated, validation_time.Text(),
+      validation_time.wall > 0 ? validated / validation_time.wall : 0.0, jobs, jobs == 1 ? "" : "s",
+      total.Elapsed().Text());
   return invalid ? kExitFindings : kExitPass;
 }
 
@@ -154,17 +240,23 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
   schemas->require_subcommand(1);
   auto opts = std::make_shared<FetchOptions>();
   CLI::App* fetch = schemas->add_subcommand(
-      "fetch", "Download the schemas of every kind used in PATHs into the cache (for offline CI)");
-  fetch->add_option("paths", opts->paths, "Files or folders whose kinds to fetch (default: .)");
-  fetch->add_option("--kube-version", opts->kube_version,
-                    fmt::format("Kubernetes version X.Y (default {})", kDefaultKubeVersion));
+      "fetch",
+      "Fetch the Kubernetes schemas of a version once (_definitions.json and every kind) into "
+      "the cache, where every later check finds them offline");
+  fetch->add_option("paths", opts->paths,
+                    "Fetch only the kinds used in these files or folders (default: every kind)");
+  fetch->add_option(
+      "--kube-version", opts->kube_version,
+      fmt::format("Kubernetes version X.Y or X.Y.Z (default {})", kDefaultKubeVersion));
   fetch
       ->add_option("--schema-location", opts->locations,
-                   "URL template (default: kubeconform's default location). Repeatable")
+                   "Where from: a folder or URL template in kubeconform's layout (default: "
+                   "kubeconform's default location). Repeatable")
       ->allow_extra_args(false);
-  fetch->add_option(
-      "--cache", opts->cache_dir,
-      "Cache folder (default: $SYNCGATE_CACHE_DIR/schemas or ~/.cache/syncgate/schemas)");
+  fetch->add_option("--cache", opts->cache_dir,
+                    "Folder to fill (default: $SYNCGATE_CACHE_DIR/schemas, else "
+                    "~/.cache/syncgate/schemas; a package installs into "
+                    "<prefix>/share/syncgate/schemas)");
   fetch->add_option("--timeout", opts->timeout, "Seconds per download (default 30)");
   fetch->callback([opts, &result] { result.exit_code = RunFetch(*opts); });
 
@@ -180,6 +272,10 @@ void AddSchemasCommand(CLI::App& app, CommandResult& result) {
       ->allow_extra_args(false);
   validate->add_option("--repeat", vopts->repeat, "Validate everything N times (benchmarks)")
       ->check(CLI::PositiveNumber);
+  validate->add_option("-j,--jobs", vopts->jobs, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  validate->add_flag("--summary", vopts->summary_only,
+                     "Print only the counts and timings, not each invalid object's errors");
   validate->callback([vopts, &result] { result.exit_code = RunValidate(*vopts); });
 }
 

@@ -259,6 +259,23 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
   if (const std::string release = Env("ARGOCD_ENV_RELEASE_NAME"); !release.empty())
     helm_yaml += "      releaseName: " + YamlQuote(release) + "\n";
   if (!helm_yaml.empty()) app_yaml += "    helm:\n" + helm_yaml;
+  // What `spec.source.directory` would say (a plugin source cannot have one): DIRECTORY_RECURSE
+  // (true/false), DIRECTORY_INCLUDE and DIRECTORY_EXCLUDE (globs), so that a folder publishes
+  // exactly the files ArgoCD would read there.
+  model::DirectoryOptions directory;
+  std::string directory_yaml;
+  if (const std::string recurse = ToLower(Trim(Env("ARGOCD_ENV_DIRECTORY_RECURSE")));
+      !recurse.empty()) {
+    directory.recurse = recurse == "true" || recurse == "yes" || recurse == "on" || recurse == "1";
+    directory_yaml += fmt::format("      recurse: {}\n", directory.recurse);
+  }
+  directory.include = Env("ARGOCD_ENV_DIRECTORY_INCLUDE");
+  if (!directory.include.empty())
+    directory_yaml += "      include: " + YamlQuote(directory.include) + "\n";
+  directory.exclude = Env("ARGOCD_ENV_DIRECTORY_EXCLUDE");
+  if (!directory.exclude.empty())
+    directory_yaml += "      exclude: " + YamlQuote(directory.exclude) + "\n";
+  if (!directory_yaml.empty()) app_yaml += "    directory:\n" + directory_yaml;
   app_yaml +=
       fmt::format("  destination:\n    namespace: {}\n", YamlQuote(Env("ARGOCD_APP_NAMESPACE")));
   InputFile app_file;
@@ -278,8 +295,8 @@ int RunCmpGenerate(const std::string& fail_on_text, const std::string& config_pa
   // ArgoCD's environment (KUBE_VERSION, the destination cluster's version) is read when the
   // run's settings are resolved.
   options.settings.argocd_plugin = true;
-  sync::GateCheck check =
-      sync::CheckApplicationSource(app_file, app, sources, display_root, false, *config, options);
+  sync::GateCheck check = sync::CheckApplicationSource(app_file, app, sources, display_root,
+                                                       directory, *config, options);
   // The Application above is ArgoCD's description of this render, not a file of the repository:
   // what the Application rules say about its fields (no server in the destination, no
   // targetRevision) is for the Application where it is written. Anything else found in it (a
@@ -345,6 +362,8 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
                   "Where gate records are written (default: <cache-dir>/state)");
   cmd->add_option("--helm", opts->sync.settings.helm_binary,
                   "The helm binary (default: helm on PATH, .tools/bin/helm)");
+  cmd->add_option("--kustomize", opts->sync.settings.kustomize_binary,
+                  "The kustomize (or kubectl) binary (default: kustomize, then kubectl, on PATH)");
   cmd->add_option("--kube-version", opts->sync.settings.kube_version,
                   "Target Kubernetes version X.Y");
   cmd->add_option("-j,--jobs", opts->sync.jobs, "Worker threads (default: all cores)")

@@ -20,6 +20,7 @@ AppSource ReadSource(const Node& node, std::string pointer, bool listed) {
   s.chart = node.Get("chart");
   s.ref = node.Get("ref");
   s.kustomize = node.Get("kustomize");
+  s.plugin = node.Get("plugin");
   if (const Node* helm = Map(node.Get("helm"))) {
     s.helm.node = helm;
     s.helm.value_files = helm->Get("valueFiles");
@@ -37,6 +38,7 @@ AppSource ReadSource(const Node& node, std::string pointer, bool listed) {
     s.directory.recurse = directory->Get("recurse");
     s.directory.include = directory->Get("include");
     s.directory.exclude = directory->Get("exclude");
+    s.directory.jsonnet = directory->Get("jsonnet");
   }
   return s;
 }

@@ -41,6 +41,7 @@ struct DirectorySource {
   const Node* recurse = nullptr;
   const Node* include = nullptr;
   const Node* exclude = nullptr;
+  const Node* jsonnet = nullptr;  // `jsonnet:` options (the *.jsonnet files are evaluated)
 };
 
 /// One source: `spec.source` or an entry of `spec.sources[]`.
@@ -56,6 +57,7 @@ struct AppSource {
   const Node* ref = nullptr;    // set: other sources name its files as `$ref/...`
   HelmSource helm;
   const Node* kustomize = nullptr;
+  const Node* plugin = nullptr;  // `plugin:`: a Config Management Plugin renders the source
   DirectorySource directory;
 };
 

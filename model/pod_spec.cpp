@@ -37,8 +37,25 @@ const Node* PodLabels(const Document& doc) {
   return Walk(doc.root(), PodLabelsPointer(doc.object().kind));
 }
 
+bool IsHelmTestHook(const Document& doc) {
+  const Node* hook = doc.root().Path({"metadata", "annotations", "helm.sh/hook"});
+  if (!hook || !hook->IsScalar()) return false;
+  // A comma-separated list; a test hook that is also an install hook is deployed.
+  bool test = false;
+  for (std::string_view type : Split(hook->Text(), ',')) {
+    type = Trim(type);
+    if (type == "test" || type == "test-success" || type == "test-failure") {
+      test = true;
+    } else if (!type.empty()) {
+      return false;
+    }
+  }
+  return test;
+}
+
 void ForEachPodSpec(const Document& doc,
                     const std::function<void(const Node&, const std::string&)>& visit) {
+  if (IsHelmTestHook(doc)) return;
   const std::string_view pointer = PodSpecPointer(doc.object().kind);
   if (const Node* spec = Walk(doc.root(), pointer); spec && spec->IsMap()) {
     visit(*spec, std::string(pointer));

@@ -26,8 +26,13 @@ std::string PodLabelsPointer(std::string_view kind);
 /// The pod's labels map of `doc` (at PodLabelsPointer), or null when absent or not a workload.
 const Node* PodLabels(const Document& doc);
 
+/// Whether `doc` is a Helm test hook (`helm.sh/hook: test`, `test-success`, `test-failure`):
+/// a pod `helm test` starts on demand. ArgoCD never creates these (it maps only the install and
+/// upgrade hooks to sync phases and ignores the rest), so nothing of them is deployed.
+bool IsHelmTestHook(const Document& doc);
+
 /// Calls `visit(pod_spec, pointer)` for the pod spec of `doc` when its kind has one and it is a
-/// map. Nothing for other kinds.
+/// map. Nothing for other kinds, and nothing for Helm test hooks (never deployed by ArgoCD).
 void ForEachPodSpec(const Document& doc,
                     const std::function<void(const Node&, const std::string&)>& visit);
 

@@ -6,6 +6,7 @@
 
 #include "checker/scalar_types.h"
 #include "model/sealed_secret.h"
+#include "model/values_text.h"
 
 namespace syncgate::model {
 namespace {
@@ -225,33 +226,7 @@ std::string YamlQuote(std::string_view text) {
   // A word YAML 1.1 or 1.2 reads as a boolean or null (`yes`, `No`, `null`) must stay a string.
   plain = plain && ResolveYaml11(text) == ScalarType::kString;
   if (plain) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  return YamlDoubleQuoted(text);
 }
 
 Expected<std::string> SealSecret(const Document& secret, const SealRequest& request,

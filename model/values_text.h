@@ -29,4 +29,8 @@ std::string ParameterPointer(std::string_view name);
 /// strvals types them, everything else (and forceString) a string; later parameters win.
 std::string ParametersToYaml(const std::vector<SetParameter>& parameters);
 
+/// `s` as a YAML double-quoted scalar (escapes for quotes, backslashes and control
+/// characters): it reads back as the same string whatever it holds.
+std::string YamlDoubleQuoted(std::string_view s);
+
 }  // namespace syncgate::model

@@ -11,6 +11,9 @@
 #include "checker/text_util.h"
 #include "model/application.h"
 #include "model/values_text.h"
+#include "render/builtin_apis.h"
+#include "render/kustomize_model.h"
+#include "render/source_coverage.h"
 
 namespace syncgate::render {
 namespace fs = std::filesystem;
@@ -100,7 +103,8 @@ const ChartInfo* ChartOfSource(const model::AppSource& source, const ChartModel&
         const std::string want =
             Canonical(fs::path(config.root()) / std::string(folder->Text()) / path);
         for (const auto& chart : model.charts) {
-          if (Canonical(chart->fs_dir) == want) return chart.get();
+          if (chart->kind == model::SourceKind::kHelm && Canonical(chart->fs_dir) == want)
+            return chart.get();
         }
         return nullptr;
       }
@@ -109,6 +113,7 @@ const ChartInfo* ChartOfSource(const model::AppSource& source, const ChartModel&
   // Otherwise the chart folder whose path ends with the source path, when only one does.
   const ChartInfo* found = nullptr;
   for (const auto& chart : model.charts) {
+    if (chart->kind != model::SourceKind::kHelm) continue;  // Kustomize: kustomize_model.cpp
     if (chart->root == path || EndsWith(chart->root, "/" + path)) {
       if (found) return nullptr;
       found = chart.get();
@@ -197,7 +202,7 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
   plan.label = chart.name + "/app:" + app_name;
   if (source.listed) plan.label += "#" + std::to_string(source.index);
   plan.anchor_file = app.source().path();
-  plan.anchor_pos = app.PositionOf(source.pointer + "/path");
+  plan.anchor_pos = app.PositionOf(source.pointer + (chart.remote ? "/chart" : "/path"));
   RenderRequest& req = plan.request;
   req.chart_dir = chart.fs_dir;
   req.release_name = TextAt(helm.release_name).empty() ? app_name : TextAt(helm.release_name);
@@ -258,6 +263,15 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
             file);
         break;
       }
+      if (chart.remote) {
+        // ArgoCD reads these from inside the fetched chart, which syncgate does not unpack.
+        plan.skip_reason = fmt::format(
+            "valueFiles entry '{}' is a file inside the chart {} from {}, which syncgate does "
+            "not read; give it as $ref/... from this repository instead",
+            file, chart.remote->name, chart.remote->repository);
+        plan.skip_kind = SkipKind::kSourceNotRendered;
+        break;
+      }
       const std::string fs_path = (fs::path(chart.fs_dir) / file).lexically_normal().string();
       std::error_code ec;
       if (!fs::exists(fs_path, ec) && ignore_missing) continue;
@@ -291,6 +305,32 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
   plans.push_back(std::move(plan));
 }
 
+/// The chart an Application's `chart:` source names, as a ChartInfo of its own: `remote` says
+/// what to fetch. ArgoCD reads a repoURL without scheme as an OCI registry
+/// (`repoURL: public.ecr.aws`, `chart: karpenter/karpenter`).
+const ChartInfo& RemoteChart(const Document& app, const model::AppSource& source,
+                             const RunSettings& settings, ChartModel& model) {
+  auto chart = std::make_unique<ChartInfo>();
+  std::string repository = TextAt(source.repo_url);
+  std::string name = TextAt(source.chart);
+  if (repository.find("://") == std::string::npos) repository = "oci://" + repository;
+  while (EndsWith(repository, "/")) repository.pop_back();
+  if (const size_t slash = name.rfind('/'); slash != std::string::npos) {
+    repository += "/" + name.substr(0, slash);
+    name = name.substr(slash + 1);
+  }
+  model::ChartDependency dep;
+  dep.name = name;
+  dep.repository = repository;
+  dep.version = TextAt(source.target_revision);
+  chart->name = name;
+  chart->root = fmt::format("{}@chart/{}", app.source().path(), name);
+  chart->remote_resolved = model::ResolveDependencyOffline(dep, "", settings, {});
+  chart->remote = std::move(dep);
+  model.charts.push_back(std::move(chart));
+  return *model.charts.back();
+}
+
 /// What the CRDs of the checked tree add to helm's `.Capabilities.APIVersions`, as ArgoCD passes
 /// the cluster's APIs: "group/version" and "group/version/Kind" for each served version.
 std::vector<std::string> CrdApiVersions(const Workspace& workspace) {
@@ -318,15 +358,99 @@ std::vector<std::string> CrdApiVersions(const Workspace& workspace) {
   return {apis.begin(), apis.end()};
 }
 
-}  // namespace
+/// What ArgoCD passes as `--api-versions` for a render: the APIs the cluster serves by itself
+/// at the render's Kubernetes version (helm alone lacks kinds and some groups: builtin_apis.h),
+/// then those the CRDs of the checked tree add.
+std::vector<std::string> ClusterApiVersions(const std::vector<std::string>& crd_apis,
+                                            const RenderRequest& request) {
+  std::vector<std::string> apis = BuiltinApiVersions(request.kube_version);
+  apis.insert(apis.end(), crd_apis.begin(), crd_apis.end());
+  return apis;
+}
 
-ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
-                           const RunSettings& settings) {
-  ChartModel model;
+/// Where each chart's dependencies are found without the network; the other charts of the tree
+/// are candidates for dependencies of the same name.
+void ResolveDependenciesOffline(ChartModel& model, const RunSettings& settings) {
+  std::vector<model::TreeChart> tree;
+  for (const auto& chart : model.charts) {
+    if (chart->kind != model::SourceKind::kHelm || !chart->chart_doc) continue;
+    tree.push_back(
+        {chart->name, TextAt(chart->chart_doc->root().Get("version")), chart->fs_dir, chart->root});
+  }
+  for (const auto& chart : model.charts) {
+    chart->resolved.clear();
+    for (const model::ChartDependency& dep : chart->dependencies.items) {
+      chart->resolved.push_back(
+          model::ResolveDependencyOffline(dep, chart->fs_dir, settings, tree));
+    }
+  }
+}
+
+/// Plans for each Application of `apps` whose source is a chart: of the model (found by path) or
+/// of a Helm repository (a ChartInfo of its own, added to the model).
+void AddHelmApplicationPlans(const std::vector<const Document*>& apps, const FileIndex& files,
+                             const Config& config, const RunSettings& settings, ChartModel& model) {
+  FilesByLocation locations(files);
+  for (const Document* app : apps) {
+    const std::optional<model::Application> view = model::ReadApplication(*app);
+    if (!view) continue;
+    // ArgoCD deploys `sources` when that list is not empty, `source` otherwise.
+    const bool multi = std::any_of(view->sources.begin(), view->sources.end(),
+                                   [](const model::AppSource& s) { return s.listed; });
+    const RefRoots refs = multi ? RefRootsOf(*view, model, config) : RefRoots{};
+    for (const model::AppSource& source : view->sources) {
+      if (multi && !source.listed) continue;
+      if (!TextAt(source.chart).empty()) {
+        // A chart from a Helm repository or OCI registry: found in the cache, a mirror or the
+        // network at render time, rendered like a chart of the tree.
+        const ChartInfo& chart = RemoteChart(*app, source, settings, model);
+        AddApplicationPlan(*app, *view, source, chart, files, settings, refs, locations,
+                           model.plans);
+        continue;
+      }
+      const ChartInfo* chart = ChartOfSource(source, model, config);
+      if (chart && !chart->library && !chart->subchart) {
+        AddApplicationPlan(*app, *view, source, *chart, files, settings, refs, locations,
+                           model.plans);
+      }
+    }
+  }
+}
+
+/// The loaded files of the checked tree (renders excluded) by display path.
+FileIndex TreeFiles(const Workspace& workspace) {
   FileIndex files;
   for (const auto& unit : workspace.files()) {
     if (!unit->input.fs_path.empty()) files.emplace(unit->input.display_path, unit.get());
   }
+  return files;
+}
+
+}  // namespace
+
+std::vector<const Document*> TopLevelApplications(const Workspace& workspace) {
+  std::vector<const Document*> apps;
+  workspace.ForEachDocument(DocKind::kApplication, [&](const Document& app) {
+    if (!app.parent()) apps.push_back(&app);
+  });
+  return apps;
+}
+
+void AddApplicationPlans(const std::vector<const Document*>& apps, const Workspace& workspace,
+                         const Config& config, const RunSettings& settings, ChartModel& model) {
+  const size_t first = model.plans.size();
+  AddHelmApplicationPlans(apps, TreeFiles(workspace), config, settings, model);
+  AddKustomizeApplicationPlans(apps, settings, model);
+  const std::vector<std::string> apis = CrdApiVersions(workspace);
+  for (size_t i = first; i < model.plans.size(); ++i)
+    model.plans[i].request.api_versions = ClusterApiVersions(apis, model.plans[i].request);
+  AddUnrenderedSources(apps, workspace, config, model);
+}
+
+ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
+                           const RunSettings& settings) {
+  ChartModel model;
+  const FileIndex files = TreeFiles(workspace);
   for (const auto& [path, unit] : files) {
     if (unit->input.kind != FileKind::kChartMeta) continue;
     auto chart = std::make_unique<ChartInfo>();
@@ -347,10 +471,10 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
     const fs::path schema = fs::path(chart->fs_dir) / "values.schema.json";
     if (fs::exists(schema, ec)) chart->schema_file = schema.string();
     if (chart->chart_doc)
-      chart->missing_dependencies =
-          model::FindMissingDependencies(*chart->chart_doc, chart->fs_dir);
+      chart->dependencies = model::ReadChartDependencies(*chart->chart_doc, chart->fs_dir);
     model.charts.push_back(std::move(chart));
   }
+  ResolveDependenciesOffline(model, settings);
   for (const auto& chart : model.charts) {
     for (const auto& other : model.charts) {
       if (other != chart && other->root != "." &&
@@ -366,38 +490,13 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
       AddValueSetPlans(*chart, files, settings, model.plans);
     }
   }
-  FilesByLocation locations(files);
-  workspace.ForEachDocument(DocKind::kApplication, [&](const Document& app) {
-    if (app.parent()) return;
-    const std::optional<model::Application> view = model::ReadApplication(app);
-    if (!view) return;
-    // ArgoCD deploys `sources` when that list is not empty, `source` otherwise.
-    const bool multi = std::any_of(view->sources.begin(), view->sources.end(),
-                                   [](const model::AppSource& s) { return s.listed; });
-    const RefRoots refs = multi ? RefRootsOf(*view, model, config) : RefRoots{};
-    for (const model::AppSource& source : view->sources) {
-      if (multi && !source.listed) continue;
-      if (!TextAt(source.chart).empty()) {
-        std::string label = "app:" + TextAt(app.root().Path({"metadata", "name"}));
-        if (source.listed) label += "#" + std::to_string(source.index);
-        model.skipped_sources.push_back(
-            {app.source().path(), app.PositionOf(source.pointer + "/chart"), std::move(label),
-             fmt::format("chart '{}' {} from the Helm repository {} is not rendered: charts from "
-                         "Helm repositories need a chart cache or the network, which this run "
-                         "does not use",
-                         TextAt(source.chart), TextAt(source.target_revision),
-                         TextAt(source.repo_url))});
-        continue;
-      }
-      const ChartInfo* chart = ChartOfSource(source, model, config);
-      if (chart && !chart->library && !chart->subchart) {
-        AddApplicationPlan(app, *view, source, *chart, files, settings, refs, locations,
-                           model.plans);
-      }
-    }
-  });
+  AddHelmApplicationPlans(TopLevelApplications(workspace), files, config, settings, model);
+  AddKustomizePlans(workspace, config, settings, model);  // Kustomize folders: kustomize_model.h
   const std::vector<std::string> apis = CrdApiVersions(workspace);
-  for (RenderPlan& plan : model.plans) plan.request.api_versions = apis;
+  for (RenderPlan& plan : model.plans)
+    plan.request.api_versions = ClusterApiVersions(apis, plan.request);
+  // Plugin and jsonnet sources: skipped, counted.
+  AddUnrenderedSources(TopLevelApplications(workspace), workspace, config, model);
   return model;
 }
 

@@ -22,11 +22,20 @@ namespace syncgate::render {
 
 using model::ChartInfo;
 using model::ChartModel;
-using model::MissingDependency;
 using model::RenderPlan;
 using model::ValuesLayer;
 
 ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
                            const RunSettings& settings);
+
+/// The Application documents of the workspace (not those embedded in another document).
+std::vector<const Document*> TopLevelApplications(const Workspace& workspace);
+
+/// Adds to `model` the plans of `apps`, Applications that renders produced (app-of-apps: a chart
+/// or Kustomize folder whose objects are Applications), as BuildChartModel plans written ones:
+/// sources that are charts or Kustomize folders of the model, Helm-repository charts, and
+/// plugin and jsonnet sources counted as skipped.
+void AddApplicationPlans(const std::vector<const Document*>& apps, const Workspace& workspace,
+                         const Config& config, const RunSettings& settings, ChartModel& model);
 
 }  // namespace syncgate::render

@@ -16,6 +16,7 @@
 
 #include "checker/finding.h"
 #include "checker/text_util.h"
+#include "render/render_cache.h"
 #include "render/subprocess.h"
 
 namespace syncgate::render {
@@ -59,7 +60,9 @@ std::string HashChartFolder(const fs::path& dir) {
 
 class HelmRenderer final : public Renderer {
  public:
-  explicit HelmRenderer(HelmOptions options) : options_(std::move(options)) {}
+  explicit HelmRenderer(HelmOptions options)
+      : options_(std::move(options)),
+        cache_(options_.cache_dir, ".render", options_.cache_max_bytes) {}
 
   std::string Describe() const override {
     return version_.empty() ? fmt::format("helm ({})", options_.binary)
@@ -139,49 +142,9 @@ class HelmRenderer final : public Renderer {
     return Sha256Hex(key);
   }
 
-  std::optional<RenderResult> FromCache(const std::string& key) const {
-    if (options_.cache_dir.empty()) return std::nullopt;
-    const fs::path path = fs::path(options_.cache_dir) / (key + ".render");
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return std::nullopt;
-    std::string text = ReadAll(path);
-    const size_t nl = text.find('\n');
-    if (nl == std::string::npos) return std::nullopt;
-    RenderResult r;
-    r.cached = true;
-    const std::string_view status = std::string_view(text).substr(0, nl);
-    if (status == "ok") {
-      r.status = RenderStatus::kOk;
-      r.manifest = text.substr(nl + 1);
-    } else if (status == "failed") {
-      r.status = RenderStatus::kFailed;
-      r.error = text.substr(nl + 1);
-    } else {
-      return std::nullopt;
-    }
-    return r;
-  }
-
-  void ToCache(const std::string& key, const RenderResult& r) const {
-    if (options_.cache_dir.empty() || r.status == RenderStatus::kUnavailable) return;
-    std::error_code ec;
-    fs::create_directories(options_.cache_dir, ec);
-    const fs::path path = fs::path(options_.cache_dir) / (key + ".render");
-    const fs::path tmp =
-        path.string() +
-        fmt::format(".{}.tmp", std::hash<std::thread::id>{}(std::this_thread::get_id()));
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out << (r.status == RenderStatus::kOk ? "ok\n" : "failed\n")
-          << (r.status == RenderStatus::kOk ? r.manifest : r.error);
-      if (!out.flush()) return;  // a cache that cannot be written is only slower
-    }
-    fs::rename(tmp, path, ec);
-  }
-
   RenderResult RenderOne(const RenderRequest& req) {
     const std::string key = CacheKey(req);
-    if (std::optional<RenderResult> hit = FromCache(key)) return *hit;
+    if (std::optional<RenderResult> hit = cache_.Get(key)) return *hit;
     std::vector<std::string> argv = {options_.binary, "template", req.release_name, req.chart_dir};
     if (!req.namespace_name.empty()) argv.insert(argv.end(), {"--namespace", req.namespace_name});
     if (!req.kube_version.empty()) argv.insert(argv.end(), {"--kube-version", req.kube_version});
@@ -211,11 +174,12 @@ class HelmRenderer final : public Renderer {
       r.status = RenderStatus::kOk;
       r.manifest = std::move(p.out);
     }
-    ToCache(key, r);
+    cache_.Put(key, r);
     return r;
   }
 
   HelmOptions options_;
+  RenderCache cache_;
   bool checked_ = false;
   Status available_ = Ok{};
   std::string version_;

@@ -5,9 +5,11 @@
 //   HelmOptions options{.binary = FindHelm(settings.helm_binary), .cache_dir =
 //   settings.render_cache_dir}; auto renderer = MakeHelmRenderer(options);
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
+#include "checker/run_settings.h"
 #include "render/renderer.h"
 
 namespace syncgate::render {
@@ -16,6 +18,7 @@ struct HelmOptions {
   std::string binary;     // path or name on PATH; empty: not found
   std::string cache_dir;  // empty: no cache
   int timeout_seconds = 120;
+  std::uintmax_t cache_max_bytes = kDefaultCacheMaxBytes;  // renders kept beyond it are pruned
 };
 
 /// The helm to use: `explicit_binary` when given, else `helm` on PATH, else the project-local

@@ -12,8 +12,13 @@
 #include <sstream>
 
 #include "checker/scalar_types.h"
+#include "checker/shard_scope.h"
 #include "checker/text_util.h"
+#include "model/application_set.h"
+#include "model/values_text.h"
+#include "render/chart_dependencies.h"
 #include "render/helm_renderer.h"
+#include "render/kustomize_stage.h"
 
 namespace syncgate::render {
 namespace fs = std::filesystem;
@@ -42,9 +47,50 @@ std::pair<std::string, int> HelmErrorLocation(const std::string& error) {
   return {"", 0};
 }
 
-bool HasObjects(const FileUnit& unit) {
-  return std::any_of(unit.documents.begin(), unit.documents.end(),
-                     [](const auto& doc) { return !doc->root().IsNull(); });
+/// How many levels of Applications rendered by Applications are followed (app-of-apps of
+/// app-of-apps); real repositories use two or three.
+constexpr size_t kAppOfAppsDepth = 4;
+
+/// `node` as text with the keys of each mapping sorted: the same Application rendered by tools
+/// that order keys differently reads the same.
+void CanonicalText(const Node& node, std::string& out) {
+  const Node& n = node.Resolved();
+  if (n.kind == NodeKind::kMapping) {
+    std::vector<const MapEntry*> entries;
+    for (const MapEntry& e : n.entries) entries.push_back(&e);
+    std::sort(entries.begin(), entries.end(),
+              [](const MapEntry* a, const MapEntry* b) { return a->key->value < b->key->value; });
+    out += '{';
+    for (const MapEntry* e : entries) {
+      out += fmt::format("{:?}:", e->key->value);
+      CanonicalText(*e->value, out);
+      out += ',';
+    }
+    out += '}';
+  } else if (n.kind == NodeKind::kSequence) {
+    out += '[';
+    for (const Node* item : n.items) {
+      CanonicalText(*item, out);
+      out += ',';
+    }
+    out += ']';
+  } else {
+    out += fmt::format("{:?}", n.value);
+  }
+}
+
+/// Whether `plan` renders an Application (rather than a chart with a values set of its own, or
+/// a Kustomize folder on its own).
+bool IsApplicationPlan(const RenderPlan& plan) {
+  return plan.label.find("/app:") != std::string::npos;
+}
+
+const FileUnit* FindUnit(const Workspace& workspace, std::string_view display_path) {
+  // Renders are appended to the workspace: search from the end.
+  for (auto it = workspace.files().rbegin(); it != workspace.files().rend(); ++it) {
+    if ((*it)->input.display_path == display_path) return it->get();
+  }
+  return nullptr;
 }
 
 void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
@@ -52,94 +98,262 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
   RenderState& state = workspace.Extension<RenderState>();
   state.ran = true;
   state.model = BuildChartModel(workspace, config, settings);
+  // One shard of several (checker/shard_scope.h) renders the plans of its own units only.
+  std::erase_if(state.model.plans,
+                [&](const RenderPlan& plan) { return !InShard(workspace, plan.anchor_file); });
+  std::erase_if(state.model.skipped_sources,
+                [&](const model::SkippedSource& skip) { return !InShard(workspace, skip.file); });
   const auto& plans = state.model.plans;
   state.outcomes.assign(plans.size(), {});
-  // Charts that were not rendered, with the first reason and whether that fails the run.
-  std::map<std::string, std::pair<std::string, bool>> unrendered;
-  auto not_rendered = [&](size_t i, std::string reason, bool is_error) {
-    state.outcomes[i].reason = reason;
-    unrendered.emplace(plans[i].chart->root, std::make_pair(std::move(reason), is_error));
+  // Charts that were not rendered, with the first reason, whether that fails the run, and why.
+  struct Unrendered {
+    std::string reason;
+    bool is_error = false;
+    SkipKind kind = SkipKind::kRenderInput;
+    std::string what = "chart";  // or "Kustomize folder"
   };
-  std::vector<size_t> todo;
-  for (size_t i = 0; i < plans.size(); ++i) {
-    state.outcomes[i].plan = i;
-    const ChartInfo& chart = *plans[i].chart;
-    if (!chart.missing_dependencies.empty()) {
-      std::string names;
-      for (const auto& dep : chart.missing_dependencies)
-        names += (names.empty() ? "" : ", ") + dep.name;
-      // A user error reported by helm-dependency-missing, not a failure of the tool.
-      not_rendered(
-          i,
-          fmt::format("dependencies missing from charts/: {} (run helm dependency build)", names),
-          false);
-    } else if (!plans[i].skip_reason.empty()) {
-      not_rendered(i, plans[i].skip_reason, settings.require_render.value_or(false));
-    } else {
-      todo.push_back(i);
+  std::map<std::string, Unrendered> unrendered;
+  auto not_rendered = [&](size_t i, std::string reason, bool is_error, SkipKind kind) {
+    state.outcomes[i].reason = reason;
+    const bool kustomize = plans[i].chart->kind == model::SourceKind::kKustomize;
+    unrendered.emplace(plans[i].chart->root, Unrendered{std::move(reason), is_error, kind,
+                                                        kustomize ? "Kustomize folder" : "chart"});
+  };
+  const bool require_render = settings.require_render.value_or(false);
+  DependencyFetcher fetcher(settings, FindHelm(settings.helm_binary));
+  ChartStager stager;
+  std::map<ChartInfo*, std::set<size_t>> omitted_somewhere;
+  std::unique_ptr<Renderer> renderer;
+  std::set<std::string> used_paths;  // display paths of the renders
+  std::set<ChartInfo*> completed;    // charts whose dependencies the fetcher completed
+  // Renders the plans from `first` on: the written ones first, then those of the Applications
+  // that renders produced (app-of-apps), round after round.
+  auto render_plans = [&](size_t first) {
+    // Dependencies no offline place had: fetched now when the run may use the network.
+    std::map<const ChartInfo*, ChartInfo*> charts;
+    for (const auto& chart : state.model.charts) charts.emplace(chart.get(), chart.get());
+    std::set<ChartInfo*> rendered_charts;
+    for (size_t i = first; i < plans.size(); ++i) rendered_charts.insert(charts.at(plans[i].chart));
+    for (ChartInfo* chart : rendered_charts) {
+      if (completed.insert(chart).second) fetcher.Complete(*chart);
     }
-  }
-  if (!todo.empty()) {
-    auto renderer = MakeHelmRenderer({FindHelm(settings.helm_binary), settings.render_cache_dir});
-    if (Status ok = renderer->Available(); !ok) {
-      for (size_t i : todo)
-        not_rendered(i, ok.error().message, settings.require_render.value_or(false));
-      todo.clear();
-    }
-    state.renderer = renderer->Describe();
-    std::vector<RenderRequest> requests;
-    for (size_t i : todo) requests.push_back(plans[i].request);
-    std::vector<RenderResult> rendered = renderer->RenderAll(requests, jobs);
-    for (size_t k = 0; k < todo.size(); ++k) {
-      const size_t i = todo[k];
-      const RenderPlan& plan = plans[i];
-      RenderOutcome& outcome = state.outcomes[i];
-      RenderResult& r = rendered[k];
-      outcome.status = r.status;
-      if (r.status == RenderStatus::kUnavailable) {
-        not_rendered(i, r.error, settings.require_render.value_or(false));
-        continue;
-      }
-      outcome.attempted = true;
-      if (r.status == RenderStatus::kFailed) {
-        outcome.reason = r.error;
-        auto [file, line] = HelmErrorLocation(r.error);
-        if (!file.empty()) {
-          outcome.template_file = TemplateDisplayPath(plan.chart->root, file);
-          outcome.template_line = line;
+    std::vector<size_t> todo;
+    std::vector<size_t> kustomize_todo;  // built by RenderKustomizePlans (kustomize_stage.h)
+    for (size_t i = first; i < plans.size(); ++i) {
+      state.outcomes[i].plan = i;
+      ChartInfo& chart = *charts.at(plans[i].chart);
+      if (chart.kind == model::SourceKind::kKustomize) {
+        if (!plans[i].skip_reason.empty()) {
+          not_rendered(i, plans[i].skip_reason, require_render, plans[i].skip_kind);
+        } else {
+          kustomize_todo.push_back(i);
         }
         continue;
       }
-      auto unit = std::make_unique<FileUnit>();
-      const std::string set = plan.label.substr(plan.chart->name.size() + 1);
-      unit->input.display_path = fmt::format("{}@rendered/{}", plan.chart->root, set);
-      unit->input.kind = FileKind::kYaml;
-      unit->input.chart_root = plan.chart->root;
-      unit->source = SourceFile::FromText(unit->input.display_path, std::move(r.manifest));
-      LoadResult loaded = LoadYaml(unit->source);
-      unit->documents = std::move(loaded.documents);
-      unit->parse_error = std::move(loaded.error);
-      if (!HasObjects(*unit) && !unit->parse_error) {
-        outcome.empty = true;
-        continue;
+      // A dependency nobody had blocks the render unless this render disables it (then helm
+      // would not render it either, and the chart renders without it).
+      std::set<size_t> omitted;
+      std::string blocking;
+      SkipKind blocking_kind = SkipKind::kDependencyUnavailable;
+      for (size_t d = 0; d < chart.resolved.size(); ++d) {
+        const model::ResolvedDependency& r = chart.resolved[d];
+        if (r.source != model::DependencySource::kMissing) continue;
+        const model::ChartDependency& dep = chart.dependencies.items[d];
+        if (!DependencyEnabled(dep, plans[i].layers)) {
+          omitted.insert(d);
+          continue;
+        }
+        chart.needed_missing.insert(d);
+        if (r.needs_network && settings.offline) blocking_kind = SkipKind::kNetworkForbidden;
+        blocking += fmt::format(
+            "{}dependency {} {} is not available (tried: {})", blocking.empty() ? "" : "; ",
+            dep.name, dep.locked_version.empty() ? dep.version : dep.locked_version, r.TriedText());
       }
-      outcome.rendered_path = unit->input.display_path;
-      workspace.files().push_back(std::move(unit));
-      ++result.summary.rendered;
+      if (chart.remote && chart.remote_resolved.source == model::DependencySource::kMissing) {
+        const model::ResolvedDependency& r = chart.remote_resolved;
+        blocking =
+            fmt::format("chart {} {} from {} is not available (tried: {})", chart.remote->name,
+                        chart.remote->version, chart.remote->repository, r.TriedText());
+        if (r.needs_network && settings.offline) blocking_kind = SkipKind::kNetworkForbidden;
+      }
+      if (!blocking.empty()) {
+        // A user's or an environment's matter reported by helm-dependency-missing, positioned
+        // at the entry in Chart.yaml; counted as skipped, an error under --require-render.
+        not_rendered(i, blocking, require_render, blocking_kind);
+      } else if (!plans[i].skip_reason.empty()) {
+        not_rendered(i, plans[i].skip_reason, require_render, plans[i].skip_kind);
+      } else if (chart.remote) {
+        state.model.plans[i].request.chart_dir = chart.remote_resolved.location;
+        todo.push_back(i);
+      } else if (Expected<std::string> dir = stager.Stage(chart, omitted); !dir) {
+        not_rendered(i, dir.error().message, true, SkipKind::kRenderInput);
+      } else {
+        state.model.plans[i].request.chart_dir = *dir;
+        for (size_t d = 0; d < chart.resolved.size(); ++d) {
+          if (!omitted.count(d) && chart.resolved[d].source == model::DependencySource::kTree) {
+            state.model.plans[i].subchart_roots[chart.dependencies.items[d].name] =
+                chart.resolved[d].display;
+          }
+        }
+        omitted_somewhere[&chart].insert(omitted.begin(), omitted.end());
+        todo.push_back(i);
+      }
+    }
+    if (!todo.empty()) {
+      if (!renderer)
+        renderer = MakeHelmRenderer({.binary = FindHelm(settings.helm_binary),
+                                     .cache_dir = settings.render_cache_dir,
+                                     .cache_max_bytes = settings.result_cache_max_bytes});
+      if (Status ok = renderer->Available(); !ok) {
+        for (size_t i : todo)
+          not_rendered(i, ok.error().message, require_render, SkipKind::kRendererUnavailable);
+        todo.clear();
+      }
+      state.renderer = renderer->Describe();
+      std::vector<RenderRequest> requests;
+      requests.reserve(todo.size());
+      for (size_t i : todo) requests.push_back(plans[i].request);
+      std::vector<RenderResult> rendered = renderer->RenderAll(requests, jobs);
+      for (size_t k = 0; k < todo.size(); ++k) {
+        const size_t i = todo[k];
+        const RenderPlan& plan = plans[i];
+        RenderOutcome& outcome = state.outcomes[i];
+        RenderResult& r = rendered[k];
+        outcome.status = r.status;
+        if (r.status == RenderStatus::kUnavailable) {
+          not_rendered(i, r.error, require_render, SkipKind::kRendererUnavailable);
+          continue;
+        }
+        outcome.attempted = true;
+        if (r.status == RenderStatus::kFailed) {
+          outcome.reason = r.error;
+          auto [file, line] = HelmErrorLocation(r.error);
+          if (!file.empty()) {
+            outcome.template_file = TemplateDisplayPath(plan.chart->root, file);
+            outcome.template_line = line;
+          }
+          continue;
+        }
+        std::unique_ptr<FileUnit> unit = RenderedUnit(plan, std::move(r.manifest), used_paths);
+        if (!unit) {
+          outcome.empty = true;
+          continue;
+        }
+        unit->input.chart_root = plan.chart->root;
+        outcome.rendered_path = unit->input.display_path;
+        workspace.files().push_back(std::move(unit));
+        ++result.summary.rendered;
+      }
+    }
+    RenderKustomizePlans(kustomize_todo, settings, jobs, state, workspace, result, not_rendered,
+                         used_paths);
+  };
+  render_plans(0);
+  // App-of-apps: the Applications that renders produced are rendered in turn, as ArgoCD would
+  // once the parent syncs them. ArgoCD holds one Application per namespace and name: a written
+  // one that a render produces again (a Kustomize folder of Application files) was planned with
+  // the written ones, and the same one from several renders of its parent is planned once.
+  std::set<std::string> written;
+  for (const Document* app : TopLevelApplications(workspace)) {
+    if (app->source().path().find("@rendered/") == std::string::npos)
+      written.insert(app->object().ns + "/" + app->object().name);
+  }
+  std::set<std::string> seen_applications;
+  for (size_t first = 0, depth = 1;; ++depth) {
+    // The Applications of this round's renders, those of Application renders first.
+    struct Child {
+      const Document* app;
+      size_t parent;  // the plan whose render produced it
+      size_t plans_begin = 0, plans_end = 0, skipped_begin = 0, skipped_end = 0;
+    };
+    std::vector<Child> children;
+    for (bool of_applications : {true, false}) {
+      for (size_t i = first; i < plans.size(); ++i) {
+        if (state.outcomes[i].rendered_path.empty() ||
+            IsApplicationPlan(plans[i]) != of_applications) {
+          continue;
+        }
+        const FileUnit* unit = FindUnit(workspace, state.outcomes[i].rendered_path);
+        if (!unit) continue;
+        for (const auto& doc : unit->documents) {
+          if (doc->kind() == DocKind::kApplication &&
+              !written.count(doc->object().ns + "/" + doc->object().name)) {
+            children.push_back({doc.get(), i});
+          }
+        }
+      }
+    }
+    first = plans.size();
+    if (children.empty()) break;
+    if (depth > kAppOfAppsDepth) {
+      // Deeper than syncgate follows: counted, never left out silently.
+      for (const Child& child : children) {
+        const std::string name = child.app->object().name;
+        state.model.skipped_sources.push_back(
+            {child.app->source().path(), child.app->PositionOf("/metadata/name"),
+             SkipKind::kRenderInput, "app:" + name,
+             fmt::format("Application {} is {} levels of app-of-apps deep; syncgate renders {}",
+                         name, depth, kAppOfAppsDepth)});
+      }
+      break;
+    }
+    for (Child& child : children) {
+      child.plans_begin = plans.size();
+      child.skipped_begin = state.model.skipped_sources.size();
+      AddApplicationPlans({child.app}, workspace, config, settings, state.model);
+      child.plans_end = plans.size();
+      child.skipped_end = state.model.skipped_sources.size();
+    }
+    // A chart's render with its own values stands in for an Application that nobody wrote; once
+    // an Application renders the chart, the Applications of the stand-in are not ArgoCD's.
+    std::set<const ChartInfo*> rendered_by_applications;
+    for (const RenderPlan& plan : plans) {
+      if (IsApplicationPlan(plan)) rendered_by_applications.insert(plan.chart);
+    }
+    std::vector<RenderPlan> kept_plans;
+    std::vector<model::SkippedSource> kept_skipped;
+    for (const Child& child : children) {
+      const RenderPlan& parent = plans[child.parent];
+      if (!IsApplicationPlan(parent) && rendered_by_applications.count(parent.chart)) continue;
+      std::string key = child.app->object().ns + "/" + child.app->object().name + "\n";
+      if (const Node* spec = child.app->root().Get("spec")) CanonicalText(*spec, key);
+      if (!seen_applications.insert(std::move(key)).second) continue;
+      for (size_t p = child.plans_begin; p < child.plans_end; ++p)
+        kept_plans.push_back(std::move(state.model.plans[p]));
+      for (size_t k = child.skipped_begin; k < child.skipped_end; ++k)
+        kept_skipped.push_back(std::move(state.model.skipped_sources[k]));
+    }
+    state.model.plans.resize(first);
+    state.model.skipped_sources.resize(children.front().skipped_begin);
+    for (RenderPlan& plan : kept_plans) state.model.plans.push_back(std::move(plan));
+    for (auto& skipped : kept_skipped) state.model.skipped_sources.push_back(std::move(skipped));
+    if (plans.size() == first) break;
+    state.outcomes.resize(plans.size());
+    for (size_t i = first; i < plans.size(); ++i) state.outcomes[i].plan = i;
+    render_plans(first);
+  }
+  // Left out of renders and needed by none: helm-dependency-substituted says so.
+  for (auto& [chart, omitted] : omitted_somewhere) {
+    for (size_t d : omitted) {
+      if (!chart->needed_missing.count(d)) chart->omitted.insert(d);
     }
   }
   for (const auto& [root, why] : unrendered) {
-    result.skipped.push_back({root + "/", "chart not rendered: " + why.first, why.second});
-    if (why.second) {
-      result.errors.push_back(
-          fmt::format("{}: chart not rendered and --require-render is set: {}", root, why.first));
+    // A chart of the tree is named by its folder; a Helm-repository chart by its Application.
+    const size_t app = root.find("@chart/");
+    result.skipped.push_back({app == std::string::npos ? root + "/" : root.substr(0, app),
+                              why.what + " not rendered: " + why.reason, why.is_error, why.kind});
+    if (why.is_error) {
+      result.errors.push_back(fmt::format("{}: {} not rendered and --require-render is set: {}",
+                                          root, why.what, why.reason));
     }
   }
   // Sources that name a chart this run cannot render (Helm repositories): skipped, with why.
   for (const model::SkippedSource& skip : state.model.skipped_sources) {
     const bool is_error = settings.require_render.value_or(false);
-    result.skipped.push_back(
-        {skip.file, fmt::format("{} not rendered: {}", skip.label, skip.reason), is_error});
+    result.skipped.push_back({skip.file,
+                              fmt::format("{} not rendered: {}", skip.label, skip.reason), is_error,
+                              skip.kind});
     if (is_error) {
       result.errors.push_back(fmt::format("{}:{}: {} not rendered and --require-render is set: {}",
                                           skip.file, skip.pos.line, skip.label, skip.reason));
@@ -272,6 +486,60 @@ Position TemplatePosition(std::string_view text, std::string_view pointer, std::
   return {1, 1};
 }
 
+struct TemplateFile {
+  std::string display;  // empty when the render names no template
+  std::string fs_path;
+};
+
+/// The template file a `# Source:` comment names: in the chart folder, or in the folder of the
+/// tree a subchart was rendered from ("web/charts/common/templates/a.yaml" is in libs/common/
+/// when the dependency `common` came from the tree).
+TemplateFile PlanTemplate(const RenderPlan& plan, std::string_view source) {
+  if (source.empty() || plan.chart->remote) return {};  // not a file of the tree
+  const std::string_view rest = source.substr(source.find('/') + 1);
+  if (StartsWith(rest, "charts/")) {
+    const std::string_view sub = rest.substr(7);
+    const size_t slash = sub.find('/');
+    if (slash != std::string_view::npos) {
+      auto it = plan.subchart_roots.find(std::string(sub.substr(0, slash)));
+      if (it != plan.subchart_roots.end()) {
+        const std::string inner(sub.substr(slash + 1));
+        for (const model::ResolvedDependency& r : plan.chart->resolved) {
+          if (r.display == it->second) {
+            return {it->second == "." ? inner : it->second + "/" + inner,
+                    (fs::path(r.location) / inner).string()};
+          }
+        }
+      }
+    }
+  }
+  return {TemplateDisplayPath(plan.chart->root, source),
+          (fs::path(plan.chart->fs_dir) / std::string(rest)).string()};
+}
+
+/// Points `f` at the document of `unit` that holds its position, and at the last node starting
+/// at or before it there (a value inside a string of embedded YAML: that string).
+void PlaceInUnit(const FileUnit& unit, Finding& f) {
+  auto before = [](Position a, Position b) {
+    return a.line < b.line || (a.line == b.line && a.column <= b.column);
+  };
+  const Position at{f.line, f.column};
+  f.document = -1;
+  for (size_t d = 0; d < unit.documents.size(); ++d) {
+    if (before(unit.documents[d]->start(), at)) f.document = static_cast<int>(d);
+  }
+  if (f.document < 0) return;
+  std::string pointer;
+  std::string found;
+  WalkTree(unit.documents[f.document]->root(), pointer,
+           [&](const Node& node, const std::string& here) {
+             if (!before(node.pos, at)) return false;
+             found = here;
+             return true;
+           });
+  f.pointer = found;
+}
+
 void MapRenderedFindings(const Workspace& workspace, std::vector<Finding>& findings) {
   const RenderState* state = workspace.FindExtension<RenderState>();
   if (!state || !state->ran) return;
@@ -283,44 +551,75 @@ void MapRenderedFindings(const Workspace& workspace, std::vector<Finding>& findi
   std::map<std::string, const FileUnit*, std::less<>> units;
   for (const auto& unit : workspace.files()) units.emplace(unit->input.display_path, unit.get());
 
+  const auto* generated_apps = workspace.FindExtension<model::ApplicationSetState>();
   std::vector<bool> from_render(findings.size(), false);
+  KustomizeTracer kustomize(workspace);
   for (size_t i = 0; i < findings.size(); ++i) {
     Finding& f = findings[i];
-    auto it = by_path.find(f.file);
-    if (it == by_path.end()) continue;
-    from_render[i] = true;
-    const RenderPlan& plan = state->model.plans[it->second->plan];
-    const FileUnit* unit = units.at(f.file);
-    const Document* doc =
-        f.document >= 0 && static_cast<size_t>(f.document) < unit->documents.size()
-            ? unit->documents[f.document].get()
-            : nullptr;
-    const std::string source = doc ? SourceOf(*doc) : "";
-    const std::string template_path =
-        source.empty() ? "" : TemplateDisplayPath(plan.chart->root, source);
-    f.rendered = RenderedOrigin{plan.label, template_path, f.line};
-    const Node* node = doc ? doc->Find(f.pointer) : nullptr;
-    const std::string value = node && node->IsScalar() ? std::string(node->Text()) : "";
-    const size_t slash = f.pointer.rfind('/');
-    const std::string key = slash == std::string::npos ? "" : f.pointer.substr(slash + 1);
-    if (std::optional<Trace> trace = TraceValue(plan, value, key, f.message)) {
-      f.file = trace->file;
-      f.line = trace->pos.line;
-      f.column = trace->pos.column;
-      if (f.redact_length > 0) f.redact_length = std::min(f.redact_length, trace->length);
-      continue;
+    // A render of an Application that another render produced (app-of-apps) traces its values
+    // to that render: the finding is mapped again there, with the value it is about, until it
+    // reaches a file of the tree.
+    std::optional<std::pair<std::string, std::string>> carried;  // value, key
+    for (size_t pass = 0; pass <= kAppOfAppsDepth; ++pass) {
+      auto it = by_path.find(f.file);
+      if (it == by_path.end()) break;
+      from_render[i] = true;
+      const std::string before = f.file;
+      const RenderPlan& plan = state->model.plans[it->second->plan];
+      const FileUnit* unit = units.at(f.file);
+      if (pass > 0 || f.document < 0 || static_cast<size_t>(f.document) >= unit->documents.size())
+        PlaceInUnit(*unit, f);
+      const Document* doc = f.document >= 0 ? unit->documents[f.document].get() : nullptr;
+      if (plan.chart->kind == model::SourceKind::kKustomize) {
+        kustomize.Map(plan, *it->second, doc, f);
+        if (f.file == before) break;
+        continue;
+      }
+      const std::string source = doc ? SourceOf(*doc) : "";
+      const TemplateFile template_file = PlanTemplate(plan, source);
+      const std::string& template_path = template_file.display;
+      if (pass == 0) f.rendered = RenderedOrigin{plan.label, template_path, f.line};
+      if (!carried) {
+        const Node* node = doc ? doc->Find(f.pointer) : nullptr;
+        const size_t slash = f.pointer.rfind('/');
+        carried.emplace(node && node->IsScalar() ? std::string(node->Text()) : "",
+                        slash == std::string::npos ? "" : f.pointer.substr(slash + 1));
+      }
+      const auto& [value, key] = *carried;
+      if (std::optional<Trace> trace = TraceValue(plan, value, key, f.message)) {
+        // Values of an Application an ApplicationSet generated: the line of the ApplicationSet.
+        if (const auto* generated = generated_apps ? generated_apps->Find(trace->file) : nullptr) {
+          trace->file = generated->appset_file;
+          trace->pos = generated->origins.Locate(trace->pos, "").pos;
+        }
+        f.file = trace->file;
+        f.line = trace->pos.line;
+        f.column = trace->pos.column;
+        if (f.redact_length > 0) f.redact_length = std::min(f.redact_length, trace->length);
+        continue;
+      }
+      if (template_path.empty()) {
+        // A chart from a Helm repository: its templates are not the user's to edit; the
+        // Application's chart line is.
+        if (plan.chart->remote) {
+          f.file = plan.anchor_file;
+          f.line = plan.anchor_pos.line;
+          f.column = plan.anchor_pos.column;
+        }
+        if (f.file == before) break;
+        continue;
+      }
+      std::string text;
+      if (auto t = units.find(template_path); t != units.end() && t->second->source) {
+        text = t->second->source->text();
+      } else {
+        text = ReadFileText(template_file.fs_path);
+      }
+      const Position pos = TemplatePosition(text, f.pointer, f.redact_length > 0 ? value : "");
+      f.file = template_path;
+      f.line = pos.line;
+      f.column = pos.column;
     }
-    if (template_path.empty()) continue;
-    std::string text;
-    if (auto t = units.find(template_path); t != units.end() && t->second->source) {
-      text = t->second->source->text();
-    } else {
-      text = ReadFileText(fs::path(plan.chart->fs_dir) / source.substr(source.find('/') + 1));
-    }
-    const Position pos = TemplatePosition(text, f.pointer, f.redact_length > 0 ? value : "");
-    f.file = template_path;
-    f.line = pos.line;
-    f.column = pos.column;
   }
 
   // One finding per place: a rendered finding where the same rule already reported (on the

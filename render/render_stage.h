@@ -2,7 +2,8 @@
 // Rendering as a stage of a check run: every chart is rendered once per values set and per
 // Application (render/chart_model.h), the rendered documents join the workspace so that every
 // rule, schema and secret check runs on them, and findings in them are moved back to the values
-// line (or template) the user edits.
+// line (or template) the user edits. Applications that renders produce (app-of-apps) are
+// rendered in turn, and their findings traced through each level.
 //
 //   Engine engine(config, MakeBuiltinRules(), options);
 //   render::AddRendering(engine, config, options.settings, options.jobs);

@@ -27,6 +27,9 @@ struct RenderResult {
   std::string manifest;
   std::string error;
   bool cached = false;
+  /// Kustomize: per document of `manifest`, the file that declared it (relative to the built
+  /// kustomization) or the kustomization whose generator made it.
+  std::vector<model::RenderOutcome::Origin> origins;
 };
 
 class Renderer {

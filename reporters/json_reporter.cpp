@@ -15,6 +15,7 @@ void WriteJson(const RunResult& result, std::ostream& out, const ReportOptions& 
       {"documents", s.documents},
       {"rendered", s.rendered},
       {"skipped", s.skipped},
+      {"skipped_by_reason", s.skipped_by_reason},
       {"findings", s.findings},
       {"by_severity",
        {{"error", s.by_severity[2]}, {"warning", s.by_severity[1]}, {"info", s.by_severity[0]}}}};

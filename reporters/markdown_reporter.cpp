@@ -104,8 +104,8 @@ void WriteMarkdown(const RunResult& result, std::ostream& out, const ReportOptio
                                                      : "✅ **syncgate passed**";
   out << fmt::format("### {}: {} finding{} ({})\n\n", verdict, s.findings,
                      s.findings == 1 ? "" : "s", SeverityCounts(s));
-  out << fmt::format("Checked {} files, {} documents, {} rendered; {} skipped{}.\n", s.files,
-                     s.documents, s.rendered, s.skipped,
+  out << fmt::format("Checked {} files, {} documents, {} rendered; {} skipped{}{}.\n", s.files,
+                     s.documents, s.rendered, s.skipped, SkippedByReason(s),
                      s.suppressed ? fmt::format("; {} suppressed", s.suppressed) : "");
 
   // Findings are sorted by file first, so each file's findings are one contiguous run.

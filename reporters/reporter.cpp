@@ -47,6 +47,14 @@ std::string ExcerptLine(const RunResult& result, const Finding& finding) {
   return line.substr(0, keep) + "…[redacted]";
 }
 
+std::string SkippedByReason(const RunSummary& summary) {
+  std::string out;
+  for (const auto& [reason, count] : summary.skipped_by_reason) {
+    out += fmt::format("{}{} {}", out.empty() ? " (" : ", ", count, reason);
+  }
+  return out.empty() ? out : out + ")";
+}
+
 std::string SeverityCounts(const RunSummary& summary) {
   auto plural = [](int n, std::string_view word) {
     return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");

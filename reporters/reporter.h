@@ -51,4 +51,8 @@ std::string ExcerptLine(const RunResult& result, const Finding& finding);
 /// "3 errors, 1 warning, 0 info" style counts.
 std::string SeverityCounts(const RunSummary& summary);
 
+/// " (2 dependency unavailable, 1 network forbidden)": why things were skipped, so that a run
+/// that rendered nothing never looks like a clean one; empty when nothing was skipped.
+std::string SkippedByReason(const RunSummary& summary);
+
 }  // namespace syncgate::reporters

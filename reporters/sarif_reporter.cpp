@@ -162,6 +162,7 @@ ordered_json Invocation(const RunResult& run, const std::map<std::string, int>& 
     ordered_json note;
     note["level"] = skip.is_error ? "error" : "note";
     note["message"] = {{"text", fmt::format("skipped {}: {}", skip.display_path, skip.reason)}};
+    note["properties"] = {{"reason", SkipKindName(skip.kind)}};
     note["locations"] = ordered_json::array(
         {{{"physicalLocation",
            {{"artifactLocation", ArtifactLocation(skip.display_path, artifacts)}}}}});
@@ -169,6 +170,10 @@ ordered_json Invocation(const RunResult& run, const std::map<std::string, int>& 
   }
   ordered_json invocation;
   invocation["executionSuccessful"] = run.errors.empty();
+  // Coverage: what was rendered, and what was skipped and why (SARIF has no field for it).
+  invocation["properties"] = {{"rendered", run.summary.rendered},
+                              {"skipped", run.summary.skipped},
+                              {"skippedByReason", run.summary.skipped_by_reason}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
   return invocation;
 }

@@ -45,8 +45,8 @@ void WriteText(const RunResult& result, std::ostream& out, const ReportOptions& 
                        options.color ? Colour(f.severity) : "", reset);
   }
   const RunSummary& s = result.summary;
-  out << fmt::format("{} files, {} documents, {} rendered, {} skipped: {}{}\n", s.files,
-                     s.documents, s.rendered, s.skipped, SeverityCounts(s),
+  out << fmt::format("{} files, {} documents, {} rendered, {} skipped{}: {}{}\n", s.files,
+                     s.documents, s.rendered, s.skipped, SkippedByReason(s), SeverityCounts(s),
                      s.suppressed ? fmt::format(" ({} suppressed)", s.suppressed) : "");
   // Schema coverage, so that a run that validated nothing does not look like a clean one.
   auto counter = [&](std::string_view name) {

@@ -593,7 +593,7 @@ Expected<RuleList> LoadRulePack(const std::shared_ptr<const SourceFile>& source)
   return out;
 }
 
-Status AppendRulePacks(const Config& config, RuleList& rules) {
+Status AppendRulePacks(const Config& config, RuleList& rules, std::string* identity) {
   const Node* list = config.document() ? config.document()->root().Get("rule_packs") : nullptr;
   for (size_t i = 0; i < config.rule_packs().size(); ++i) {
     const std::string& entry = config.rule_packs()[i];
@@ -602,6 +602,7 @@ Status AppendRulePacks(const Config& config, RuleList& rules) {
       at = list->Resolved().items[i]->pos;
     auto source = ReadPack(config, entry, at);
     if (!source) return Unexpected(source.error());
+    if (identity) *identity += fmt::format("pack {}\n{}\n", (*source)->path(), (*source)->text());
     auto pack = LoadRulePack(*source);
     if (!pack) return Unexpected(pack.error());
     for (auto& rule : *pack) {

@@ -47,8 +47,9 @@ Expected<RuleList> LoadRulePack(const std::shared_ptr<const SourceFile>& source)
 
 /// Loads every pack listed in `config.rule_packs()` (paths relative to the config's folder, or
 /// `builtin:NAME`) and appends their rules to `rules`, kept sorted by id. A pack rule whose id
-/// is already taken is an error.
-Status AppendRulePacks(const Config& config, RuleList& rules);
+/// is already taken is an error. With `identity`, each pack's path and text are appended to it
+/// (what the result cache keys the pack rules' findings on).
+Status AppendRulePacks(const Config& config, RuleList& rules, std::string* identity = nullptr);
 
 /// The packs shipped in the binary (rules/packs/*.yaml), as name → YAML text.
 const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinRulePacks();

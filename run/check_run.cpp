@@ -1,15 +1,25 @@
 #include "run/check_run.h"
 
+#include <fmt/format.h>
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "checker/cache_dir.h"
+#include "checker/parallel_for.h"
+#include "checker/scalar_types.h"
 #include "checker/text_util.h"
+#include "render/application_sets.h"
 #include "render/render_stage.h"
 #include "rule_packs/rule_pack.h"
 #include "rules/registry.h"
+#include "run/run_cache.h"
+#include "run/shard.h"
 #include "validation/schema_store.h"
 
 namespace syncgate {
@@ -40,6 +50,59 @@ std::string MajorMinor(std::string_view version) {
   const std::string_view out = version.substr(0, end);
   return out.size() > major + 1 ? std::string(out) : "";
 }
+
+/// `<prefix>/share/syncgate/schemas` for the running binary `<prefix>/bin/syncgate`: where the
+/// package installs the Kubernetes schemas (tools/fetch-schemas.sh). Empty when the binary's
+/// path cannot be read.
+std::string InstalledSchemaDir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return "";
+  return (exe.parent_path().parent_path() / "share" / "syncgate" / "schemas").string();
+}
+
+/// syncgate's own build: its version and the running binary's size and time, so that a rebuilt
+/// binary (new rules, fixed rules) never reads findings an older one stored.
+std::string BuildIdentity() {
+  std::string identity = SYNCGATE_VERSION;
+  struct stat st {};
+  if (stat("/proc/self/exe", &st) == 0) {
+    identity += fmt::format(" {} {}.{}", st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  }
+  return identity;
+}
+
+/// Every resolved setting, written out: what the result cache keys findings on besides the
+/// file. A setting added to RunSettings must be added here too (the size check below is the
+/// reminder).
+std::string SettingsIdentity(const RunSettings& s) {
+  std::string out = fmt::format("kube {}\nplugin {}\nnamespace {}\noffline {}\n", s.kube_version,
+                                s.argocd_plugin, s.default_namespace, s.offline);
+  for (const std::string& location : s.schema_locations)
+    out += fmt::format("schema {}\n", location);
+  for (const std::string& folder : s.schema_folders.value_or(std::vector<std::string>{}))
+    out += fmt::format("schema-folder {}\n", folder);
+  out += fmt::format("schema-download {}\nschema-cache {}\n", s.schema_download.value_or(""),
+                     s.schema_cache_dir);
+  // The sealing keys by content: a certificate renewed at the same path changes what
+  // sealed-secret-wrong-key finds.
+  for (const std::string& cert : s.sealed_certs)
+    out += fmt::format("cert {} {}\n", cert, Sha256Hex(ReadFileBytes(cert).value_or("")));
+  for (const std::string& key : s.sealed_keys)
+    out += fmt::format("key {} {}\n", key, Sha256Hex(ReadFileBytes(key).value_or("")));
+  out += fmt::format("helm {}\nkustomize {}\n", s.helm_binary, s.kustomize_binary);
+  for (const auto& [url, location] : s.repo_map) out += fmt::format("repo {} {}\n", url, location);
+  out += fmt::format("caches {} {} {} {}\n", s.cache_dir, s.chart_cache_dir, s.render_cache,
+                     s.render_cache_dir);
+  out += fmt::format("require-render {}\napplications-only {}\n", s.require_render.value_or(false),
+                     s.render_applications_only);
+  // Not here: the result cache's own folder and bound, and the shard (a file's findings are the
+  // same in every shard).
+  return out;
+}
+// A new field of RunSettings changes its size: decide whether it joins SettingsIdentity, then
+// update the size (x86-64, libstdc++).
+static_assert(sizeof(RunSettings) == 544, "a new run setting: add it to SettingsIdentity");
 
 }  // namespace
 
@@ -73,10 +136,54 @@ Expected<RunSettings> ResolveRunSettings(const Config& config, RunSettings setti
       settings.schema_cache_dir = (fs::path(config.root()) / std::string(cache->Text())).string();
     }
   }
-  if (settings.schema_cache_dir.empty()) settings.schema_cache_dir = CacheDir("schemas");
-  settings.render_cache_dir = settings.render_cache ? CacheDir("render") : "";
+  auto cache = [&](std::string_view purpose) {
+    return settings.cache_dir.empty() ? CacheDir(purpose)
+                                      : (fs::path(settings.cache_dir) / purpose).string();
+  };
+  if (settings.schema_cache_dir.empty()) settings.schema_cache_dir = cache("schemas");
+  settings.render_cache_dir = settings.render_cache ? cache("render") : "";
+  settings.result_cache_dir = settings.result_cache ? cache("results") : "";
+  if (settings.chart_cache_dir.empty()) settings.chart_cache_dir = cache("charts");
+  // Repository mirrors: the command line's --repo-map first, then `repositories:`.
+  if (const Node* repos = Section(config, "repositories"); repos && repos->IsMap()) {
+    for (const MapEntry& entry : repos->Resolved().entries) {
+      if (!entry.value->IsScalar() || entry.value->Text().empty()) {
+        return Unexpected(Error{
+            fmt::format("{}:{}:{}: repositories: '{}' must map to a folder or a URL", config.path(),
+                        entry.value->pos.line, entry.value->pos.column, entry.key->value)});
+      }
+      settings.repo_map.emplace_back(entry.key->value,
+                                     FromConfigFolder(config, std::string(entry.value->Text())));
+    }
+  }
+  // The network: --offline wins; `offline: true` in the configuration forbids it too.
+  if (const Node* offline = Section(config, "offline"); offline && IsYaml11True(offline)) {
+    settings.offline = true;
+  }
+  // The Kubernetes schemas after the locations: the installed folder, then the cache; the
+  // download last, never offline.
+  if (!settings.schema_folders) {
+    std::vector<std::string> folders;
+    const char* installed = std::getenv("SYNCGATE_SCHEMA_DIR");
+    if (installed && *installed) {
+      folders.emplace_back(installed);
+    } else if (std::string dir = InstalledSchemaDir(); !dir.empty()) {
+      folders.push_back(std::move(dir));
+    }
+    if (!settings.schema_cache_dir.empty()) folders.push_back(settings.schema_cache_dir);
+    settings.schema_folders = std::move(folders);
+  }
+  if (!settings.schema_download) {
+    settings.schema_download = settings.offline ? "" : std::string(kKubeconformLocation);
+  }
   // In CI a chart that cannot be rendered fails the run unless the command line says otherwise.
   if (!settings.require_render) settings.require_render = std::getenv("CI") != nullptr;
+  // The shard of a check split across CI jobs: --shard I/N, or `auto` from the CI's variables.
+  Expected<ShardSpec> shard =
+      ParseShardSpec(settings.shard, [](const char* name) { return std::getenv(name); });
+  if (!shard) return Unexpected(shard.error());
+  settings.shard_index = shard->index;
+  settings.shard_count = shard->count;
   return settings;
 }
 
@@ -101,18 +208,33 @@ Expected<std::unique_ptr<CheckRun>> CheckRun::Create(RunRequest request) {
   run->settings_ = std::move(*settings);
   // 3. The rules: built-in ones and the configuration's rule packs, unless the caller chose.
   RuleList rules;
+  std::string pack_identity;
   if (request.rules) {
     rules = request.rules();
   } else {
     rules = MakeBuiltinRules();
-    if (Status packs = AppendRulePacks(config, rules); !packs) return Unexpected(packs.error());
+    if (Status packs = AppendRulePacks(config, rules, &pack_identity); !packs)
+      return Unexpected(packs.error());
+  }
+  // What besides a file decides its file- and document-scope findings: the result cache's
+  // identity of this run (rules a caller made itself have no identity to key on: not cached).
+  std::string run_identity;
+  if (!request.rules && !run->settings_.result_cache_dir.empty()) {
+    const std::string config_text =
+        config.document() ? config.document()->source().text() : std::string();
+    run_identity = fmt::format("syncgate-results-1\n{}\nconfig {}\n{}\n{}env {}\n{}",
+                               BuildIdentity(), config.path(), config_text, pack_identity,
+                               request.environment, SettingsIdentity(run->settings_));
   }
   // 4. The engine, with rendering timed around its stage.
-  const int jobs = request.jobs > 0
-                       ? request.jobs
-                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  run->engine_ = std::make_unique<Engine>(config, std::move(rules),
-                                          EngineOptions{jobs, request.environment, run->settings_});
+  const int jobs = ResolveJobs(request.jobs);
+  run->engine_ = std::make_unique<Engine>(
+      config, std::move(rules),
+      EngineOptions{jobs, request.environment, run->settings_, run_identity});
+  // ApplicationSets first: the Applications they generate are checked and rendered like
+  // written ones.
+  render::AddApplicationSets(*run->engine_, run->settings_);
+  AddSharding(*run->engine_, config, run->settings_);  // one shard of several: its units only
   if (request.render) {
     auto start = std::make_shared<Clock::time_point>();
     std::shared_ptr<double> render_ms = run->render_ms_;
@@ -132,5 +254,15 @@ Discovery CheckRun::Discover(const std::vector<std::string>& paths) const {
 }
 
 RunResult CheckRun::Run(Discovery inputs) { return engine_->Run(std::move(inputs)); }
+
+RunResult CheckRun::RunReports(const std::vector<std::string>& roots, Discovery inputs) {
+  const WholeRunCache cache(settings_, engine_->results_identity());
+  const WholeRunCache::Inputs read = cache.Read(roots, inputs);
+  if (std::optional<RunResult> hit = cache.Get(read, inputs, engine_->RuleMetas()))
+    return std::move(*hit);
+  RunResult result = engine_->Run(std::move(inputs));
+  cache.Put(read, result);
+  return result;
+}
 
 }  // namespace syncgate

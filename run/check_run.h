@@ -55,6 +55,12 @@ class CheckRun {
   Discovery Discover(const std::vector<std::string>& paths) const;
   /// Loads, renders and checks `inputs`. May be called again (`--new-only` checks the base).
   RunResult Run(Discovery inputs);
+  /// Run, for a caller that needs the reports only (findings, summary, skips, sources; the
+  /// workspace holds the inputs without their documents): when nothing under `roots` (the paths
+  /// `inputs` were discovered from) or else that the run reads has changed since a run that
+  /// stayed inside them, its stored result is returned without loading anything
+  /// (run/run_cache.h).
+  RunResult RunReports(const std::vector<std::string>& roots, Discovery inputs);
 
   const Config& config() const { return *config_; }
   /// The settings every rule and stage of this run sees.

@@ -1,6 +1,8 @@
 #pragma once
-// HTTP(S) GET with a timeout (libcurl underneath; only http_fetch.cpp sees it). Used only when the
-// user gave a URL (a --schema-location template, `syncgate schemas fetch`): offline by default.
+// HTTP(S) GET with a timeout (libcurl underneath, opened on first use; only http_fetch.cpp sees
+// it). Used for a URL the user gave (a --schema-location template, `syncgate schemas fetch`) and
+// for the Kubernetes schema of a kind no folder has (validation/schema_store.h); never when the run
+// is --offline.
 //
 //   Expected<HttpResponse> got = HttpGet("https://example.com/deployment-apps-v1.json", 30);
 //   if (!got) Fail(got.error().message);        // DNS, TLS, timeout...

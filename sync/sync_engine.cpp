@@ -21,6 +21,7 @@
 #include "checker/text_util.h"
 #include "checker/workspace.h"
 #include "model/application.h"
+#include "model/kustomization.h"
 #include "model/render_model.h"
 #include "model/values_text.h"
 #include "reporters/reporter.h"
@@ -319,19 +320,22 @@ class PublishLock {
   int fd_ = -1;
 };
 
-/// The YAML files of a directory source as ArgoCD reads them (top level unless recurse).
-std::string DirectoryManifest(const std::vector<SourceFileInput>& sources, const std::string& root,
-                              bool recurse) {
-  std::string out;
+/// The files of a directory source as ArgoCD reads them (model/directory_source.h: their names,
+/// recurse, exclude and include, then the skip-rendering marker), less syncgate's and ArgoCD's
+/// own configuration files, which are no manifests.
+std::vector<const SourceFileInput*> DirectoryFiles(const std::vector<SourceFileInput>& sources,
+                                                   const std::string& root,
+                                                   const model::DirectoryOptions& directory) {
+  std::vector<const SourceFileInput*> out;
   const std::string prefix = root.empty() ? "" : root + "/";
   for (const SourceFileInput& s : sources) {
     if (!StartsWith(s.display_path, prefix)) continue;
     const std::string rel = s.display_path.substr(prefix.size());
-    if (!recurse && rel.find('/') != std::string::npos) continue;
-    if (!(EndsWith(rel, ".yaml") || EndsWith(rel, ".yml") || EndsWith(rel, ".json"))) continue;
+    if (!model::DirectoryIncludes(directory, rel)) continue;
     if (rel == ".syncgate.yaml" || StartsWith(fs::path(rel).filename().string(), ".argocd-source"))
       continue;
-    out += "---\n" + s.content + "\n";
+    if (s.content.find(model::kSkipFileRenderingMarker) != std::string::npos) continue;
+    out.push_back(&s);
   }
   return out;
 }
@@ -369,6 +373,40 @@ std::string RefusalReason(const std::vector<Finding>& blocking) {
     if (!others.empty()) reason += "; ";
   }
   return reason + join(others);
+}
+
+/// The files a Kustomize build of `source_path` reads that lie outside it, from the pinned tree
+/// written to `work`, as sources shown below `display_root`.
+void AddKustomizeInputs(const fs::path& work, const std::string& display_root,
+                        const std::string& source_path, std::vector<SourceFileInput>& sources) {
+  const fs::path root = fs::absolute(work).lexically_normal();
+  const model::KustomizeTree tree = model::ReadKustomizeTree((root / source_path).string());
+  std::set<std::string> have;
+  for (const SourceFileInput& s : sources) have.insert(s.display_path);
+  auto add = [&](const fs::path& file) {
+    const std::string rel = file.lexically_relative(root).generic_string();
+    if (rel.empty() || StartsWith(rel, "..")) return;  // never outside the pinned tree
+    const std::string display = display_root + "/" + rel;
+    if (!have.insert(display).second) return;
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    sources.push_back({display, file.string(), text.str()});
+  };
+  for (const std::string& input : tree.inputs) {
+    std::error_code ec;
+    if (!fs::is_directory(input, ec)) {
+      add(input);
+      continue;
+    }
+    for (auto it = fs::recursive_directory_iterator(input, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) add(it->path());
+    }
+  }
+  std::sort(sources.begin(), sources.end(), [](const SourceFileInput& a, const SourceFileInput& b) {
+    return a.display_path < b.display_path;
+  });
 }
 
 class Syncer {
@@ -565,8 +603,15 @@ class Syncer {
       }
     } cleanup{work};
     std::vector<SourceFileInput> sources;
+    // A Kustomize source reads bases and components from anywhere in its repository: the whole
+    // pinned tree is written out for the build; only the source path is checked as files.
+    const bool kustomize = std::any_of(entries->begin(), entries->end(), [&](const GitEntry& e) {
+      return e.path == tree_prefix + "kustomization.yaml" ||
+             e.path == tree_prefix + "kustomization.yml" || e.path == tree_prefix + "Kustomization";
+    });
     for (const GitEntry& e : *entries) {
-      if (!StartsWith(e.path, tree_prefix)) continue;
+      const bool in_source = StartsWith(e.path, tree_prefix);
+      if (!in_source && !(kustomize && StartsWith(e.path, g.remote.prefix))) continue;
       Expected<std::string> text = g.cache->ReadBlob(e.blob);
       if (!text) return Unexpected(text.error());
       const std::string rel = e.path.substr(g.remote.prefix.size());
@@ -574,18 +619,20 @@ class Syncer {
       std::error_code ec;
       fs::create_directories(file.parent_path(), ec);
       std::ofstream(file, std::ios::binary) << *text;
-      sources.push_back({display_root + "/" + rel, file.string(), std::move(*text)});
+      if (in_source) sources.push_back({display_root + "/" + rel, file.string(), std::move(*text)});
     }
+    // What the build reads outside the source path (its bases, components, patches) is checked
+    // too: it is what reaches the cluster.
+    if (kustomize) AddKustomizeInputs(work, display_root, g.source_path, sources);
     if (sources.empty()) {
       return Unexpected(fmt::format("path '{}' holds no files at {} of {}", g.source_path,
                                     Short(o.commit), o.repo_url));
     }
-    const bool recurse = IsYaml11True(g.source->directory.recurse);
     const auto check_start = Clock::now();
     g.check = CheckApplicationSource(
         g.app.file, g.app.name, sources,
-        g.source_path.empty() ? display_root : display_root + "/" + g.source_path, recurse,
-        *g.config, options_);
+        g.source_path.empty() ? display_root : display_root + "/" + g.source_path,
+        model::ReadDirectoryOptions(g.source->directory), *g.config, options_);
     o.timings["check"] = MsSince(check_start);
     o.timings["render"] = g.check.render_ms;
     o.findings = static_cast<int>(g.check.result.findings.size());
@@ -802,7 +849,8 @@ bool RunGateChecks(GateCheck& out, const InputFile& app_file,
   return true;
 }
 
-/// Step 2, for a chart source: the render made for this Application is the manifest.
+/// Step 2, for a chart or Kustomize source: the render (or build) made for this Application is
+/// the manifest.
 void ChartManifest(GateCheck& out, const model::RenderState& state, const model::ChartInfo& chart,
                    const InputFile& app_file, const std::string& app_name,
                    const std::string& source_display_root, const SyncOptions& options) {
@@ -833,32 +881,47 @@ void ChartManifest(GateCheck& out, const model::RenderState& state, const model:
   }
 }
 
-/// Step 2, for any other source: the folder's manifests, unless it is a Kustomize folder (not
-/// rendered yet: what was not checked is never published).
+/// Step 2, for any other source: the folder's manifests, unless it is a Kustomize folder that
+/// was not built (what was not checked is never published; a built one is a ChartManifest).
 void FolderManifest(GateCheck& out, const InputFile& app_file, const std::string& app_name,
                     const std::vector<SourceFileInput>& sources,
-                    const std::string& source_display_root, bool directory_recurse,
-                    const SyncOptions& options) {
+                    const std::string& source_display_root,
+                    const model::DirectoryOptions& directory, const SyncOptions& options) {
   Block(out, app_file, app_name, nullptr, {}, options);
   for (const SourceFileInput& s : sources) {
     if (s.display_path == source_display_root + "/kustomization.yaml" ||
         s.display_path == source_display_root + "/kustomization.yml") {
       out.failed_to_run = true;
       out.reason =
-          "Kustomize sources are not rendered by syncgate yet: refusing to publish "
+          "the Kustomize folder was not built for this Application: refusing to publish "
           "what was not checked";
       return;
     }
   }
-  out.manifest = DirectoryManifest(sources, source_display_root, directory_recurse);
+  const std::vector<const SourceFileInput*> files =
+      DirectoryFiles(sources, source_display_root, directory);
+  for (const SourceFileInput* s : files) {
+    if (model::IsJsonnetFile(s->display_path)) {
+      // The render stage counts it as not rendered too (render/source_coverage.cpp); this also
+      // holds where it cannot place the source (a source at the repository root).
+      out.failed_to_run = true;
+      out.reason = fmt::format(
+          "{} is jsonnet, which syncgate does not evaluate: refusing to publish what was not "
+          "checked",
+          s->display_path);
+      return;
+    }
+  }
+  for (const SourceFileInput* s : files) out.manifest += "---\n" + s->content + "\n";
 }
 
 }  // namespace
 
 GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& app_name,
                                  const std::vector<SourceFileInput>& sources,
-                                 const std::string& source_display_root, bool directory_recurse,
-                                 const Config& config, const SyncOptions& options) {
+                                 const std::string& source_display_root,
+                                 const model::DirectoryOptions& directory, const Config& config,
+                                 const SyncOptions& options) {
   GateCheck out;
   // 1. Check.
   if (!RunGateChecks(out, app_file, sources, config, options)) return out;
@@ -869,7 +932,8 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
     Block(out, app_file, app_name, nullptr, {}, options);
     return out;
   }
-  // 2. What would be deployed: the chart's render for this Application, or the folder.
+  // 2. What would be deployed: the chart's render (or Kustomize build) for this Application,
+  // or the folder.
   const model::RenderState* state =
       result.workspace ? result.workspace->FindExtension<model::RenderState>() : nullptr;
   const model::ChartInfo* chart = nullptr;
@@ -881,8 +945,7 @@ GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& a
   if (chart) {
     ChartManifest(out, *state, *chart, app_file, app_name, source_display_root, options);
   } else {
-    FolderManifest(out, app_file, app_name, sources, source_display_root, directory_recurse,
-                   options);
+    FolderManifest(out, app_file, app_name, sources, source_display_root, directory, options);
   }
   if (out.failed_to_run) return out;
   // 3. An empty render gets everything pruned in ArgoCD: never publish it.

@@ -24,6 +24,7 @@
 #include "checker/finding.h"
 #include "checker/rule.h"
 #include "checker/run_settings.h"
+#include "model/directory_source.h"
 #include "sync/plan.h"
 
 namespace syncgate::sync {
@@ -134,9 +135,12 @@ struct GateCheck {
 /// Checks the Application document `app_file` (an InputFile: on disk or in memory) together
 /// with its source files, renders it as ArgoCD would and returns the manifests. `app_name`
 /// selects the render of that Application; `source_path` is the display path of its source.
+/// A directory source publishes the files ArgoCD reads there (`directory`: recurse, include,
+/// exclude; model/directory_source.h); one with jsonnet publishes nothing.
 GateCheck CheckApplicationSource(const InputFile& app_file, const std::string& app_name,
                                  const std::vector<SourceFileInput>& sources,
-                                 const std::string& source_display_root, bool directory_recurse,
-                                 const Config& config, const SyncOptions& options);
+                                 const std::string& source_display_root,
+                                 const model::DirectoryOptions& directory, const Config& config,
+                                 const SyncOptions& options);
 
 }  // namespace syncgate::sync

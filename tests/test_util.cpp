@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "render/helm_renderer.h"
+#include "render/kustomize_renderer.h"
 
 namespace syncgate::testing {
 namespace fs = std::filesystem;
@@ -24,6 +25,10 @@ fs::path SharedData() {
 RunResult CheckWith(RunRequest request, const std::vector<std::string>& paths) {
   if (request.config_path.empty() && !paths.empty()) request.config_search_start = paths.front();
   if (!request.settings.require_render) request.settings.require_render = false;
+  // Kubernetes schemas only where the test puts them: never the machine's installed folder, its
+  // user cache or a download, which would change what the fixtures find.
+  if (!request.settings.schema_folders) request.settings.schema_folders.emplace();
+  if (!request.settings.schema_download) request.settings.schema_download = "";
   Expected<std::unique_ptr<CheckRun>> run = CheckRun::Create(std::move(request));
   if (!run) throw std::runtime_error("configuration: " + run.error().message);
   return (*run)->Run((*run)->Discover(paths));
@@ -43,10 +48,17 @@ std::string TestHelm() {
   return render::FindHelm("");
 }
 
+std::string TestKustomize() {
+  const fs::path local = SourceDir() / ".tools" / "bin" / "kubectl";
+  if (fs::exists(local)) return local.string();
+  return render::FindKustomize("");
+}
+
 RunResult CheckRendered(const std::vector<std::string>& paths, const std::string& helm) {
   RunRequest request;
   request.jobs = 1;
   request.settings.helm_binary = helm.empty() ? TestHelm() : helm;
+  request.settings.kustomize_binary = TestKustomize();
   request.settings.render_cache = false;
   return CheckWith(std::move(request), paths);
 }

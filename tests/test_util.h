@@ -30,6 +30,9 @@ RunResult Check(const std::vector<std::string>& paths, const std::string& config
 RunResult CheckRendered(const std::vector<std::string>& paths, const std::string& helm = "");
 /// The helm CheckRendered uses; empty when there is none (tests then skip).
 std::string TestHelm();
+/// What CheckRendered builds Kustomize sources with: .tools/bin/kubectl, else kustomize or
+/// kubectl on PATH; empty when there is none (tests then skip).
+std::string TestKustomize();
 
 /// Declares `helm` as the real helm binary, or warns and leaves the test when there is none.
 #define REQUIRE_HELM(helm)                                                                \

@@ -15,6 +15,8 @@ export SYNCGATE_EXTRA_PACKAGES="$extra"
 
 tools/bootstrap.sh -DSYNCGATE_WERROR=ON
 [ -x tools/install-helm.sh ] && tools/install-helm.sh
+# The OCI registry of the tests (Debian's docker-registry), installed without its system service.
+tools/install-registry.sh
 
 echo "== include map"
 tools/check-layers.sh

@@ -99,6 +99,23 @@ bool IsMergeKey(const MapEntry& entry) {
   return entry.key->value == "<<" && entry.key->style == ScalarStyle::kPlain;
 }
 
+/// Whether validation passes over `entry`: a merge key always, a null member when nulls are
+/// read as absent (SchemaDialect::null_is_unset).
+bool IsSkipped(const MapEntry& entry, bool skip_null) {
+  if (IsMergeKey(entry)) return true;
+  if (!skip_null) return false;
+  // Asked for every member on every pass over an object: the cheap tests first (a null is a
+  // plain `~`, `null`, `Null`, `NULL`, nothing at all, or tagged).
+  const Node& value = entry.value->Resolved();
+  if (value.kind != NodeKind::kScalar) return false;
+  if (value.tag.empty() &&
+      (value.style != ScalarStyle::kPlain || (!value.value.empty() && value.value[0] != '~' &&
+                                              value.value[0] != 'n' && value.value[0] != 'N'))) {
+    return false;
+  }
+  return TypeScalar(value).type == JType::kNull;
+}
+
 /// A node as a JSON value (for valijson's frozen values; schemas written as YAML).
 json ToJson(const Node& node, int depth = 0) {
   const Node& r = node.Resolved();
@@ -148,13 +165,14 @@ class NodeArray {
   using const_iterator = NodeArrayIterator;
   using iterator = NodeArrayIterator;
   NodeArray() : node_(nullptr) {}
-  explicit NodeArray(const syncgate::Node& node) : node_(&node) {}
+  NodeArray(const syncgate::Node& node, bool skip_null) : node_(&node), skip_null_(skip_null) {}
   NodeArrayIterator begin() const;
   NodeArrayIterator end() const;
   size_t size() const { return node_ ? node_->items.size() : 0; }
 
  private:
   const syncgate::Node* node_;
+  bool skip_null_ = false;
 };
 
 class NodeObject {
@@ -162,8 +180,9 @@ class NodeObject {
   using const_iterator = NodeObjectIterator;
   using iterator = NodeObjectIterator;
   NodeObject() : node_(nullptr) {}
-  explicit NodeObject(const syncgate::Node& node) : node_(&node) {
-    for (const syncgate::MapEntry& e : node.entries) size_ += syncgate::IsMergeKey(e) ? 0 : 1;
+  NodeObject(const syncgate::Node& node, bool skip_null) : node_(&node), skip_null_(skip_null) {
+    for (const syncgate::MapEntry& e : node.entries)
+      size_ += syncgate::IsSkipped(e, skip_null_) ? 0 : 1;
   }
   NodeObjectIterator begin() const;
   NodeObjectIterator end() const;
@@ -172,13 +191,15 @@ class NodeObject {
 
  private:
   const syncgate::Node* node_;
+  bool skip_null_ = false;
   size_t size_ = 0;
 };
 
 class NodeValue {
  public:
   NodeValue() : node_(nullptr) {}
-  explicit NodeValue(const syncgate::Node& node) : node_(&node.Resolved()) {
+  NodeValue(const syncgate::Node& node, bool skip_null)
+      : node_(&node.Resolved()), skip_null_(skip_null) {
     if (node_->kind == syncgate::NodeKind::kScalar)
       typed_ = syncgate::TypeScalar(*node_);
     else
@@ -190,7 +211,7 @@ class NodeValue {
     return new NlohmannJsonFrozenValue(node_ ? syncgate::ToJson(*node_) : nlohmann::json());
   }
   opt::optional<NodeArray> getArrayOptional() const {
-    if (isArray()) return opt::make_optional(NodeArray(*node_));
+    if (isArray()) return opt::make_optional(NodeArray(*node_, skip_null_));
     return {};
   }
   bool getArraySize(size_t& result) const {
@@ -214,12 +235,12 @@ class NodeValue {
     return true;
   }
   opt::optional<NodeObject> getObjectOptional() const {
-    if (isObject()) return opt::make_optional(NodeObject(*node_));
+    if (isObject()) return opt::make_optional(NodeObject(*node_, skip_null_));
     return {};
   }
   bool getObjectSize(size_t& result) const {
     if (!isObject()) return false;
-    result = NodeObject(*node_).size();
+    result = NodeObject(*node_, skip_null_).size();
     return true;
   }
   bool getString(std::string& result) const {
@@ -239,6 +260,7 @@ class NodeValue {
 
  private:
   const syncgate::Node* node_;
+  bool skip_null_ = false;
   syncgate::Typed typed_;
 };
 
@@ -246,7 +268,8 @@ class NodeAdapter
     : public BasicAdapter<NodeAdapter, NodeArray, NodeObjectMember, NodeObject, NodeValue> {
  public:
   NodeAdapter() : BasicAdapter() {}
-  explicit NodeAdapter(const syncgate::Node& node) : BasicAdapter(NodeValue(node)) {}
+  NodeAdapter(const syncgate::Node& node, bool skip_null)
+      : BasicAdapter(NodeValue(node, skip_null)) {}
 };
 
 class NodeArrayIterator {
@@ -257,9 +280,9 @@ class NodeArrayIterator {
   using pointer = NodeAdapter*;
   using reference = NodeAdapter&;
 
-  NodeArrayIterator(const std::vector<const syncgate::Node*>* items, size_t index)
-      : items_(items), index_(index) {}
-  NodeAdapter operator*() const { return NodeAdapter(*(*items_)[index_]); }
+  NodeArrayIterator(const std::vector<const syncgate::Node*>* items, size_t index, bool skip_null)
+      : items_(items), index_(index), skip_null_(skip_null) {}
+  NodeAdapter operator*() const { return NodeAdapter(*(*items_)[index_], skip_null_); }
   DerefProxy<NodeAdapter> operator->() const { return DerefProxy<NodeAdapter>(**this); }
   bool operator==(const NodeArrayIterator& other) const { return index_ == other.index_; }
   bool operator!=(const NodeArrayIterator& other) const { return index_ != other.index_; }
@@ -288,9 +311,11 @@ class NodeArrayIterator {
  private:
   const std::vector<const syncgate::Node*>* items_;
   size_t index_;
+  bool skip_null_;
 };
 
-/// Walks mapping entries in source order, skipping `<<` merge keys in both directions.
+/// Walks mapping entries in source order, skipping `<<` merge keys (and null members when nulls
+/// are absent) in both directions.
 class NodeObjectIterator {
  public:
   using iterator_category = std::bidirectional_iterator_tag;
@@ -299,13 +324,13 @@ class NodeObjectIterator {
   using pointer = NodeObjectMember*;
   using reference = NodeObjectMember&;
 
-  NodeObjectIterator(const std::vector<syncgate::MapEntry>* entries, size_t index)
-      : entries_(entries), index_(index) {
+  NodeObjectIterator(const std::vector<syncgate::MapEntry>* entries, size_t index, bool skip_null)
+      : entries_(entries), index_(index), skip_null_(skip_null) {
     SkipForward();
   }
   NodeObjectMember operator*() const {
     const syncgate::MapEntry& e = (*entries_)[index_];
-    return NodeObjectMember(e.key->value, NodeAdapter(*e.value));
+    return NodeObjectMember(e.key->value, NodeAdapter(*e.value, skip_null_));
   }
   DerefProxy<NodeObjectMember> operator->() const { return DerefProxy<NodeObjectMember>(**this); }
   bool operator==(const NodeObjectIterator& other) const { return index_ == other.index_; }
@@ -323,7 +348,7 @@ class NodeObjectIterator {
   const NodeObjectIterator& operator--() {
     do {
       --index_;
-    } while (index_ > 0 && syncgate::IsMergeKey((*entries_)[index_]));
+    } while (index_ > 0 && syncgate::IsSkipped((*entries_)[index_], skip_null_));
     return *this;
   }
   NodeObjectIterator operator--(int) {
@@ -334,12 +359,14 @@ class NodeObjectIterator {
 
  private:
   void SkipForward() {
-    while (entries_ && index_ < entries_->size() && syncgate::IsMergeKey((*entries_)[index_])) {
+    while (entries_ && index_ < entries_->size() &&
+           syncgate::IsSkipped((*entries_)[index_], skip_null_)) {
       ++index_;
     }
   }
   const std::vector<syncgate::MapEntry>* entries_;
   size_t index_;
+  bool skip_null_;
 };
 
 template <>
@@ -349,16 +376,17 @@ struct AdapterTraits<NodeAdapter> {
 };
 
 inline NodeArrayIterator NodeArray::begin() const {
-  return NodeArrayIterator(node_ ? &node_->items : nullptr, 0);
+  return NodeArrayIterator(node_ ? &node_->items : nullptr, 0, skip_null_);
 }
 inline NodeArrayIterator NodeArray::end() const {
-  return NodeArrayIterator(node_ ? &node_->items : nullptr, size());
+  return NodeArrayIterator(node_ ? &node_->items : nullptr, size(), skip_null_);
 }
 inline NodeObjectIterator NodeObject::begin() const {
-  return NodeObjectIterator(node_ ? &node_->entries : nullptr, 0);
+  return NodeObjectIterator(node_ ? &node_->entries : nullptr, 0, skip_null_);
 }
 inline NodeObjectIterator NodeObject::end() const {
-  return NodeObjectIterator(node_ ? &node_->entries : nullptr, node_ ? node_->entries.size() : 0);
+  return NodeObjectIterator(node_ ? &node_->entries : nullptr, node_ ? node_->entries.size() : 0,
+                            skip_null_);
 }
 inline NodeObjectIterator NodeObject::find(const std::string& name) const {
   if (!node_) return end();
@@ -366,7 +394,8 @@ inline NodeObjectIterator NodeObject::find(const std::string& name) const {
   for (size_t i = node_->entries.size(); i-- > 0;) {
     const syncgate::MapEntry& e = node_->entries[i];
     if (e.key->value == name && !syncgate::IsMergeKey(e)) {
-      return NodeObjectIterator(&node_->entries, i);
+      if (syncgate::IsSkipped(e, skip_null_)) return end();
+      return NodeObjectIterator(&node_->entries, i, skip_null_);
     }
   }
   return end();
@@ -563,7 +592,7 @@ const json* Deref(const json& root, const json* s) {
     auto ref = s->find("$ref");
     if (ref == s->end() || !ref->is_string()) break;
     const std::string target = ref->get<std::string>();
-    if (target.rfind("#", 0) != 0) return s;
+    if (target.rfind('#', 0) != 0) return s;
     try {
       s = &root.at(json::json_pointer(target.substr(1)));
     } catch (const std::exception&) {
@@ -737,6 +766,7 @@ std::string_view KubernetesJsonType(const Node& node) { return JTypeName(TypeOf(
 struct CompiledSchema::Impl {
   json normalized;
   valijson::Schema schema;
+  bool null_is_unset = false;
 };
 
 CompiledSchema::CompiledSchema(std::string name, std::unique_ptr<Impl> impl)
@@ -751,6 +781,7 @@ Expected<std::shared_ptr<const CompiledSchema>> Compile(json schema, std::string
     Normalize(schema, dialect, false, true);
     auto impl = std::make_unique<CompiledSchema::Impl>();
     impl->normalized = std::move(schema);
+    impl->null_is_unset = dialect.null_is_unset;
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     parser.addConstraintBuilder(std::string(kPatternKeyword), new PatternBuilder());
     parser.addConstraintBuilder(std::string(kFormatKeyword), new FormatBuilder());
@@ -788,14 +819,14 @@ Expected<std::shared_ptr<const CompiledSchema>> CompiledSchema::FromNode(const N
 
 bool CompiledSchema::IsValid(const Node& node) const {
   valijson::Validator validator;
-  return validator.validate(impl_->schema, NodeAdapter(node), nullptr);
+  return validator.validate(impl_->schema, NodeAdapter(node, impl_->null_is_unset), nullptr);
 }
 
 std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
   if (IsValid(node)) return {};
   valijson::Validator validator;
   valijson::ValidationResults results;
-  validator.validate(impl_->schema, NodeAdapter(node), &results);
+  validator.validate(impl_->schema, NodeAdapter(node, impl_->null_is_unset), &results);
 
   struct Raw {
     std::string pointer;
@@ -851,7 +882,7 @@ std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
       const std::vector<std::string> names = PropertyNames(schemas);
       std::vector<std::string_view> candidates(names.begin(), names.end());
       for (const MapEntry& e : target->entries) {
-        if (IsMergeKey(e)) continue;
+        if (IsSkipped(e, impl_->null_is_unset)) continue;
         const std::string& key = e.key->value;
         if (std::find(names.begin(), names.end(), key) != names.end()) continue;
         SchemaError unknown{JoinPointer(r.pointer, key),
@@ -880,6 +911,120 @@ std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
   }
   // A type error explains the anyOf/oneOf failure at the same place; drop other noise there.
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Kubernetes OpenAPI definitions, compiled per kind.
+
+struct SchemaDefinitions::Impl {
+  json definitions;                                       // the "definitions" object
+  std::map<std::string, std::string, std::less<>> kinds;  // "group/version/Kind" → its definition
+};
+
+SchemaDefinitions::SchemaDefinitions(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SchemaDefinitions::~SchemaDefinitions() = default;
+
+namespace {
+
+constexpr std::string_view kDefinitionsRef = "#/definitions/";
+
+std::string KindKey(std::string_view group, std::string_view version, std::string_view kind) {
+  return fmt::format("{}/{}/{}", group, version, kind);
+}
+
+/// Adds to `out` the definition name of every `$ref` in `s` ("#/definitions/<name>").
+void CollectRefs(const json& s, std::vector<std::string>& out) {
+  if (s.is_array()) {
+    for (const json& item : s) CollectRefs(item, out);
+    return;
+  }
+  if (!s.is_object()) return;
+  for (auto it = s.begin(); it != s.end(); ++it) {
+    if (it.key() == "$ref" && it->is_string()) {
+      const std::string& target = it->get_ref<const std::string&>();
+      if (StartsWith(target, kDefinitionsRef)) {
+        out.push_back(
+            UnescapePointerToken(std::string_view(target).substr(kDefinitionsRef.size())));
+      }
+    } else {
+      CollectRefs(*it, out);
+    }
+  }
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const SchemaDefinitions>> SchemaDefinitions::FromJson(
+    std::string_view text, std::string_view name) {
+  auto impl = std::make_unique<Impl>();
+  try {
+    json parsed = json::parse(text);
+    auto defs = parsed.find("definitions");
+    if (!parsed.is_object() || defs == parsed.end() || !defs->is_object()) {
+      return Unexpected(fmt::format("{}: no \"definitions\" object", name));
+    }
+    impl->definitions = std::move(*defs);
+  } catch (const json::exception& e) {
+    return Unexpected(fmt::format("{}: not valid JSON: {}", name, e.what()));
+  }
+  for (const auto& [definition, schema] : impl->definitions.items()) {
+    auto gvks = schema.find("x-kubernetes-group-version-kind");
+    if (gvks == schema.end() || !gvks->is_array()) continue;
+    for (const json& gvk : *gvks) {
+      if (!gvk.is_object()) continue;
+      const std::string group = gvk.value("group", "");
+      const std::string version = gvk.value("version", "");
+      const std::string kind = gvk.value("kind", "");
+      if (version.empty() || kind.empty()) continue;
+      impl->kinds.emplace(KindKey(group, version, kind), definition);  // the first one wins
+    }
+  }
+  return std::shared_ptr<const SchemaDefinitions>(new SchemaDefinitions(std::move(impl)));
+}
+
+std::string SchemaDefinitions::FindKind(std::string_view group, std::string_view version,
+                                        std::string_view kind) const {
+  auto it = impl_->kinds.find(KindKey(group, version, kind));
+  return it == impl_->kinds.end() ? "" : it->second;
+}
+
+std::vector<std::array<std::string, 3>> SchemaDefinitions::Kinds() const {
+  std::vector<std::array<std::string, 3>> out;
+  for (const auto& [key, definition] : impl_->kinds) {
+    const size_t first = key.find('/');
+    const size_t second = key.find('/', first + 1);
+    out.push_back(
+        {key.substr(0, first), key.substr(first + 1, second - first - 1), key.substr(second + 1)});
+  }
+  return out;
+}
+
+Expected<std::shared_ptr<const CompiledSchema>> SchemaDefinitions::Compile(
+    std::string_view definition, std::string_view name, SchemaDialect dialect) const {
+  auto it = impl_->definitions.find(std::string(definition));
+  if (it == impl_->definitions.end()) {
+    return Unexpected(fmt::format("{}: no definition '{}'", name, definition));
+  }
+  // Only what the kind reaches: a Deployment needs about a hundred of the ~600 definitions.
+  json root = *it;
+  json reached = json::object();
+  std::vector<std::string> pending;
+  CollectRefs(root, pending);
+  while (!pending.empty()) {
+    std::string next = std::move(pending.back());
+    pending.pop_back();
+    if (reached.contains(next)) continue;
+    auto found = impl_->definitions.find(next);
+    if (found == impl_->definitions.end()) continue;  // a dangling $ref fails to compile below
+    reached[next] = *found;
+    CollectRefs(*found, pending);
+  }
+  root["definitions"] = std::move(reached);
+  return syncgate::Compile(std::move(root), name, dialect,
+                           [](std::string n, std::unique_ptr<CompiledSchema::Impl> impl) {
+                             return std::shared_ptr<const CompiledSchema>(
+                                 new CompiledSchema(std::move(n), std::move(impl)));
+                           });
 }
 
 }  // namespace syncgate

@@ -18,6 +18,7 @@
 // a 1 MB string cannot exhaust the stack. Known limit: `patternProperties` still uses valijson's
 // std::regex on property names (YAML keys are short; implicit keys are at most 1024 characters).
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,11 @@ struct SchemaDialect {
   /// Objects that list `properties` and say nothing about `additionalProperties` reject
   /// other properties (what Kubernetes' field validation does with unknown fields).
   bool strict = false;
+  /// A member of an object whose value is null is read as absent, as the API server decodes
+  /// it (`resources: null`, which `toYaml` of an unset value renders, is no `resources:`; a
+  /// required field that is null is missing). For the Kubernetes OpenAPI definitions, whose
+  /// optional fields do not list "null" among their types.
+  bool null_is_unset = false;
 };
 
 class CompiledSchema {
@@ -60,7 +66,7 @@ class CompiledSchema {
   CompiledSchema& operator=(const CompiledSchema&) = delete;
 
   /// Compiles a JSON Schema (draft 4 to 7) from JSON text. `name` is used in error messages.
-  static Expected<std::shared_ptr<const CompiledSchema>> FromJson(std::string_view json,
+  static Expected<std::shared_ptr<const CompiledSchema>> FromJson(std::string_view text,
                                                                   std::string_view name,
                                                                   SchemaDialect dialect = {});
   /// Compiles a schema written as YAML (a CRD's `openAPIV3Schema` node, or a schema file).
@@ -79,8 +85,44 @@ class CompiledSchema {
   struct Impl;  // opaque: the valijson schema and its normalised JSON
 
  private:
+  friend class SchemaDefinitions;
   CompiledSchema(std::string name, std::unique_ptr<Impl> impl);
   std::string name_;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The definitions of an API (the Kubernetes OpenAPI `_definitions.json`: `{"definitions":
+/// {"io.k8s.api.apps.v1.Deployment": {..., "x-kubernetes-group-version-kind": [...]}}}`), from
+/// which the schema of each kind is compiled on its own: the kind's definition with the
+/// definitions it reaches through `$ref`. Parsed once; immutable, shared by threads.
+///
+///   auto defs = SchemaDefinitions::FromJson(text, "v1.31.6/_definitions.json");
+///   std::string name = (*defs)->FindKind("apps", "v1", "Deployment");
+///   auto schema = (*defs)->Compile(name, "Deployment", {.strict = true, .null_is_unset = true});
+class SchemaDefinitions {
+ public:
+  ~SchemaDefinitions();
+  SchemaDefinitions(const SchemaDefinitions&) = delete;
+  SchemaDefinitions& operator=(const SchemaDefinitions&) = delete;
+
+  static Expected<std::shared_ptr<const SchemaDefinitions>> FromJson(std::string_view text,
+                                                                     std::string_view name);
+  /// The definition whose `x-kubernetes-group-version-kind` lists (group, version, kind); group
+  /// "" is the core group. Empty when none does.
+  std::string FindKind(std::string_view group, std::string_view version,
+                       std::string_view kind) const;
+  /// Every (group, version, kind) some definition lists, sorted.
+  std::vector<std::array<std::string, 3>> Kinds() const;
+  /// The schema of definition `definition`: it, with every definition it references (`$ref`
+  /// "#/definitions/..."), compiled in `dialect`.
+  Expected<std::shared_ptr<const CompiledSchema>> Compile(std::string_view definition,
+                                                          std::string_view name,
+                                                          SchemaDialect dialect) const;
+
+  struct Impl;
+
+ private:
+  explicit SchemaDefinitions(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

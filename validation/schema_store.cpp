@@ -1,6 +1,7 @@
 #include "validation/schema_store.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -63,10 +64,46 @@ std::string DefaultCacheDir() {
   return dir.empty() ? (fs::temp_directory_path() / "syncgate-schemas").string() : dir;
 }
 
+/// How the Kubernetes schemas are read: strict (kubeconform's -strict: unknown fields are
+/// errors), and a null member is an unset one, as the API server decodes it.
+constexpr SchemaDialect kKubernetesDialect{.strict = true, .null_is_unset = true};
+
 SchemaLookup FromJsonText(const std::string& text, const std::string& source) {
-  Expected<std::shared_ptr<const CompiledSchema>> compiled = CompiledSchema::FromJson(text, source);
+  Expected<std::shared_ptr<const CompiledSchema>> compiled =
+      CompiledSchema::FromJson(text, source, kKubernetesDialect);
   if (!compiled) return {nullptr, source, compiled.error().message};
   return {*compiled, source, ""};
+}
+
+/// Writes `text` to `path` through a temporary file and a rename: a reader on another thread
+/// or process never sees half a file.
+bool WriteAtomically(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  static std::atomic<unsigned> counter{0};
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid()) + "-" +
+                       std::to_string(counter.fetch_add(1));
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) return false;
+    out << text;
+    if (!out.flush()) return false;
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp, ec);
+  return !ec;
+}
+
+/// The versioned folder of a kubeconform folder location: "<folder>/v1.31.6-standalone-strict".
+std::string VersionFolder(std::string_view folder, std::string_view normalized_version) {
+  return (fs::path(folder) / (std::string(normalized_version) + "-standalone-strict")).string();
+}
+
+/// "apps/v1" → {"apps", "v1"}; "v1" → {"", "v1"}.
+std::pair<std::string, std::string> GroupVersion(std::string_view api_version) {
+  const size_t slash = api_version.find('/');
+  if (slash == std::string_view::npos) return {"", std::string(api_version)};
+  return {std::string(api_version.substr(0, slash)), std::string(api_version.substr(slash + 1))};
 }
 
 }  // namespace
@@ -74,6 +111,19 @@ SchemaLookup FromJsonText(const std::string& text, const std::string& source) {
 bool IsUrl(std::string_view location) {
   return StartsWith(location, "http://") || StartsWith(location, "https://");
 }
+
+bool IsBuiltinApiVersion(std::string_view api_version) {
+  const std::string group = GroupVersion(api_version).first;
+  return group.find('.') == std::string::npos || EndsWith(group, ".k8s.io");
+}
+
+/// The `_definitions.json` of one folder, read and indexed once (null when it has none).
+struct SchemaStore::Definitions {
+  std::once_flag once;
+  std::shared_ptr<const SchemaDefinitions> definitions;
+  std::string path;
+  std::string error;  // present but unusable
+};
 
 struct SchemaStore::Entry {
   std::once_flag once;
@@ -124,11 +174,40 @@ std::string SchemaStore::ExpandLocation(std::string_view location, std::string_v
   return tpl;
 }
 
-std::string SchemaStore::NormalizedVersion(const std::string& location, bool url) {
+std::string SchemaStore::KindFileName(std::string_view api_version, std::string_view kind) {
+  return ExpandLocation("{{.ResourceKind}}{{.KindSuffix}}.json", api_version, kind, "");
+}
+
+Expected<std::string> SchemaStore::DefinitionsAt(std::string_view location,
+                                                 std::string_view normalized_version) {
+  std::string tpl = CompactTemplate(location);
+  if (tpl.find("{{") == std::string::npos) {
+    return (fs::path(VersionFolder(tpl, normalized_version)) / "_definitions.json").string();
+  }
+  const size_t slash = tpl.rfind('/');
+  const std::string folder = slash == std::string::npos ? "" : tpl.substr(0, slash);
+  for (std::string_view per_kind :
+       {"{{.ResourceKind}}", "{{.KindSuffix}}", "{{.Group}}", "{{.ResourceAPIVersion}}"}) {
+    if (folder.find(per_kind) != std::string::npos) {
+      return Unexpected(fmt::format(
+          "{}: the kind is part of a folder name, so there is no one folder of this version "
+          "that holds _definitions.json (kubeconform's layout puts the kind in the file name)",
+          location));
+    }
+  }
+  // Only the version variables are left in the folder part.
+  std::string out = folder;
+  ReplaceAll(out, "{{.NormalizedKubernetesVersion}}", normalized_version);
+  ReplaceAll(out, "{{.StandaloneSuffix}}", "-standalone");
+  ReplaceAll(out, "{{.StrictSuffix}}", "-strict");
+  return (out.empty() ? std::string() : out + "/") + "_definitions.json";
+}
+
+std::string SchemaStore::NormalizedVersion(const std::string& location) {
   const std::string& v = options_.kube_version;
   if (v == "master") return v;
   if (std::count(v.begin(), v.end(), '.') >= 2) return "v" + v;
-  if (url) return "v" + v + ".0";
+  if (IsUrl(location)) return "v" + v + ".0";
   // A local X.Y: the newest vX.Y.Z folder next to where the template puts the version.
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = versions_.find(location); it != versions_.end()) return it->second;
@@ -162,46 +241,129 @@ std::string SchemaStore::NormalizedVersion(const std::string& location, bool url
   return resolved;
 }
 
+SchemaLookup SchemaStore::FromDefinitions(const std::string& folder, const std::string& api_version,
+                                          const std::string& kind) {
+  const std::shared_ptr<Definitions> slot = SlotOf(mutex_, definitions_, folder);
+  std::call_once(slot->once, [&] {
+    slot->path = (fs::path(folder) / "_definitions.json").string();
+    const std::optional<std::string> text = ReadFile(slot->path);
+    if (!text) return;
+    Expected<std::shared_ptr<const SchemaDefinitions>> parsed =
+        SchemaDefinitions::FromJson(*text, slot->path);
+    if (parsed) {
+      slot->definitions = *parsed;
+    } else {
+      slot->error = parsed.error().message;
+    }
+  });
+  if (!slot->error.empty()) return {nullptr, slot->path, slot->error};
+  if (!slot->definitions) return {};
+  const auto [group, version] = GroupVersion(api_version);
+  const std::string definition = slot->definitions->FindKind(group, version, kind);
+  if (definition.empty()) return {};
+  const std::string source = slot->path + "#/definitions/" + definition;
+  Expected<std::shared_ptr<const CompiledSchema>> compiled =
+      slot->definitions->Compile(definition, source, kKubernetesDialect);
+  if (!compiled) return {nullptr, source, compiled.error().message};
+  return {*compiled, source, ""};
+}
+
 SchemaLookup SchemaStore::FromLocation(const std::string& location, const std::string& api_version,
                                        const std::string& kind) {
-  const bool url = IsUrl(location);
-  const std::string where =
-      ExpandLocation(location, api_version, kind, NormalizedVersion(location, url));
-  std::optional<std::string> text;
-  if (!url) {
-    text = ReadFile(where);
-    if (!text && CompactTemplate(location).find("{{") == std::string::npos) {
-      // A flat folder of kubeconform-named files, without the version folder.
-      const std::string flat =
-          ExpandLocation((fs::path(location) / "{{.ResourceKind}}{{.KindSuffix}}.json").string(),
-                         api_version, kind, "");
-      if ((text = ReadFile(flat))) return FromJsonText(*text, flat);
-    }
-    if (!text) return {};
-    return FromJsonText(*text, where);
+  if (IsUrl(location)) return FromUrl(location, api_version, kind);
+  const std::string normalized = NormalizedVersion(location);
+  const std::string where = ExpandLocation(location, api_version, kind, normalized);
+  // The definitions next to the per-kind file, when there are: they are what the per-kind files
+  // were generated from, without the generators' additions.
+  if (Expected<std::string> definitions = DefinitionsAt(location, normalized); definitions) {
+    SchemaLookup found =
+        FromDefinitions(fs::path(*definitions).parent_path().string(), api_version, kind);
+    if (found.schema || !found.error.empty()) return found;
   }
+  std::optional<std::string> text = ReadFile(where);
+  if (!text && CompactTemplate(location).find("{{") == std::string::npos) {
+    // A flat folder of kubeconform-named files, without the version folder.
+    const std::string flat = (fs::path(location) / KindFileName(api_version, kind)).string();
+    if ((text = ReadFile(flat))) return FromJsonText(*text, flat);
+  }
+  if (!text) return {};
+  return FromJsonText(*text, where);
+}
+
+SchemaLookup SchemaStore::FromUrl(const std::string& location, const std::string& api_version,
+                                  const std::string& kind) {
+  const std::string where =
+      ExpandLocation(location, api_version, kind, NormalizedVersion(location));
   const fs::path cached = fs::path(options_.cache_dir) / (Sha256Hex(where) + ".json");
   const fs::path missing = fs::path(options_.cache_dir) / (Sha256Hex(where) + ".404");
-  if ((text = ReadFile(cached))) return FromJsonText(*text, where);
+  if (std::optional<std::string> text = ReadFile(cached)) return FromJsonText(*text, where);
   std::error_code ec;
   if (fs::exists(missing, ec)) return {};
   if (!options_.allow_network) return {};
   Expected<HttpResponse> got = HttpGet(where, options_.timeout_seconds);
   if (!got)
     return {nullptr, where, fmt::format("cannot fetch the schema: {}", got.error().message)};
-  fs::create_directories(options_.cache_dir, ec);
   if (got->status == 404) {
-    std::ofstream(missing) << "";
+    WriteAtomically(missing, "");
     return {};
   }
   if (got->status != 200) {
     return {nullptr, where, fmt::format("cannot fetch the schema {}: HTTP {}", where, got->status)};
   }
-  // Write then rename: a reader on another thread or process never sees half a file.
-  const fs::path tmp = cached.string() + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(&got));
-  { std::ofstream(tmp, std::ios::binary) << got->body; }
-  fs::rename(tmp, cached, ec);
+  WriteAtomically(cached, got->body);
   return FromJsonText(got->body, where);
+}
+
+SchemaLookup SchemaStore::FromDownload(const std::string& api_version, const std::string& kind) {
+  // The mirrors of the Kubernetes schemas have no custom resources: asking is a sure 404.
+  if (options_.download.empty() || !IsBuiltinApiVersion(api_version)) return {};
+  // Into the cache in kubeconform's layout, where the cache folder lookup finds it next time
+  // (and this one, when that lookup settled on another patch folder of the version).
+  const std::string normalized = NormalizedVersion(options_.download);
+  const fs::path target =
+      fs::path(VersionFolder(options_.cache_dir, normalized)) / KindFileName(api_version, kind);
+  if (std::optional<std::string> text = ReadFile(target)) {
+    return FromJsonText(*text, target.string());
+  }
+  const fs::path missing = target.string() + ".404";
+  std::error_code ec;
+  if (!options_.allow_network || download_failed_ || fs::exists(missing, ec)) return {};
+  const std::string url = ExpandLocation(options_.download, api_version, kind, normalized);
+  Expected<HttpResponse> got = HttpGet(url, options_.timeout_seconds);
+  if (!got || (got->status != 200 && got->status != 404)) {
+    // Not this kind's problem: the network or the mirror. Said once, by whoever reports the
+    // objects left without a schema (SearchedPlaces).
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!download_failed_.exchange(true)) {
+      download_error_ = got ? fmt::format("{}: HTTP {}", url, got->status)
+                            : fmt::format("{}: {}", url, got.error().message);
+    }
+    return {};
+  }
+  if (got->status == 404) {
+    WriteAtomically(missing, "");
+    return {};
+  }
+  WriteAtomically(target, got->body);
+  return FromJsonText(got->body, url);
+}
+
+std::string SchemaStore::SearchedPlaces() {
+  std::vector<std::string> places;
+  for (const std::string& location : options_.locations) places.push_back(location);
+  for (const std::string& folder : options_.folders) places.push_back(folder);
+  std::string out;
+  for (const std::string& place : places) out += (out.empty() ? "" : ", ") + place;
+  if (out.empty()) out = "no schema location or folder";
+  if (!options_.allow_network) {
+    out += "; no download: the run is offline";
+  } else if (options_.download.empty()) {
+    out += "; no download";
+  } else {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (download_failed_) out += "; the download failed: " + download_error_;
+  }
+  return out;
 }
 
 SchemaLookup SchemaStore::Embedded(std::string_view file_name) {
@@ -266,6 +428,24 @@ void SchemaStore::AddCrd(const Document& crd) {
   }
 }
 
+int SchemaStore::AddCrdFile(const std::string& display_path, std::string text) {
+  auto loaded =
+      std::make_shared<LoadResult>(LoadYaml(SourceFile::FromText(display_path, std::move(text))));
+  int added = 0;
+  for (const auto& doc : loaded->documents) {
+    if (doc->object().kind == "CustomResourceDefinition" &&
+        StartsWith(doc->object().api_version, "apiextensions.k8s.io/")) {
+      AddCrd(*doc);
+      ++added;
+    }
+  }
+  if (added) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    owned_.push_back(std::move(loaded));
+  }
+  return added;
+}
+
 SchemaLookup SchemaStore::ForObject(std::string_view api_version, std::string_view kind) {
   return Resolve(std::string(api_version), std::string(kind), false);
 }
@@ -308,24 +488,32 @@ SchemaLookup SchemaStore::Resolve(const std::string& api_version, const std::str
         return;
       }
     }
-    // 3. --schema-location, in order.
-    for (const std::string& location : options_.locations) {
-      SchemaLookup found = FromLocation(location, api_version, kind);
-      if (found.schema || !found.error.empty()) {
-        entry->result = std::move(found);
-        return;
+    // 3. The Kubernetes schemas: --schema-location, the installed folder, the cache, in order;
+    // then the download.
+    for (const std::vector<std::string>* list : {&options_.locations, &options_.folders}) {
+      for (const std::string& location : *list) {
+        SchemaLookup found = FromLocation(location, api_version, kind);
+        if (found.schema || !found.error.empty()) {
+          entry->result = std::move(found);
+          return;
+        }
       }
     }
+    entry->result = FromDownload(api_version, kind);
   });
   return entry->result;
 }
 
 std::shared_ptr<SchemaStore> SharedSchemaStore(const RunScope& run) {
   return run.services.Get<SchemaStore>("schema-store", [&] {
+    const RunSettings& settings = run.settings;
     return std::make_shared<SchemaStore>(
-        SchemaStoreOptions{.kube_version = run.settings.kube_version,
-                           .locations = run.settings.schema_locations,
-                           .cache_dir = run.settings.schema_cache_dir});
+        SchemaStoreOptions{.kube_version = settings.kube_version,
+                           .locations = settings.schema_locations,
+                           .folders = settings.schema_folders.value_or(std::vector<std::string>{}),
+                           .download = settings.schema_download.value_or(""),
+                           .cache_dir = settings.schema_cache_dir,
+                           .allow_network = !settings.offline});
   });
 }
 

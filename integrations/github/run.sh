@@ -11,6 +11,8 @@
 #   SYNCGATE_SARIF  the SARIF file to write      (default: syncgate.sarif)
 #   SYNCGATE_BASE   the pull request's base commit; empty for a full check
 #   SYNCGATE_ARGS   more arguments for `syncgate check`
+#   SYNCGATE_SHARD  I/N or auto: one shard of a matrix (also writes SYNCGATE_SARIF's name with
+#                   .json for `syncgate merge-reports`)
 #   GITHUB_STEP_SUMMARY  set by GitHub: the job summary file
 set -u
 syncgate=${SYNCGATE:-syncgate}
@@ -25,6 +27,9 @@ if [ -n "$base" ]; then
     git fetch --quiet --depth=1 origin "$base" || true
   fi
   set -- --diff "$base..HEAD" --new-only
+fi
+if [ -n "${SYNCGATE_SHARD:-}" ]; then
+  set -- "$@" --shard "$SYNCGATE_SHARD" "--format=json=${sarif%.sarif}.json"
 fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   set -- "$@" "--format=markdown=$GITHUB_STEP_SUMMARY"

@@ -15,7 +15,13 @@
 #   SYNCGATE_REPORT_DIR  where the reports are written             (default: .)
 #   SYNCGATE_FULL        1: check everything even in merge requests
 #   SYNCGATE_ARGS        more arguments for `syncgate check` (--env prod, --kube-version 1.31)
-#   CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_COMMIT_SHA   set by GitLab
+#   SYNCGATE_CACHE_DIR   --cache-dir: renders and findings kept between pipelines (GitLab cache:)
+#   SYNCGATE_SHARD       auto (or I/N): this job is one shard of a `parallel:` check; it writes
+#                        its four reports to $SYNCGATE_REPORT_DIR/syncgate-shards/ and leaves
+#                        --fail-on to the merge job
+#   SYNCGATE_MERGE       1: this job merges the shards' reports (syncgate merge-reports) into
+#                        the three reports below, and fails as SYNCGATE_FAIL_ON says
+#   CI_MERGE_REQUEST_DIFF_BASE_SHA, CI_COMMIT_SHA, CI_NODE_INDEX, CI_NODE_TOTAL   set by GitLab
 set -u
 syncgate=${SYNCGATE:-syncgate}
 paths=${SYNCGATE_PATHS:-.}
@@ -26,6 +32,16 @@ codequality="$dir/gl-code-quality.json"
 junit="$dir/syncgate-junit.xml"
 sarif="$dir/syncgate.sarif"
 rm -f "$codequality" "$junit" "$sarif"
+shards="$dir/syncgate-shards"
+
+if [ "${SYNCGATE_MERGE:-}" = "1" ]; then
+  # The merge job of the parallel variant: every shard's reports, recognised by content.
+  echo "syncgate: merging the reports of $(ls "$shards" | wc -l | tr -d ' ') shard files"
+  "$syncgate" merge-reports --fail-on "$fail_on" "--format=gitlab=$codequality" \
+    "--format=junit=$junit" "--format=sarif=$sarif" "--format=json=$dir/syncgate.json" \
+    "$shards"/*
+  exit $?
+fi
 
 set --
 base=${CI_MERGE_REQUEST_DIFF_BASE_SHA:-}
@@ -40,6 +56,19 @@ else
   echo "syncgate: full check of $paths"
 fi
 
+if [ -n "${SYNCGATE_CACHE_DIR:-}" ]; then
+  set -- "$@" --cache-dir "$SYNCGATE_CACHE_DIR"
+fi
+if [ -n "${SYNCGATE_SHARD:-}" ]; then
+  # One shard: its reports under names of its own (the merge job downloads them all into one
+  # folder); findings fail the pipeline in the merge job, tool errors (exit 2) here.
+  mkdir -p "$shards"
+  name="$shards/shard-${CI_NODE_INDEX:-1}"
+  codequality="$name.gitlab.json" junit="$name.junit.xml" sarif="$name.sarif"
+  set -- "$@" --shard "$SYNCGATE_SHARD" "--format=json=$name.json"
+  fail_on=never
+fi
+
 # shellcheck disable=SC2086  # SYNCGATE_PATHS and SYNCGATE_ARGS are word lists
 # `--format=` keeps each format to one value (a bare --format would also take the paths).
 "$syncgate" check $paths "$@" --fail-on "$fail_on" --format=text \
@@ -52,7 +81,12 @@ status=$?
 if [ "$status" -eq 0 ]; then
   [ -f "$codequality" ] || echo '[]' > "$codequality"
   [ -f "$junit" ] || printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
-    '<testsuites name="syncgate" tests="0" failures="0" errors="0"></testsuites>' > "$junit"
+    '<testsuites name="syncgate" tests="0" failures="0" errors="0">' \
+    '  <testsuite name="syncgate" tests="0" failures="0" errors="0" skipped="0">' \
+    '  </testsuite>' '</testsuites>' > "$junit"
+  if [ -n "${SYNCGATE_SHARD:-}" ] && [ ! -f "$name.json" ]; then
+    echo '{"summary": {}, "findings": []}' > "$name.json"
+  fi
   [ -f "$sarif" ] || printf '%s\n' '{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":{"driver":{"name":"syncgate","informationUri":"https://github.com/syncgate/syncgate","rules":[]}},"results":[]}]}' > "$sarif"
 fi
 exit "$status"

@@ -59,6 +59,11 @@ class ArgocdFloatingRevision final : public Rule {
     for (const model::AppSource& source : app->sources) {
       const Node* revision = source.target_revision;
       const std::string_view text = revision ? Trim(revision->Text()) : "";
+      // A template parameter: the Applications the ApplicationSet generates are checked with
+      // the value each one gets.
+      if (doc.kind() == DocKind::kApplicationSet && text.find("{{") != std::string_view::npos) {
+        continue;
+      }
       std::string why;
       if (text.empty()) {
         why = "no targetRevision: ArgoCD follows HEAD of the default branch";

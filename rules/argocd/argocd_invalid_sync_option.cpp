@@ -83,6 +83,12 @@ class ArgocdInvalidSyncOption final : public Rule {
       if (options && options->IsSeq()) {
         const auto& items = options->Resolved().items;
         for (size_t i = 0; i < items.size(); ++i) {
+          // A template parameter (`Replace={{replace}}`): the Applications the ApplicationSet
+          // generates are checked with the value each one gets.
+          if (doc.kind() == DocKind::kApplicationSet &&
+              items[i]->Text().find("{{") != std::string_view::npos) {
+            continue;
+          }
           std::string problem = Problem(Trim(items[i]->Text()), kAppOptions, "Application");
           if (!problem.empty()) {
             ctx.Report(app->pointer + "/syncPolicy/syncOptions/" + std::to_string(i), problem);

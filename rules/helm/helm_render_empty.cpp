@@ -16,7 +16,9 @@ constexpr RuleMeta kMeta{
     "(allowEmpty guards only automated syncs). It usually comes from a values file that "
     "disables everything or a condition that never holds.",
     "Check the enabled flags and conditions in the values set; if the empty render is wanted, "
-    "delete the Application instead.",
+    "delete the Application instead. The render of a chart with nothing but its own "
+    "values.yaml (syncgate's stand-in for a deploy) is reported as info: many charts deploy "
+    "nothing until given values.",
     Severity::kError,
     DocKind::kNone,
     RuleScope::kWorkspace};
@@ -31,6 +33,19 @@ class HelmRenderEmpty final : public Rule {
     for (const model::RenderOutcome& outcome : state->outcomes) {
       if (!outcome.attempted || !outcome.empty) continue;
       const model::RenderPlan& plan = state->model.plans[outcome.plan];
+      if (model::IsDefaultValuesRender(plan)) {
+        // A chart whose defaults deploy nothing until given values (a list of Applications to
+        // create, a component to enable) is common; no deploy was described here.
+        ctx.Report(
+            "",
+            fmt::format("{} renders no objects: the chart's default values alone deploy "
+                        "nothing (an Application with only these values would sync "
+                        "nothing)",
+                        plan.label),
+            ReportExtra{
+                .severity = Severity::kInfo, .at = plan.anchor_pos, .file = plan.anchor_file});
+        continue;
+      }
       ctx.Report("",
                  fmt::format("{} renders no objects: ArgoCD would sync nothing and prune "
                              "what the Application deployed before",

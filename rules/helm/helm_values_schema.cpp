@@ -97,6 +97,7 @@ class HelmValuesSchema final : public Rule {
     std::vector<bool> found(state->model.plans.size(), false);  // per plan: a problem was found
     for (size_t index = 0; index < state->model.plans.size(); ++index) {
       const model::RenderPlan& plan = state->model.plans[index];
+      if (plan.chart->kind != model::SourceKind::kHelm) continue;  // Kustomize: no values
       std::vector<Layer> layers;
       std::vector<std::unique_ptr<Document>> keep;  // parsed parameter layers
       for (const model::ValuesLayer& l : plan.layers) {

@@ -2,13 +2,21 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <set>
+#include <utility>
 
 #include "checker/config.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
+#include "model/render_model.h"
 
 namespace syncgate::rules {
+namespace fs = std::filesystem;
 
 std::shared_ptr<SchemaValidation> SchemaValidation::Shared(const RunScope& run) {
   return run.services.Get<SchemaValidation>("schema-validation", [&] {
@@ -16,8 +24,57 @@ std::shared_ptr<SchemaValidation> SchemaValidation::Shared(const RunScope& run) 
   });
 }
 
+void SchemaValidation::AddChartCrds(const Workspace& workspace) {
+  std::shared_ptr<std::once_flag> once;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = chart_crds_[&workspace];
+    if (!slot) slot = std::make_shared<std::once_flag>();
+    once = slot;
+  }
+  std::call_once(*once, [&] {
+    const auto* state = workspace.FindExtension<model::RenderState>();
+    if (!state) return;
+    std::set<std::string> loaded;  // files the workspace holds: their CRDs are registered
+    bool indexed = false;
+    for (const auto& chart : state->model.charts) {
+      if (chart->kind != model::SourceKind::kHelm || chart->fs_dir.empty()) continue;
+      // Helm installs every .yaml, .yml and .json below crds/ (not templated).
+      const fs::path crds = fs::path(chart->fs_dir) / "crds";
+      std::error_code ec;
+      if (!fs::is_directory(crds, ec)) continue;
+      if (!std::exchange(indexed, true)) {
+        for (const auto& file : workspace.files()) {
+          if (!file->input.fs_path.empty())
+            loaded.insert(fs::weakly_canonical(file->input.fs_path, ec).string());
+        }
+      }
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(crds, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const std::string ext = it->path().extension().string();
+        if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml" || ext == ".json")) {
+          files.push_back(it->path());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      for (const fs::path& path : files) {
+        if (!loaded.insert(fs::weakly_canonical(path, ec).string()).second) continue;
+        std::ifstream in(path, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string display =
+            (fs::path(chart->root) / fs::relative(path, chart->fs_dir, ec)).generic_string();
+        store_->AddCrdFile(display, std::move(text));
+      }
+    }
+  });
+}
+
 const SchemaCheck& SchemaValidation::Check(const Document& doc, const Workspace* workspace) {
-  if (workspace) store_->AddCrds(*workspace);
+  if (workspace) {
+    store_->AddCrds(*workspace);  // first: a committed or rendered CRD wins over a crds/ file
+    AddChartCrds(*workspace);
+  }
   std::shared_ptr<Slot> slot;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -48,6 +105,7 @@ SchemaCheck SchemaValidation::Compute(const Document& doc) {
     const ObjectRef& object = doc.object();
     if (object.kind.empty() || object.api_version.empty()) return check;
     check.what = object.api_version + " " + object.kind;
+    check.builtin = IsBuiltinApiVersion(object.api_version);
     lookup = store_->ForObject(object.api_version, object.kind);
   } else {
     return check;

@@ -27,6 +27,9 @@ enum class SchemaOutcome {
 
 struct SchemaCheck {
   SchemaOutcome outcome = SchemaOutcome::kNotApplicable;
+  /// An object of a Kubernetes API (IsBuiltinApiVersion): its schema is one of the Kubernetes
+  /// schemas of the run's version, never a CRD.
+  bool builtin = false;
   std::string what;    // "apps/v1 Deployment", "Chart.yaml (v2)"
   std::string source;  // where the schema came from
   std::string error;
@@ -40,11 +43,16 @@ class SchemaValidation {
   static std::shared_ptr<SchemaValidation> Shared(const RunScope& run);
 
   /// Validates `doc` (the first call computes, later calls return the same result). Registers
-  /// the workspace's CRDs first. Thread-safe.
+  /// the workspace's CRDs first: its documents (committed and rendered) and the crds/ folders of
+  /// the charts it renders. Thread-safe.
   const SchemaCheck& Check(const Document& doc, const Workspace* workspace);
   SchemaStore& store() const { return *store_; }
 
  private:
+  /// The crds/ files of the rendered charts that are not files of the workspace (a chart
+  /// rendered with skipCrds, or from outside the checked paths), as helm reads them.
+  void AddChartCrds(const Workspace& workspace);
+
   struct Slot {
     std::once_flag once;
     SchemaCheck check;
@@ -56,6 +64,7 @@ class SchemaValidation {
   std::shared_ptr<SchemaStore> store_;
   std::mutex mutex_;
   std::unordered_map<const Document*, std::shared_ptr<Slot>> slots_;
+  std::unordered_map<const Workspace*, std::shared_ptr<std::once_flag>> chart_crds_;
 };
 
 /// What the three schema rules share: the run's validation, set up once, and each document's

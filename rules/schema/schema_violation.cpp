@@ -15,9 +15,11 @@ constexpr RuleMeta kMeta{
     "The API server rejects the object, so the sync fails half-way (ArgoCD applies the other "
     "objects of the Application and reports it degraded); worse, some mistakes are accepted and "
     "mean something else. Schemas come from syncgate itself (Chart.yaml, Chart.lock, ArgoCD, "
-    "SealedSecret, .syncgate.yaml), the CRDs in the checked files, then --schema-location.",
-    "Fix the field as the message says. For Kubernetes kinds, pass --schema-location (a "
-    "kubeconform-style folder or URL template) for the cluster's version.",
+    "SealedSecret, .syncgate.yaml), the CRDs of the checked set (committed, a chart's crds/, "
+    "rendered), then the Kubernetes schemas of the target version: --schema-location, the "
+    "installed folder, the cache (`syncgate schemas fetch`), a download once per kind.",
+    "Fix the field as the message says. The Kubernetes schemas follow --kube-version (or "
+    "`kube_version:`): set it to the cluster's version.",
     Severity::kError,
     kAnyObject | DocKind::kChart | DocKind::kConfig,
     RuleScope::kWorkspace};

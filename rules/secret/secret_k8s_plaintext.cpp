@@ -11,8 +11,12 @@ constexpr RuleMeta kMeta{
     "A Kubernetes Secret with literal data or stringData committed to Git",
     "Secret `data` is base64, an encoding anyone can reverse; `stringData` is plain text. "
     "Committed to Git, every value is readable by everyone with the repository and stays in "
-    "its history. The guide's rule: secrets reach the cluster as Sealed Secrets only. Its "
-    "decoded values are also checked by the other secret-* rules.",
+    "its history. The guide's rule: secrets reach the cluster as Sealed Secrets only. Reported "
+    "when an entry holds a credential (also as JSON, or written in a Helm template): not for "
+    "placeholders, templated values, fields that are not secret (url, type, username, ca.crt), "
+    "configuration files without a secret in them, or Helm's release records; not in "
+    "documentation or test data. Its decoded values are also checked by the other secret-* "
+    "rules.",
     "Seal the Secret (`kubeseal` or `syncgate seal`) and commit the SealedSecret instead, or "
     "template the values from an external secret store; rotate what was committed.",
     Severity::kError,

@@ -41,6 +41,11 @@ struct ValueHit {
   bool weak = false;
   /// For a value judged by its key: that key (a text line's own key, `--api-key`).
   std::string key;
+  /// An example rather than a usable secret (a PEM block whose body does not decode as a key):
+  /// reported as info, so documentation keeps working.
+  bool example = false;
+  /// A password hash (bcrypt, argon2, PBKDF2, crypt): not the password, but crackable offline.
+  bool hash = false;
 };
 
 /// Scans one string. `context` is the lower-case path of keys leading to it ("/vaultinit/
@@ -54,8 +59,12 @@ struct ScanOptions {
   /// Skip the key-context password heuristic (documentation files: examples, not secrets).
   bool no_password_heuristic = false;
   /// For multi-line text: 0-based lines whose `key: value` is not judged by its key (the base64
-  /// `data` of a Secret, judged after decoding instead). Patterns still apply.
+  /// `data` of a Secret, judged after decoding instead; lines inside a template action). Patterns
+  /// still apply.
   const std::vector<bool>* skip_key_lines = nullptr;
+  /// The string is the value of a Secret's data: it is the secret itself, never the name of one
+  /// (`db-password` there is a password, not a reference).
+  bool secret_data = false;
 };
 std::vector<ValueHit> ScanString(std::string_view context, std::string_view key,
                                  std::string_view value, const ScanOptions& options);
@@ -63,8 +72,14 @@ std::vector<ValueHit> ScanString(std::string_view context, std::string_view key,
 /// Shannon entropy in bits per character.
 double ShannonEntropy(std::string_view text);
 /// Whether `value` is a placeholder, a template expression, a reference or ciphertext rather
-/// than a literal secret (changeme, <password>, ${VAR}, {{ .Values.x }}, ENC[...], vault:...).
-bool IsPlaceholder(std::string_view value);
+/// than a literal secret (changeme, <password>, ${VAR}, {{ .Values.x }}, ENC[...], vault:...),
+/// or something else a secret-like key holds that is not a secret: code (a function call, a
+/// shell command), a file name, an algorithm or hash method name, an address.
+bool IsPlaceholder(std::string_view raw);
+/// Whether a Kubernetes Secret entry holds a credential worth sealing: not a placeholder, not a
+/// field that is not secret (url, type, username, ca.crt), and for a configuration file (key
+/// `app.yaml`, `my.cnf`) only when the scanner finds a secret in it. `value` is decoded.
+bool IsSensitiveSecretEntry(std::string_view key, std::string_view value);
 /// Whether a key names a secret value (password, apiKey, clientSecret...) rather than a
 /// reference to one (existingSecret, secretName, secretKeyRef, passwordFile...).
 bool IsSecretKey(std::string_view key);
@@ -79,6 +94,7 @@ struct LineKeyValue {
   std::string_view key;
   std::string_view value;
   size_t value_offset = 0;
+  bool commented = false;  // behind a comment marker (`# password: x`, `// token = y`)
 };
 std::optional<LineKeyValue> SplitKeyValue(std::string_view line);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "checker/text_util.h"
@@ -49,16 +50,56 @@ std::string LowerPointer(const Document& doc, std::string_view pointer) {
   return ToLower(doc.OuterPointer(pointer));
 }
 
+/// Whether a comment on `line` or the line above says the value there is to be replaced
+/// (`value: 8312...  # REQUIRED - replace with your access key`): a placeholder by its author's
+/// word, however real it looks. A note on a working default ("change in production") is not.
+bool AuthorSaysPlaceholder(const SourceFile& source, int line) {
+  for (int n = std::max(1, line - 1); n <= line; ++n) {
+    const std::string_view text = source.Line(n);
+    const size_t hash = text.find('#');
+    if (hash == std::string_view::npos) continue;
+    const std::string comment = ToLower(text.substr(hash));
+    for (std::string_view phrase : {"replace with your", "replace it with your", "insert your",
+                                    "put your", "enter your", "add your", "fill in your"}) {
+      if (comment.find(phrase) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+/// The purpose of the file a document comes from (documentation, test fixture, CI workflow).
+FilePurpose PurposeOfDocument(const Document& doc) {
+  return PurposeOf(doc.Outermost().source().path());
+}
+
+/// The last token of a pointer: the key that holds the node.
+std::string_view LastKey(std::string_view pointer) {
+  return pointer.substr(pointer.rfind('/') + 1);
+}
+
+/// Lower case letters and digits only, as the scanner compares keys.
+std::string Normalized(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
 class DocumentScanner {
  public:
-  explicit DocumentScanner(std::vector<SecretHit>& out) : out_(out) {}
+  DocumentScanner(std::vector<SecretHit>& out, FilePurpose purpose) : out_(out), purpose_(purpose) {
+    options_.no_password_heuristic = purpose == FilePurpose::kDocumentation;
+  }
 
   void Scan(const Document& doc) {
     // Strings opened as YAML are scanned as their documents, not again as text.
     std::vector<std::string> skip;
     model::ForEachEmbeddedYaml(doc, [&](const Document& child, std::string_view pointer) {
       skip.emplace_back(pointer);
-      DocumentScanner(out_).Scan(child);
+      DocumentScanner(out_, purpose_).Scan(child);
     });
     if (doc.kind() == DocKind::kSealedSecret) skip.emplace_back("/spec/encryptedData");
     if (IsV1Secret(doc)) {
@@ -69,7 +110,7 @@ class DocumentScanner {
     skip_ = std::move(skip);
     std::string pointer;
     WalkTree(doc.root(), pointer, [&](const Node& node, const std::string& at) {
-      if (Skipped(at)) return false;
+      if (Skipped(at) || NotScanned(LastKey(at))) return false;
       if (node.kind == NodeKind::kMapping && !at.empty() && IsNestedSecret(node)) {
         // A Secret manifest inside values (`extraObjects`): its data is base64 too.
         skip_.push_back(at + "/data");
@@ -88,15 +129,38 @@ class DocumentScanner {
   }
 
  private:
+  /// Keys whose values are not read for secrets: prose (a CRD's `description`), and a CI
+  /// workflow's `permissions` (`id-token: write`).
+  bool NotScanned(std::string_view key) const {
+    return key == "description" || (purpose_ == FilePurpose::kCiWorkflow && key == "permissions");
+  }
+
   void ScanMapping(const Document& doc, const Node& map, const std::string& at) {
     // `{name: DB_PASSWORD, value: ...}` (env, Helm parameters): the name is the key.
     const Node* name = map.Get("name");
+    // An ExternalSecret's `{secretKey: password, remoteRef: {...}}`: secretKey names the key
+    // to fill.
+    const bool external_ref = map.Get("remoteRef") != nullptr;
     for (const MapEntry& entry : map.entries) {
       const std::string& key = entry.key->value;
+      if (NotScanned(key)) continue;
       std::string_view context_key = key;
       if (key == "value" && name && name->IsScalar()) context_key = name->Text();
+      if ((external_ref && key == "secretKey") || NamesKeyOfSibling(map, key)) context_key = {};
       ScanScalar(doc, context_key, *entry.value, JoinPointer(at, key));
     }
+  }
+
+  /// `clusterSecretKey` beside `clusterSecretName`: the key to read in the Secret the sibling
+  /// names, not a secret key.
+  static bool NamesKeyOfSibling(const Node& map, std::string_view key) {
+    const std::string norm = Normalized(key);
+    if (norm.size() <= 3 || !EndsWith(norm, "key")) return false;
+    const std::string sibling = norm.substr(0, norm.size() - 3) + "name";
+    for (const MapEntry& entry : map.entries) {
+      if (Normalized(entry.key->value) == sibling) return true;
+    }
+    return false;
   }
 
   bool Skipped(const std::string& pointer) const {
@@ -111,8 +175,12 @@ class DocumentScanner {
     // Aliases are scanned where their anchor is defined.
     if (node.kind != NodeKind::kScalar || node.value.empty() || Skipped(pointer)) return;
     if (node.type != ScalarType::kString && node.type != ScalarType::kInt) return;
-    const std::vector<ValueHit> hits = ScanString(LowerPointer(doc, pointer), key, node.value);
+    const std::vector<ValueHit> hits =
+        ScanString(LowerPointer(doc, pointer), key, node.value, options_);
     for (const ValueHit& hit : hits) {
+      // Judged by its key only: the author's comment can say it is a placeholder.
+      const bool by_key = hit.kind == SecretKind::kPasswordValue && !hit.hash;
+      if (by_key && AuthorSaysPlaceholder(doc.source(), node.pos.line)) continue;
       const std::string_view raw = std::string_view(node.value).substr(hit.offset, hit.length);
       SecretHit out{hit.kind, hit.what, hit.decoded.empty() ? std::string(raw) : hit.decoded,
                     &doc,     pointer,  hit.key.empty() ? std::string(key) : hit.key};
@@ -125,6 +193,8 @@ class DocumentScanner {
       out.at =
           whole && inline_style ? node.pos : Locate(doc.source(), node, raw, node.value.size());
       out.weak = hit.weak;
+      out.info = hit.example;
+      out.hash = hit.hash;
       out_.push_back(std::move(out));
     }
   }
@@ -135,33 +205,51 @@ class DocumentScanner {
     return kind && kind->Text() == "Secret" && data && data->IsMap();
   }
 
-  /// A Secret's `data` is base64: decode each value and scan what it says.
+  /// A Secret's `data` is base64: decode each value and scan what it says. Bytes that are not
+  /// text are still a credential when the key names one (a raw `AWS_SECRET_ACCESS_KEY` put in
+  /// `data` without encoding it decodes to binary).
   void ScanSecretData(const Document& doc, const Node& secret, const std::string& at) {
     const Node* data = secret.Get("data");
     if (!data || !data->IsMap()) return;
+    ScanOptions options = options_;
+    options.secret_data = true;
     for (const MapEntry& entry : data->Resolved().entries) {
       const Node& value = entry.value->Resolved();
       if (value.kind != NodeKind::kScalar || value.value.empty()) continue;
       std::optional<std::string> decoded = DecodeBase64(value.value);
-      if (!decoded || !IsPrintableText(*decoded)) continue;
-      const std::string pointer = JoinPointer(at + "/data", entry.key->value);
-      for (const ValueHit& hit :
-           ScanString(LowerPointer(doc, pointer), entry.key->value, *decoded)) {
+      if (!decoded) continue;
+      const std::string& key = entry.key->value;
+      const std::string pointer = JoinPointer(at + "/data", key);
+      const bool binary = !IsPrintableText(*decoded);
+      if (binary && (options.no_password_heuristic || !IsSecretKey(key))) continue;
+      // Binary: the committed text is the credential; judge it as it stands.
+      const std::string& text = binary ? value.value : *decoded;
+      std::vector<ValueHit> hits = ScanString(LowerPointer(doc, pointer), key, text, options);
+      if (binary && hits.empty()) {
+        ValueHit hit{SecretKind::kPasswordValue, "literal value", 0, text.size()};
+        hit.key = key;
+        hits.push_back(std::move(hit));
+      }
+      for (const ValueHit& hit : hits) {
         SecretHit out{hit.kind,
                       hit.what,
-                      hit.decoded.empty() ? decoded->substr(hit.offset, hit.length) : hit.decoded,
+                      hit.decoded.empty() ? text.substr(hit.offset, hit.length) : hit.decoded,
                       &doc,
                       pointer,
-                      entry.key->value};
+                      key};
         out.at = value.pos;
         out.weak = hit.weak;
-        out.decoded = true;
+        out.info = hit.example;
+        out.hash = hit.hash;
+        out.decoded = !binary;
         out_.push_back(std::move(out));
       }
     }
   }
 
   std::vector<SecretHit>& out_;
+  FilePurpose purpose_;
+  ScanOptions options_;
   std::vector<std::string> skip_;  // pointers whose subtrees are not scanned as such
 };
 
@@ -253,33 +341,75 @@ std::vector<TextSecret> FindTextSecrets(const SourceFile& source) {
 }
 
 /// Whether a Secret value is committed as is: not empty, not filled in at render or deploy time,
-/// not SOPS ciphertext. (A placeholder like `changeme` is still a committed Secret value.)
+/// not SOPS ciphertext. Whether it is a credential is IsSensitiveSecretEntry's question.
 bool IsCommittedValue(std::string_view value) {
   const std::string_view v = Trim(value);
   return !v.empty() && v.find("{{") == std::string_view::npos &&
          v.find("${") == std::string_view::npos && !StartsWith(v, "ENC[");
 }
 
-/// Whether a text entry holds a literal value: its inline value, or the lines of its block.
-bool IsLiteralEntry(const SourceFile& source, const TextEntry& entry) {
+/// Whether a Secret entry holds a credential, judging `data` values by what they decode to.
+/// Bytes that are not text (a keystore, a raw key) cannot be read: a credential unless the key
+/// names public material (a certificate, a trust store).
+bool IsSensitiveValue(std::string_view key, std::string_view value, bool base64) {
+  if (base64) {
+    std::optional<std::string> decoded = DecodeBase64(value);
+    if (decoded && IsPrintableText(*decoded)) return IsSensitiveSecretEntry(key, *decoded);
+    if (decoded && !decoded->empty()) {
+      const std::string k = ToLower(key);
+      for (std::string_view public_material : {"crt", "cert", "pub", "truststore"}) {
+        if (k.find(public_material) != std::string::npos) return false;
+      }
+      return true;
+    }
+  }
+  return IsSensitiveSecretEntry(key, value);
+}
+
+/// Whether a text entry holds a literal credential: its inline value, or the lines of its
+/// block (a configuration file).
+bool IsSensitiveTextEntry(const SourceFile& source, const TextEntry& entry, bool base64) {
   std::optional<LineKeyValue> kv = SplitKeyValue(source.Line(entry.line));
   if (!kv) return false;
   const std::string_view value = Trim(kv->value);
   if (!value.empty() && (value.front() == '|' || value.front() == '>')) {
+    std::string content;
+    bool committed = false;
     for (int n : entry.continuation) {
       const std::string_view text = Trim(source.Line(n));
-      if (IsCommittedValue(text)) return true;
+      committed |= IsCommittedValue(text);
+      content.append(text).append("\n");
     }
-    return false;
+    return committed && IsSensitiveSecretEntry(kv->key, content);
   }
-  return IsCommittedValue(value);
+  return IsCommittedValue(value) && IsSensitiveValue(kv->key, value, base64);
 }
 
-/// Documentation (README.md, README.md.gotmpl, .rst): its values are examples.
-bool IsDocumentation(std::string_view path) {
-  const std::string lower = ToLower(path);
-  return lower.find(".md") != std::string::npos || lower.find(".rst") != std::string::npos ||
-         lower.find(".adoc") != std::string::npos;
+/// Marks (0-based) the lines of a template that begin inside a `{{ ... }}` action or comment
+/// opened on an earlier line: a template expression or comment spanning lines, not YAML.
+void MarkTemplateActionLines(const SourceFile& source, std::vector<bool>& skip) {
+  // What closes what is open: nothing (""), an action ("}}") or a comment ("*/", which may hold
+  // `{{ ... }}` examples of its own).
+  std::string_view closing;
+  for (int n = 1; n <= source.line_count(); ++n) {
+    const std::string_view line = source.Line(n);
+    if (!closing.empty()) skip[static_cast<size_t>(n - 1)] = true;
+    size_t i = 0;
+    while (i < line.size()) {
+      const size_t next = line.find(closing.empty() ? "{{" : closing, i);
+      if (next == std::string_view::npos) break;
+      i = next + 2;
+      if (!closing.empty()) {
+        closing = {};
+        continue;
+      }
+      size_t body = i;
+      if (body < line.size() && line[body] == '-') ++body;
+      while (body < line.size() && line[body] == ' ') ++body;
+      closing = line.compare(body, 2, "/*") == 0 ? "*/" : "}}";
+      if (closing == "*/") i = body + 2;
+    }
+  }
 }
 
 void ScanText(const FileUnit& file, std::vector<SecretHit>& out) {
@@ -289,19 +419,28 @@ void ScanText(const FileUnit& file, std::vector<SecretHit>& out) {
   for (const TextSecret& secret : text_secrets) {
     for (const TextEntry& entry : secret.data) skip[static_cast<size_t>(entry.line - 1)] = true;
   }
+  if (file.input.kind == FileKind::kTemplate) MarkTemplateActionLines(source, skip);
   ScanOptions options;
-  options.no_password_heuristic = IsDocumentation(file.input.display_path);
+  options.no_password_heuristic = PurposeOf(file.input.display_path) == FilePurpose::kDocumentation;
   options.skip_key_lines = &skip;
   const std::string& text = source.text();
   for (const ValueHit& hit : ScanString("", "", text, options)) {
+    const Position at = source.PositionOfOffset(hit.offset);
+    const bool by_key = hit.kind == SecretKind::kPasswordValue && !hit.hash;
+    if (by_key && AuthorSaysPlaceholder(source, at.line)) continue;
     SecretHit s{hit.kind, hit.what,
                 hit.decoded.empty() ? text.substr(hit.offset, hit.length) : hit.decoded};
-    s.at = source.PositionOfOffset(hit.offset);
+    s.at = at;
     s.key = hit.key;
     s.weak = hit.weak;
+    s.info = hit.example;
+    s.hash = hit.hash;
     out.push_back(std::move(s));
   }
   // Decoded Secret data, judged by the data key; positioned at the base64 value.
+  ScanOptions data_options;
+  data_options.no_password_heuristic = options.no_password_heuristic;
+  data_options.secret_data = true;
   for (const TextSecret& secret : text_secrets) {
     for (const TextEntry& entry : secret.data) {
       const int n = entry.line;
@@ -309,21 +448,47 @@ void ScanText(const FileUnit& file, std::vector<SecretHit>& out) {
       std::optional<LineKeyValue> kv = SplitKeyValue(line);
       if (!kv || IsPlaceholder(kv->value)) continue;
       std::optional<std::string> decoded = DecodeBase64(kv->value);
-      if (!decoded || !IsPrintableText(*decoded)) continue;
-      for (const ValueHit& hit : ScanString("/data/" + ToLower(kv->key), kv->key, *decoded)) {
+      if (!decoded) continue;
+      // Binary once decoded: the committed text is the credential when the key names one.
+      const bool binary = !IsPrintableText(*decoded);
+      if (binary && (data_options.no_password_heuristic || !IsSecretKey(kv->key))) continue;
+      const std::string value = binary ? std::string(kv->value) : *decoded;
+      std::vector<ValueHit> hits =
+          ScanString("/data/" + ToLower(kv->key), kv->key, value, data_options);
+      if (binary && hits.empty()) {
+        ValueHit hit{SecretKind::kPasswordValue, "literal value", 0, value.size()};
+        hit.key = std::string(kv->key);
+        hits.push_back(std::move(hit));
+      }
+      for (const ValueHit& hit : hits) {
         bool seen = false;  // a pattern already matched the raw line (base64 PEM)
         for (const SecretHit& prior : out) seen |= prior.at.line == n && prior.kind == hit.kind;
         if (seen) continue;
         SecretHit s{hit.kind, hit.what,
-                    hit.decoded.empty() ? decoded->substr(hit.offset, hit.length) : hit.decoded};
+                    hit.decoded.empty() ? value.substr(hit.offset, hit.length) : hit.decoded};
         s.at = {n, static_cast<int>(kv->value_offset) + 1};
         s.key = std::string(kv->key);
         s.weak = hit.weak;
-        s.decoded = true;
+        s.info = hit.example;
+        s.hash = hit.hash;
+        s.decoded = !binary;
         out.push_back(std::move(s));
       }
     }
   }
+}
+
+/// Test fixtures are inputs of tests, not deployed: a weak value there is no finding, and a
+/// real-shaped credential is worth an info.
+void AsTestFixture(std::vector<SecretHit>& hits) {
+  std::erase_if(hits, [](const SecretHit& hit) {
+    return hit.kind == SecretKind::kPasswordValue && hit.weak && !hit.hash;
+  });
+  for (SecretHit& hit : hits) hit.info = true;
+}
+
+bool IsJsonFile(const FileUnit& file) {
+  return file.input.kind == FileKind::kText && EndsWith(ToLower(file.input.display_path), ".json");
 }
 
 std::string Article(std::string_view kind) {
@@ -335,14 +500,34 @@ std::string Article(std::string_view kind) {
 
 std::vector<SecretHit> SecretsInDocument(const Document& doc) {
   std::vector<SecretHit> hits;
-  if (doc.kind() != DocKind::kConfig && !IsRendered(doc)) DocumentScanner(hits).Scan(doc);
+  if (doc.kind() == DocKind::kConfig || IsRendered(doc)) return hits;
+  const FilePurpose purpose = PurposeOfDocument(doc);
+  DocumentScanner(hits, purpose).Scan(doc);
+  if (purpose == FilePurpose::kTestFixture) AsTestFixture(hits);
   return hits;
 }
 
 std::vector<SecretHit> SecretsInTextFile(const FileUnit& file) {
   std::vector<SecretHit> hits;
   const bool text = file.input.kind == FileKind::kText || file.input.kind == FileKind::kTemplate;
-  if (text && file.source) ScanText(file, hits);
+  if (!text || !file.source) return hits;
+  const FilePurpose purpose = PurposeOf(file.input.display_path);
+  bool structured = false;
+  if (IsJsonFile(file)) {
+    // JSON is YAML: read it as documents, so that keys reach the values in arrays (the
+    // `unseal_keys_b64` of `vault operator init -format=json`). Text when it does not parse.
+    LoadResult loaded = LoadYaml(file.source);
+    if (!loaded.error && !loaded.documents.empty()) {
+      structured = true;
+      for (const auto& doc : loaded.documents) DocumentScanner(hits, purpose).Scan(*doc);
+      for (SecretHit& hit : hits) {  // the documents end here; positions are kept
+        hit.doc = nullptr;
+        hit.pointer.clear();
+      }
+    }
+  }
+  if (!structured) ScanText(file, hits);
+  if (purpose == FilePurpose::kTestFixture) AsTestFixture(hits);
   return hits;
 }
 
@@ -371,12 +556,20 @@ const std::vector<SecretHit>& SecretScans::InTextFile(const FileUnit& file) {
 
 std::vector<PlaintextSecret> PlaintextSecretsIn(const Document& doc) {
   if (!IsV1Secret(doc) || IsRendered(doc) || doc.root().Get("sops")) return {};
+  // Helm's own release records (gzipped release metadata), not a credential Secret.
+  if (const Node* type = doc.root().Get("type"); type && type->Text() == "helm.sh/release.v1") {
+    return {};
+  }
+  const FilePurpose purpose = PurposeOfDocument(doc);
+  if (purpose == FilePurpose::kDocumentation || purpose == FilePurpose::kTestFixture) return {};
   PlaintextSecret secret{doc.object().name, {}, doc.PositionOf("/kind")};
   for (const char* block : {"data", "stringData"}) {
     const Node* values = doc.root().Get(block);
     if (!values || !values->IsMap()) continue;
     for (const MapEntry& entry : values->Resolved().entries) {
       if (!entry.value->IsScalar() || !IsCommittedValue(entry.value->Text())) continue;
+      const bool base64 = std::string_view(block) == "data";
+      if (!IsSensitiveValue(entry.key->value, entry.value->Text(), base64)) continue;
       secret.keys.push_back(entry.key->value);
     }
   }
@@ -386,12 +579,23 @@ std::vector<PlaintextSecret> PlaintextSecretsIn(const Document& doc) {
 
 std::vector<PlaintextSecret> PlaintextSecretsIn(const FileUnit& file) {
   if (!file.source) return {};
+  const FilePurpose purpose = PurposeOf(file.input.display_path);
+  if (purpose == FilePurpose::kDocumentation || purpose == FilePurpose::kTestFixture) return {};
   std::vector<PlaintextSecret> out;
+  if (IsJsonFile(file)) {
+    LoadResult loaded = LoadYaml(file.source);
+    if (!loaded.error) {
+      for (const auto& doc : loaded.documents) {
+        for (PlaintextSecret& secret : PlaintextSecretsIn(*doc)) out.push_back(std::move(secret));
+      }
+      return out;
+    }
+  }
   for (const TextSecret& text : FindTextSecrets(*file.source)) {
     PlaintextSecret secret{text.name, {}, {text.kind_line, text.kind_column}};
     for (const auto* entries : {&text.data, &text.string_data}) {
       for (const TextEntry& entry : *entries) {
-        if (!IsLiteralEntry(*file.source, entry)) continue;
+        if (!IsSensitiveTextEntry(*file.source, entry, entries == &text.data)) continue;
         secret.keys.emplace_back(SplitKeyValue(file.source->Line(entry.line))->key);
       }
     }
@@ -442,18 +646,28 @@ std::string WhereItEndsUp(const Document* doc, const FileUnit* file) {
 
 std::string HitMessage(const SecretHit& hit, const FileUnit* file) {
   std::string what = hit.what;
-  if (hit.kind == SecretKind::kPasswordValue) {
+  std::string after;
+  if (hit.hash) {
+    if (!hit.key.empty()) what += fmt::format(" for '{}'", hit.key);
+    after = ": not the password, but crackable offline (a weak one in minutes)";
+  } else if (hit.kind == SecretKind::kPasswordValue) {
     what =
         hit.key.empty() ? "literal secret value" : fmt::format("literal value for '{}'", hit.key);
   }
-  return fmt::format("{} ({}){}, {}", what, Redact(hit.secret),
-                     hit.decoded ? " in base64-decoded Secret data" : "",
-                     WhereItEndsUp(hit.doc, file));
+  const std::string_view path =
+      file ? std::string_view(file->input.display_path)
+           : (hit.doc ? std::string_view(hit.doc->Outermost().source().path()) : "");
+  const std::string where = PurposeOf(path) == FilePurpose::kTestFixture
+                                ? "in a test fixture (an input of tests, not deployed)"
+                                : WhereItEndsUp(hit.doc, file);
+  return fmt::format("{} ({}){}{}, {}", what, Redact(hit.secret),
+                     hit.decoded ? " in base64-decoded Secret data" : "", after, where);
 }
 
 ReportExtra HitExtra(const SecretHit& hit) {
   ReportExtra extra;
   if (hit.weak) extra.severity = Severity::kWarning;
+  if (hit.info) extra.severity = Severity::kInfo;
   extra.secret = hit.secret;
   extra.at = hit.at;
   return extra;

@@ -41,12 +41,15 @@ struct SecretHit {
   std::string key;                // the key that holds it ("rootToken", "DB_PASSWORD"), if any
   Position at;                    // where it starts in the file
   bool weak = false;              // little evidence: a warning, not an error
+  bool info = false;              // an example, or a credential in a test fixture: info
+  bool hash = false;              // a password hash: its own message
   bool decoded = false;           // found in the base64-decoded `data` of a Secret
 };
 
 /// Every secret in `doc`, its embedded YAML and (for a Secret) its decoded data.
 std::vector<SecretHit> SecretsInDocument(const Document& doc);
-/// Every secret in a template or text file, line by line.
+/// Every secret in a template or text file, line by line; a `.json` file is read as a
+/// document (the `vault operator init -format=json` output keeps its keys in arrays).
 std::vector<SecretHit> SecretsInTextFile(const FileUnit& file);
 
 /// The scans of one run, shared by the six secret rules (a run service): each document and
@@ -74,15 +77,18 @@ class SecretScans {
   std::unordered_map<Key, std::unique_ptr<Slot>, KeyHash> slots_;
 };
 
-/// A `kind: Secret` with literal values in `data`/`stringData`.
+/// A `kind: Secret` with literal credentials in `data`/`stringData`: entries that are not
+/// placeholders, templates or fields that are not secret (url, type, username, ca.crt), and
+/// configuration files only when they hold a secret (IsSensitiveSecretEntry). Secrets in
+/// documentation and test fixtures are examples and inputs, not committed Secrets.
 struct PlaintextSecret {
   std::string name;
-  std::vector<std::string> keys;  // the keys with literal values (names, not values)
+  std::vector<std::string> keys;  // the keys with literal credentials (names, not values)
   Position at;                    // the `kind: Secret` value
 };
 /// For a YAML document: the Secret, or nothing.
 std::vector<PlaintextSecret> PlaintextSecretsIn(const Document& doc);
-/// For a template or text file: each Secret manifest written in it.
+/// For a template, text or JSON file: each Secret manifest written in it.
 std::vector<PlaintextSecret> PlaintextSecretsIn(const FileUnit& file);
 
 /// Where the secret ends up, for messages: "stored in the Application object, readable by ...".

@@ -10,7 +10,9 @@ constexpr RuleMeta kMeta{
     "A known credential format: AWS, GitHub, GitLab, Slack, Google, Stripe, npm, JWT, Docker "
     "auths, URL passwords",
     "These formats are issued by a provider and grant API access as their owner; attackers "
-    "scan public and leaked repositories for exactly these prefixes within minutes.",
+    "scan public and leaked repositories for exactly these prefixes within minutes. A masked "
+    "body (`ghp_XXXX...`, `AKIA0000...`) is a placeholder; in a test fixture (helm-unittest "
+    "suites, `testdata/`) a real-shaped token is reported as info.",
     "Revoke the credential at its provider, remove it from the repository, and deliver it as "
     "a SealedSecret or through an external secret store.",
     Severity::kError,

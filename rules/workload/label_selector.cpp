@@ -13,15 +13,6 @@ const Node* Label(const Node* labels, std::string_view key) {
 
 }  // namespace
 
-bool MapSelectorMatches(const Node& selector, const Node* labels) {
-  if (!selector.IsMap()) return false;
-  for (const MapEntry& entry : selector.Resolved().entries) {
-    const Node* value = Label(labels, entry.key->value);
-    if (!value || value->Text() != entry.value->Text()) return false;
-  }
-  return true;
-}
-
 bool SelectorMatches(const Node& selector, const Node* labels, std::string* why) {
   auto fail = [&](std::string reason) {
     if (why) *why = std::move(reason);

@@ -14,7 +14,4 @@ namespace syncgate::rules {
 /// be null). `why` receives the first failing term.
 bool SelectorMatches(const Node& selector, const Node* labels, std::string* why = nullptr);
 
-/// Whether a plain map selector (a Service's spec.selector) selects `labels`.
-bool MapSelectorMatches(const Node& selector, const Node* labels);
-
 }  // namespace syncgate::rules

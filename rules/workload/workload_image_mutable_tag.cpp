@@ -62,7 +62,19 @@ class WorkloadImageMutableTag final : public Rule {
       if (!image) return true;
       const std::string image_at = at + "/image";
       if (image->IsScalar() && image->Text().find('/') != std::string_view::npos) {
-        CheckReference(values, image->Text(), image_at, ctx);
+        // `image: registry/app` beside `tag:` (or `imageTag:`, `digest:`) is the repository; the
+        // template joins the two, so the tag decides.
+        const Node* digest = node.Get("digest");
+        const Node* tag = node.Get("tag") ? node.Get("tag") : node.Get("imageTag");
+        if (image->Text().find(':') != std::string_view::npos || (!tag && !digest)) {
+          CheckReference(values, image->Text(), image_at, ctx);
+        } else if (!(digest && !digest->Text().empty()) && tag && tag->IsScalar() &&
+                   IsMutable(tag->Text())) {
+          const std::string key = node.Get("tag") ? "/tag" : "/imageTag";
+          ctx.ReportIn(
+              values, at + key,
+              fmt::format("image tag '{}' is mutable; pin a release tag or a digest", tag->Text()));
+        }
       } else if (image->IsMap() && image->Get("tag")) {  // overlays often set only the tag
         const Node* digest = image->Get("digest");
         if (digest && !digest->Text().empty()) return true;

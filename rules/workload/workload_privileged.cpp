@@ -15,13 +15,26 @@ constexpr RuleMeta kMeta{
     "A privileged container has every capability and all host devices: a compromise of the "
     "process is a compromise of the node. allowPrivilegeEscalation lets setuid binaries gain "
     "more rights than the process started with, and added capabilities (SYS_ADMIN, NET_ADMIN, "
-    "NET_RAW...) each reopen part of what the container boundary closes.",
+    "NET_RAW...) each reopen part of what the container boundary closes. Adding back one of the "
+    "container runtime's defaults that Pod Security baseline allows (CHOWN, SETUID, SETGID, "
+    "FOWNER...) after dropping ALL gives no more than the default, and is reported as info.",
     "Remove privileged, set allowPrivilegeEscalation: false, drop ALL capabilities and add back "
     "only NET_BIND_SERVICE if needed. For a hardware device (an HSM), mount only that device and "
     "suppress this rule with the reason.",
     Severity::kError,
     kAnyObject,
     RuleScope::kDocument};
+
+/// The capabilities a container runtime grants by default, which Pod Security's baseline
+/// profile lets a pod add: adding one never gives more than a container that drops nothing.
+/// NET_RAW is a runtime default too, but baseline forbids it (ARP and ICMP spoofing).
+bool InRuntimeDefaults(std::string_view cap) {
+  for (std::string_view c : {"audit_write", "chown", "dac_override", "fowner", "fsetid", "kill",
+                             "mknod", "setfcap", "setgid", "setpcap", "setuid", "sys_chroot"}) {
+    if (cap == c) return true;
+  }
+  return false;
+}
 
 class WorkloadPrivileged final : public Rule {
  public:
@@ -47,10 +60,22 @@ class WorkloadPrivileged final : public Rule {
       if (!add || !add->IsSeq()) return;
       const auto& items = add->Resolved().items;
       for (size_t i = 0; i < items.size(); ++i) {
-        const std::string cap = ToLower(items[i]->Text());
-        if (cap == "net_bind_service" || cap == "cap_net_bind_service") continue;
-        ctx.Report(fmt::format("{}/capabilities/add/{}", at, i),
-                   fmt::format("container '{}' adds capability {}", who, items[i]->Text()),
+        std::string cap = ToLower(items[i]->Text());
+        if (StartsWith(cap, "cap_")) cap = cap.substr(4);
+        if (cap == "net_bind_service") continue;
+        const std::string pointer = fmt::format("{}/capabilities/add/{}", at, i);
+        if (InRuntimeDefaults(cap)) {
+          // Charts drop ALL and add back what the image needs (CHOWN, SETUID for an entrypoint
+          // that switches user): that is fewer rights than a container that drops nothing.
+          ctx.Report(pointer,
+                     fmt::format("container '{}' adds back capability {}, one of the container "
+                                 "runtime's defaults (Pod Security baseline allows it, restricted "
+                                 "does not)",
+                                 who, items[i]->Text()),
+                     {.severity = Severity::kInfo});
+          continue;
+        }
+        ctx.Report(pointer, fmt::format("container '{}' adds capability {}", who, items[i]->Text()),
                    {.severity = cap == "sys_admin" || cap == "all" ? Severity::kError
                                                                    : Severity::kWarning});
       }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "render/helm_renderer.h"
@@ -134,6 +135,9 @@ TEST_CASE("a multi-source Application renders its chart with $ref value files", 
   REQUIRE_HELM(helm);
   RunSettings settings = WithHelm(helm);
   settings.require_render = false;
+  settings.offline = true;  // the Helm repository chart comes from nowhere
+  testing::TempDir cache;
+  settings.cache_dir = cache.path().string();
   const std::string dir = kData + "/multi";
   const RunResult result = CheckRendered({dir}, settings);
   INFO(Listing(result));
@@ -143,8 +147,9 @@ TEST_CASE("a multi-source Application renders its chart with $ref value files", 
   for (const auto& plan : state->model.plans) labels.push_back(plan.label);
   std::sort(labels.begin(), labels.end());
   // One plan per chart source, labelled by its index in sources[].
-  CHECK(labels == std::vector<std::string>{"web/app:shop#0", "web/app:shop-missing#1",
-                                           "web/app:shop-optional#0", "web/values.yaml"});
+  CHECK(labels == std::vector<std::string>{"redis/app:shop#2", "web/app:shop#0",
+                                           "web/app:shop-missing#1", "web/app:shop-optional#0",
+                                           "web/values.yaml"});
   CHECK(result.summary.rendered == 3);
 
   const FileUnit* shop = RenderedFile(result, "@rendered/app:shop#0");
@@ -184,8 +189,11 @@ TEST_CASE("a multi-source Application renders its chart with $ref value files", 
         result.skipped.begin(), result.skipped.end(),
         [&](const SkippedFile& s) { return s.display_path == dir + "/argocd/apps.yaml"; });
     REQUIRE(skip != result.skipped.end());
-    CHECK(skip->reason.find("app:shop#2 not rendered: chart 'redis' 18.1.0 from the Helm "
-                            "repository https://charts.example/stable") == 0);
+    CHECK(skip->reason.find("chart not rendered: chart redis 18.1.0 from "
+                            "https://charts.example/stable is not available (tried: the "
+                            "dependency cache") == 0);
+    CHECK_THAT(skip->reason, Catch::Contains("is not fetched: --offline"));
+    CHECK(skip->kind == SkipKind::kNetworkForbidden);
     CHECK_FALSE(skip->is_error);
     CHECK(result.summary.skipped == 2);  // and the chart whose staging render was refused
     CHECK(result.errors.empty());
@@ -374,6 +382,7 @@ TEST_CASE("without helm charts are checked statically, skipped, and --require-re
   }
 }
 
+// The Applications of examples/applicationsets/q-apps.yaml (q-* × development, production) too.
 TEST_CASE("syncgate check examples/ renders every chart per values set and Application",
           "[helm][examples]") {
   REQUIRE_HELM(helm);
@@ -385,15 +394,33 @@ TEST_CASE("syncgate check examples/ renders every chart per values set and Appli
   for (const auto& plan : state->model.plans) labels.push_back(plan.chart->root + " " + plan.label);
   std::sort(labels.begin(), labels.end());
   CHECK(labels == std::vector<std::string>{
+                      // The platform's chart as a chart of the tree; its Application renders
+                      // it from the Helm repository's mirror (examples/charts) below.
+                      "examples/charts/q-dashboards q-dashboards/values.yaml",
                       "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/app:q-sign",
                       "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/values-prod.yaml",
                       "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/values.yaml",
+                      "examples/q-app/argocd/q-dashboards-application.yaml@chart/q-dashboards "
+                      "q-dashboards/app:q-dashboards#0",
                       "examples/q-app/k8s/helm/q-app q-app/app:q-app",
+                      "examples/q-app/k8s/helm/q-app q-app/app:q-app-development",
+                      "examples/q-app/k8s/helm/q-app q-app/app:q-app-production",
                       "examples/q-app/k8s/helm/q-app q-app/values-staging.yaml",
                       "examples/q-app/k8s/helm/q-app q-app/values.yaml",
+                      // Kustomize overlays: each on its own and as its Application builds it.
+                      "examples/q-app/kustomize/overlays/development "
+                      "development/app:q-app-api-development",
+                      "examples/q-app/kustomize/overlays/development development/kustomize",
+                      "examples/q-app/kustomize/overlays/production "
+                      "production/app:q-app-api-production",
+                      "examples/q-app/kustomize/overlays/production production/kustomize",
                       "examples/q-kms/helm/q-kms q-kms/app:q-kms",
+                      "examples/q-kms/helm/q-kms q-kms/app:q-kms-development",
+                      "examples/q-kms/helm/q-kms q-kms/app:q-kms-production",
                       "examples/q-kms/helm/q-kms q-kms/values.yaml",
                       "examples/q-sign/helm/keycloak-pqc keycloak-pqc/app:q-sign",
+                      "examples/q-sign/helm/keycloak-pqc keycloak-pqc/app:q-sign-development",
+                      "examples/q-sign/helm/keycloak-pqc keycloak-pqc/app:q-sign-production",
                       "examples/q-sign/helm/keycloak-pqc keycloak-pqc/values-dev.yaml",
                       "examples/q-sign/helm/keycloak-pqc keycloak-pqc/values-prod.yaml",
                       "examples/q-sign/helm/keycloak-pqc keycloak-pqc/values.yaml"});
@@ -427,12 +454,18 @@ TEST_CASE("every chart of the corpus renders or says why not", "[helm][corpus]")
     const std::string path = (data / "corpus" / repo / "charts").string();
     RunSettings settings = WithHelm(helm);
     settings.render_cache = true;  // the corpus renders once per machine, then from the cache
+    // Dependencies come from charts/ or the tree only: the same on every machine.
+    settings.offline = true;
+    testing::TempDir empty_cache;
+    settings.cache_dir = empty_cache.path().string();
     const RunResult result = CheckRendered({path}, settings);
     const auto* state = result.workspace->FindExtension<render::RenderState>();
     REQUIRE(state != nullptr);
     int rendered = 0, failed = 0, skipped = 0;
+    std::map<std::string, const render::RenderOutcome*> by_label;
     for (const render::RenderOutcome& o : state->outcomes) {
       const std::string& label = state->model.plans[o.plan].label;
+      by_label[label] = &o;
       INFO(repo << " " << label << ": " << o.reason);
       if (!o.rendered_path.empty()) {
         ++rendered;
@@ -448,6 +481,31 @@ TEST_CASE("every chart of the corpus renders or says why not", "[helm][corpus]")
     CHECK(rendered * 10 >= static_cast<int>(state->model.plans.size()) * 6);
     CHECK(result.summary.rendered == rendered);
     CHECK(result.errors.empty());
+    // Dependencies found in the tree (prometheus: alertmanager, kube-state-metrics, ...) or
+    // unavailable but disabled by default (argo-cd: redis-ha, prometheus-kafka-exporter: kafka)
+    // no longer keep a chart from rendering; kube-prometheus-stack needs grafana 12.11.1, which
+    // is in no place offline.
+    auto rendered_label = [&](const std::string& label) {
+      auto it = by_label.find(label);
+      return it != by_label.end() && !it->second->rendered_path.empty();
+    };
+    if (repo == "argoproj+argo-helm") {
+      CHECK(rendered_label("argo-cd/values.yaml"));
+    } else {
+      CHECK(rendered_label("prometheus/values.yaml"));
+      CHECK(rendered_label("prometheus-kafka-exporter/values.yaml"));
+      REQUIRE(by_label.count("kube-prometheus-stack/values.yaml"));
+      const render::RenderOutcome& stack = *by_label.at("kube-prometheus-stack/values.yaml");
+      CHECK_FALSE(stack.attempted);
+      CHECK_THAT(stack.reason, Catch::Contains("dependency grafana 12.11.1 is not available") &&
+                                   Catch::Contains("--offline"));
+      bool counted = false;
+      for (const SkippedFile& skip : result.skipped) {
+        counted |= skip.kind == SkipKind::kNetworkForbidden &&
+                   skip.display_path.find("kube-prometheus-stack") != std::string::npos;
+      }
+      CHECK(counted);
+    }
   }
 }
 

@@ -164,6 +164,7 @@ RunResult SampleResult() {
   s.documents = 4;
   s.rendered = 1;
   s.skipped = 2;
+  s.skipped_by_reason = {{"file not checked", 2}};  // as the engine counts r.skipped
   s.suppressed = 1;
   s.findings = static_cast<int>(r.findings.size());
   for (const Finding& f : r.findings) ++s.by_severity[static_cast<int>(f.severity)];

@@ -8,6 +8,9 @@
 //   # expect-run: <rule-id>...   a finding with no file (a workspace finding about the whole run);
 //                                the comment may stand anywhere in the fixture
 //
+// JSON has no comments: in a `.json` fixture an expectation is a string value whose content is
+// the comment, `"_1": "# expect+2: secret-vault-token \"Vault token\""` (JSON escapes undone).
+//
 // `@<col>` pins the 1-based column. `"<text>"` must occur in the finding's message (a substring;
 // `\"` and `\\` escape a quote and a backslash); the message of secret findings shows only the
 // redacted form, so never write more of a secret than that. `fires` must expect the rule under
@@ -91,6 +94,17 @@ std::string ParseEntries(std::string_view rest, const Expectation& base,
   }
 }
 
+/// The rest of a JSON string from `rest` on, its escapes undone: what an expectation written as
+/// a JSON string value says.
+std::string JsonStringRest(std::string_view rest) {
+  std::string out;
+  for (size_t i = 0; i < rest.size() && rest[i] != '"'; ++i) {
+    if (rest[i] == '\\' && i + 1 < rest.size()) ++i;
+    out += rest[i];
+  }
+  return out;
+}
+
 /// Reads every expectation comment of a fixture file or folder. Malformed comments go to `errors`.
 std::vector<Expectation> ReadExpectations(const fs::path& path, std::vector<std::string>& errors) {
   std::vector<Expectation> out;
@@ -116,6 +130,8 @@ std::vector<Expectation> ReadExpectations(const fs::path& path, std::vector<std:
       size_t at = line.find("# expect");
       if (at == std::string::npos) continue;
       std::string_view rest = std::string_view(line).substr(at + 8);
+      const std::string json_rest = file.extension() == ".json" ? JsonStringRest(rest) : "";
+      if (file.extension() == ".json") rest = json_rest;
       Expectation base;
       base.where = fmt::format("{}:{}", display, number);
       if (StartsWith(rest, "-run")) {
@@ -207,15 +223,22 @@ TEST_CASE("rule fixtures produce exactly the expected findings", "[rules][fixtur
         const std::vector<Expectation> expected = ReadExpectations(fixture, syntax_errors);
         for (const std::string& error : syntax_errors) FAIL_CHECK(error);
         // The helm-render-* rules report on renders: their fixtures are rendered by real helm.
-        const bool render = StartsWith(id, "helm-render-");
+        const bool render = StartsWith(id, "helm-render-") || id == "helm-dependency-substituted";
         // helm-values-schema reads the chart model of the render stage, but needs no helm.
         const bool model = render || id == "helm-values-schema";
         if (render && testing::TestHelm().empty()) {
           WARN(id << " fixtures skipped: no helm (run tools/install-helm.sh)");
           continue;
         }
-        const RunResult result = model ? testing::CheckRendered({fixture.generic_string()})
-                                       : testing::Check({fixture.generic_string()});
+        // The kustomize-* rules report on Kustomize builds: built by the real kubectl.
+        const bool kustomize = StartsWith(id, "kustomize-");
+        if (kustomize && testing::TestKustomize().empty()) {
+          WARN(id << " fixtures skipped: no kubectl or kustomize (run tools/install-helm.sh)");
+          continue;
+        }
+        const RunResult result = model || kustomize
+                                     ? testing::CheckRendered({fixture.generic_string()})
+                                     : testing::Check({fixture.generic_string()});
         std::string listing;
         for (const Finding& f : result.findings) {
           listing +=

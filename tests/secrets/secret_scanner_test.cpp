@@ -178,3 +178,219 @@ TEST_CASE("entropy, base64 and key-value lines", "[secrets]") {
 }
 
 }  // namespace syncgate::secrets
+
+namespace syncgate::secrets {
+
+TEST_CASE("a PEM block counts as a key only when its body decodes as one", "[secrets]") {
+  const std::string head = "-----BEGIN RSA PRIVATE KEY-----\n";
+  const std::string tail = "-----END RSA PRIVATE KEY-----\n";
+  // Elided in documentation: first and last lines of a real body around `...`.
+  const std::string elided = head +
+                             "MIIEowIBAAKCAQEAd9ipKj1Yjy4VsCgkCWNFMNnhmLu3iNkhho6ADz14y5wjXqJU\n"
+                             "...\n"
+                             "WAD5UG08Yl8KrNongfzpORaqouCUxNapqMBFqFNoA0Pe0/lbsEI=\n" +
+                             tail;
+  CHECK(ScanString("/docs", "key", elided).empty());
+  // A full-length body that is not DER: an example, reported as such (info).
+  const std::string made_up = head +
+                              "VGhpcyBpcyBub3QgYSBrZXksIGl0IG9ubHkgbG9va3MgbGlrZSBvbmUgaW4gYSB0\n"
+                              "dXRvcmlhbCB0aGF0IHNob3dzIHdoZXJlIHRoZSBrZXkgZ29lcyBpbiB0aGUgZmls\n" +
+                              tail;
+  auto hits = ScanString("/docs", "key", made_up);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].kind == SecretKind::kPrivateKey);
+  CHECK(hits[0].example);
+  // A real PKCS#8 key, also inside a JSON string with `\n` escapes: an error.
+  const std::string pkcs8 =
+      "-----BEGIN PRIVATE "
+      "KEY-----\\nMC4CAQAwBQYDK2VwBCIEIHSqyWjier+oUviRsX1WbFxEi2H+PMnWJijkgfx7txtc"
+      "\\n-----END PRIVATE KEY-----\\n";
+  hits = ScanString("", "", "{\"key\": \"" + pkcs8 + "\"}");
+  REQUIRE(hits.size() == 1);
+  CHECK_FALSE(hits[0].example);
+  // A body this cannot read cleanly (a template inside) is assumed real: never miss a key.
+  const std::string mixed =
+      "-----BEGIN EC PRIVATE KEY-----\n"
+      "MHcCAQEEIBVL7RzRDDzYduoIcAyBLyq6gfgvBl52/SlD4gOJhWIMoAoGCCqGSM49\n"
+      "{{ .Values.keyTail }}\n"
+      "-----END EC PRIVATE KEY-----\n";
+  hits = ScanString("", "", mixed);
+  REQUIRE(hits.size() == 1);
+  CHECK_FALSE(hits[0].example);
+}
+
+TEST_CASE("password hashes are findings of their own", "[secrets]") {
+  for (const char* hash :
+       {"$2b$12$EG2axsMMVQrKy2oK3mAtV.KATgRqxFhUN..dn6.1jW30fP0tfJVga",
+        "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$"
+        "qZ3nTq1bN7fSg5z4uX2mV9wL8kR6yP0eA1cD3hJ5tBg",
+        "pbkdf2:sha256:600000$Wz4kT8qL$"
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "pbkdf2_sha256$720000$Wz4kT8qLm2Rx$k1Vd0fQy7mZb3nX8pL2rT6wS9cH4jA5eU0gI1oN7sK=",
+        "$6$g7VxDUyzNyBsHxT2$GfNxY/UZWkBtpcTYr8qG3IZZt6YkNE3sDmAZy7ubQVifBGJw/UvKpTgh8oNOP7Hl//"
+        "5NTho6Ds52e6j.0mo9f/",
+        "$apr1$Hk2tR9aB$3sLq8mZv0XwTnJ4pC7yD1."}) {
+    const auto hits = ScanString("/admin/password", "admin.password", hash);
+    INFO(Redact(hash));
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].kind == SecretKind::kPasswordValue);
+    CHECK(hits[0].hash);
+  }
+  // The name of a hash method is not a hash.
+  CHECK(ScanString("/fab", "FAB_PASSWORD_HASH_METHOD", "pbkdf2:sha256").empty());
+  // An htpasswd line: the hash, where it starts.
+  const std::string htpasswd =
+      "registry:$2y$10$3jmPNApeZth7v2tManDtHeBaBuDe2ml9QhG29AffLLmOl.YF3fTye";
+  auto hits = ScanString("/credentials/htpasswd", "htpasswd", htpasswd);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].offset == 9);
+  // Examples in documentation and in the commented-out lines of stock configuration files.
+  ScanOptions docs;
+  docs.no_password_heuristic = true;
+  CHECK(ScanString("", "", htpasswd, docs).empty());
+  const std::string sha_crypt = "$5$eqxjv5hTYIgGxmnc$2xGwPTcRZuq.sESTwXNxI/elPT1isoXPMr/BrDkW5O/";
+  CHECK(ScanString("", "", "admin-password=" + sha_crypt + "\n").size() == 1);
+  CHECK(ScanString("", "",
+                   "listen-port=3479\n"
+                   "#admin-password=$5$eqxjv5hTYIgGxmnc$"
+                   "2xGwPTcRZuq.sESTwXNxI/elPT1isoXPMr/BrDkW5O/\n")
+            .empty());
+}
+
+TEST_CASE("what secret-like keys hold that is not a secret", "[secrets]") {
+  for (const char* value : {"cat /opt/app/secrets/secret-key",
+                            "$(cat /run/secrets/db)",
+                            "env(\"GRAFANA_CLOUD_API_KEY\")",
+                            "get_secret_value(\"hub.db.password\", None)",
+                            "User.find_by_username('root').personal_access_tokens.create(",
+                            "os.environ.get(\"SECRET_KEY\")",
+                            "\\\"$MAIL_PASSWORD\\\" \"",
+                            "thanos.yaml",
+                            "tls.key",
+                            "pbkdf2:sha256",
+                            "hmac-sha256",
+                            "scram-sha-256",
+                            "ES256",
+                            "aes-256-gcm",
+                            "0.0.0.0/0",
+                            "jwt,priv-key=/certs/signing.pem,sign-method=RS256,ttl=5m",
+                            "string | default=\"\"",
+                            "my-hub-license",
+                            "another_pw",
+                            "somepassword",
+                            "jiraToken",
+                            "YourPingdomApiToken",
+                            "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+                            "xxx-xxxxxxxx-xxxx",
+                            "changeme",
+                            "CHANGE_ME_PLEASE",
+                            "test-password",
+                            "username",
+                            "write"}) {
+    INFO(value);
+    CHECK(IsPlaceholder(value));
+  }
+  // Weak and dictionary defaults deploy: they are values, not placeholders.
+  for (const char* value : {"ChangeMe123", "changeme!", "supersecret", "guest", "admin",
+                            "Tr0ub(4)dor", "minio123", "a1b2c3d4e5"}) {
+    INFO(Redact(value));
+    CHECK_FALSE(IsPlaceholder(value));
+  }
+}
+
+TEST_CASE("a committed weak default is a warning, not a placeholder", "[secrets]") {
+  const std::string weak_default = "ChangeMe123";
+  const auto hits = ScanString("/grafana/adminpassword", "adminPassword", weak_default);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].kind == SecretKind::kPasswordValue);
+  CHECK(hits[0].weak);
+  CHECK(ScanString("/grafana/adminpassword", "adminPassword", "changeme").empty());
+}
+
+TEST_CASE("keys that name a setting, a name or a reference", "[secrets]") {
+  for (const char* key :
+       {"external-secrets.io/component", "TS_KUBE_SECRET", "initialClusterToken", "id-token",
+        "id_token", "tsigSecretAlg", "FAB_PASSWORD_HASH_METHOD", "AIRFLOW__API__SECRET_KEY_CMD",
+        "fromConnectionSecretKey", "masterKeyIps", "password_encryption",
+        "writeConnectionSecretsToNamespace", "admin.passwordMtime"}) {
+    INFO(key);
+    CHECK_FALSE(IsSecretKey(key));
+  }
+  CHECK(IsSecretKey("nginx.ingress.kubernetes.io/auth-secret"));
+}
+
+TEST_CASE("key context: names, references and dummies are not values", "[secrets]") {
+  // Values are kept out of the CHECK expressions, so that a failure prints no secret.
+  const std::string strong = "Wq7vLm2pRt9sKw4z";
+  const std::string weak_default = "minio123";
+  // An access key id is the user half of a pair.
+  CHECK(ScanString("/minio/accesskey", "accessKey", "metrics-writer").empty());
+  CHECK(ScanString("/minio/secretkey", "secretKey", weak_default).size() == 1);
+  // `secret-name/KEY` and anything under envFromSecret say where the value is.
+  CHECK(
+      ScanString("/env/turn_password", "TURN_PASSWORD", "turn-credentials/TURN_PASSWORD").empty());
+  CHECK(ScanString("/envfromsecret/key", "DATASTORE_ENCRYPTION_KEY", "datastore/encryptionKey")
+            .empty());
+  // A connection string without credentials says where to connect.
+  CHECK(ScanString("/x/connectionstring", "internalConnectionString", "zk-0.zk:2181").empty());
+  const std::string with_password = "Server=db;User Id=app;Password=" + strong + ";";
+  CHECK(ScanString("/x/connectionstring", "connectionString", with_password).size() == 1);
+  // An issued token cannot be a run of digits; a chosen password can.
+  const std::string digits = "1234567890";
+  CHECK(ScanString("/x/token", "insecureTokenValue", digits).empty());
+  CHECK(ScanString("/x/password", "password", digits).size() == 1);
+  // In a Secret's own data a name-like value is the secret itself.
+  const std::string name_like = "default_password";
+  CHECK(ScanString("/data/password", "password", name_like).empty());
+  ScanOptions data;
+  data.secret_data = true;
+  CHECK(ScanString("/data/password", "password", name_like, data).size() == 1);
+}
+
+TEST_CASE("text lines: prose, `=>`, comments and ExternalSecret keys", "[secrets]") {
+  const std::string strong = "Wq7vLm2pRt9sKw4z";
+  CHECK_FALSE(SplitKeyValue("    and agent.mountApiToken=true."));
+  CHECK_FALSE(SplitKeyValue("htpasswd format, for example: \"user1:{SHA}hashed\"."));
+  auto kv = SplitKeyValue("        #password => \"test\"");
+  REQUIRE(kv);
+  CHECK(kv->key == "password");
+  CHECK(kv->value == "test");
+  CHECK(kv->commented);
+  kv = SplitKeyValue("  client_secret: # filled in by External Secrets");
+  REQUIRE(kv);
+  CHECK(kv->value.empty());
+  // A commented-out weak value is a stock example; a strong one is still a leak.
+  CHECK(ScanString("", "", "port=3479\n#admin-password=letmein\n").empty());
+  const std::string commented_strong = "port=3479\n#admin-password=" + strong + "\n";
+  CHECK(ScanString("", "", commented_strong).size() == 1);
+  // `secretKey` beside `remoteRef` names the key an ExternalSecret fills.
+  CHECK(ScanString("", "",
+                   "data:\n"
+                   "  - secretKey: client-id\n"
+                   "    remoteRef:\n"
+                   "      key: platform/keycloak\n")
+            .empty());
+}
+
+TEST_CASE("which entries of a Secret hold a credential", "[secrets]") {
+  const std::string strong = "Wq7vLm2pRt9sKw4z";
+  const std::string bcrypt = "$2b$12$EG2axsMMVQrKy2oK3mAtV.KATgRqxFhUN..dn6.1jW30fP0tfJVga";
+  const std::string ceph_key = "AQDCZLtXORt+JhAAAXhDV4rlgpl2ccp4zDVROA==";
+  const std::string config_with_token = "auth:\n  token: " + strong + "\n";
+  const std::string uri_with_password = "mongodb://app:" + strong + "@mongodb:27017";
+  CHECK(IsSensitiveSecretEntry("password", strong));
+  CHECK(IsSensitiveSecretEntry("password", "default_password"));
+  CHECK(IsSensitiveSecretEntry("key", ceph_key));
+  CHECK(IsSensitiveSecretEntry("admin.password", bcrypt));
+  CHECK(IsSensitiveSecretEntry("config.yaml", config_with_token));
+  CHECK(IsSensitiveSecretEntry("mongodb-uri", uri_with_password));
+  CHECK_FALSE(IsSensitiveSecretEntry("config.yaml", "global:\n  resolve_timeout: 5m\n"));
+  CHECK_FALSE(IsSensitiveSecretEntry("url", "https://github.com/example/repo"));
+  CHECK_FALSE(IsSensitiveSecretEntry("mongodb-uri", "mongodb://mongodb:27017"));
+  CHECK_FALSE(IsSensitiveSecretEntry("username", "admin"));
+  CHECK_FALSE(IsSensitiveSecretEntry("password", "my-password"));
+  CHECK_FALSE(IsSensitiveSecretEntry("fastly-api-token", "token"));
+  CHECK_FALSE(IsSensitiveSecretEntry("ca.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n"));
+}
+
+}  // namespace syncgate::secrets

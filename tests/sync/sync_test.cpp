@@ -304,8 +304,10 @@ TEST_CASE("sync: a source that cannot be rendered or renders nothing publishes n
     WriteFile(f.source / "manifests/README.md", "nothing here\n");
     f.Commit("empty");
   }
-  SECTION("a Kustomize source, which the gate does not render") {
-    WriteFile(f.source / "manifests/kustomization.yaml", "resources: [b-config.yaml]\n");
+  SECTION("a Kustomize source that does not build (or no kubectl to build it)") {
+    f.options.settings.kustomize_binary = testing::TestKustomize();
+    WriteFile(f.source / "manifests/kustomization.yaml",
+              "resources: [b-config.yaml, ../base-that-moved]\n");
     f.Commit("kustomize");
   }
   auto outcomes = f.Sync();
@@ -316,6 +318,54 @@ TEST_CASE("sync: a source that cannot be rendered or renders nothing publishes n
   CHECK(
       Slurp(fs::path(f.options.state_dir) / "demo" / "last.json").find("\"verdict\": \"error\"") !=
       std::string::npos);
+}
+
+TEST_CASE("sync: a Kustomize overlay is published as it builds from the pinned tree",
+          "[sync][kustomize]") {
+  const std::string kubectl = testing::TestKustomize();
+  if (kubectl.empty()) {
+    WARN("kubectl not found: run tools/install-helm.sh (installs v1.32.3 into .tools/bin)");
+    return;
+  }
+  Fixture f;
+  f.options.settings.kustomize_binary = kubectl;
+  // The overlay is the Application's path; its base is elsewhere in the repository.
+  fs::remove(f.source / "manifests/a-config.yaml");
+  fs::remove(f.source / "manifests/b-config.yaml");
+  WriteFile(f.source / "base/kustomization.yaml", "resources: [config.yaml]\n");
+  WriteFile(f.source / "base/config.yaml", ConfigMap("b-config"));
+  WriteFile(f.source / "manifests/kustomization.yaml",
+            "resources: [namespace.yaml, ../base]\nnamePrefix: prod-\npatches:\n"
+            "  - target: {kind: ConfigMap, name: b-config}\n"
+            "    patch: |-\n      - op: replace\n        path: /data/greeting\n"
+            "        value: bonjour\n");
+  const std::string first = f.Commit("kustomize overlay");
+  SECTION("the build is what is published") {
+    auto outcomes = f.Sync();
+    INFO(Describe(outcomes));
+    REQUIRE(outcomes[0].verdict == Verdict::kPublished);
+    CHECK(outcomes[0].commit == first);
+    const std::string published = f.Published();
+    CHECK(published.find("name: prod-b-config") != std::string::npos);
+    CHECK(published.find("greeting: bonjour") != std::string::npos);
+    CHECK(published.find("kind: Namespace") < published.find("name: prod-b-config"));
+    CHECK(published.find("config.kubernetes.io/origin") == std::string::npos);
+  }
+  SECTION("a secret in the base refuses the publish, found at its line in the base") {
+    WriteFile(f.source / "base/config.yaml",
+              ConfigMap("b-config", "\n  vault-token: hvs.CAESIJx9vQ1mZr7Tk2p8WnLd4F5G"));
+    f.Commit("a token in the base");
+    auto outcomes = f.Sync();
+    INFO(Describe(outcomes));
+    REQUIRE(outcomes[0].verdict == Verdict::kRefused);
+    CHECK(f.BranchCommits() == 0);
+    bool in_base = false;
+    for (const Finding& b : outcomes[0].blocking) {
+      in_base |=
+          b.rule == "secret-vault-token" && EndsWith(b.file, "/base/config.yaml") && b.line == 8;
+    }
+    CHECK(in_base);
+  }
 }
 
 TEST_CASE("sync: a chart is judged as its Application renders it", "[sync][helm]") {
@@ -671,6 +721,60 @@ TEST_CASE("sync cmp generate refuses the guide's q-sign chart", "[sync][helm]") 
   CHECK(refused.exit_code == 1);
   CHECK(refused.out.empty());
   CHECK(refused.err.find("q-sign at 0123456 refused") != std::string::npos);
+}
+
+TEST_CASE("sync cmp generate builds a Kustomize overlay, and refuses what its patch sets",
+          "[sync][kustomize]") {
+  REQUIRE_HELM(helm);  // .tools/bin, which holds kubectl too, goes first on PATH
+  if (testing::TestKustomize().empty()) {
+    WARN("kubectl not found: run tools/install-helm.sh (installs v1.32.3 into .tools/bin)");
+    return;
+  }
+  TempDir checkout;
+  TempDir cache;
+  WriteFile(checkout / "base/kustomization.yaml", "resources: [deployment.yaml]\n");
+  WriteFile(checkout / "base/deployment.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      automountServiceAccountToken: false
+      containers:
+        - name: web
+          image: registry.example/web:1.4.2
+          securityContext: {runAsNonRoot: true, readOnlyRootFilesystem: true}
+          readinessProbe: {httpGet: {path: /ready, port: 8080}}
+          resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}
+)");
+  WriteFile(checkout / "overlays/prod/kustomization.yaml",
+            "resources: [../../base]\nnamePrefix: prod-\nreplicas: [{name: web, count: 3}]\n");
+  auto pass = CmpGenerate(checkout.path().string(), "overlays/prod", "", helm, cache);
+  INFO(pass.err);
+  CHECK(pass.exit_code == 0);
+  CHECK(pass.err.empty());
+  CHECK(pass.out.find("name: prod-web") != std::string::npos);
+  CHECK(pass.out.find("replicas: 3") != std::string::npos);
+  CHECK(pass.out.find("config.kubernetes.io/origin") == std::string::npos);
+
+  // A patch that moves the image to `latest`: refused, at the patch line.
+  WriteFile(checkout / "overlays/prod/kustomization.yaml",
+            "resources: [../../base]\nnamePrefix: prod-\npatches:\n  - path: latest.yaml\n");
+  WriteFile(checkout / "overlays/prod/latest.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+            "    spec:\n      containers:\n        - name: web\n"
+            "          image: registry.example/web:latest\n");
+  auto refused = CmpGenerate(checkout.path().string(), "overlays/prod", "", helm, cache);
+  INFO(refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.out.empty());
+  CHECK(refused.err.find("overlays/prod/latest.yaml:10: [workload-image-mutable-tag]") !=
+        std::string::npos);
 }
 
 TEST_CASE("sync cmp generate renders for KUBE_VERSION and the CRDs of the source", "[sync][helm]") {
