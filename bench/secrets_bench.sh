@@ -47,8 +47,8 @@ FILES=$(find "$CORPUS" -type f | wc -l)
 BYTES=$(du -sb "$CORPUS" | cut -f1)
 echo "corpus: $CORPUS ($FILES files, $BYTES bytes), best of $RUNS runs"
 cd "$ROOT/.."
-WITHOUT=$(best "$BIN" check --fail-on never --format json --config "$WORK/without.yaml" shared/data/corpus)
-WITH=$(best "$BIN" check --fail-on never --format json --config "$WORK/with.yaml" shared/data/corpus)
+WITHOUT=$(best "$BIN" check --fail-on never --no-cache --format json --config "$WORK/without.yaml" shared/data/corpus)
+WITH=$(best "$BIN" check --fail-on never --no-cache --format json --config "$WORK/with.yaml" shared/data/corpus)
 FOUND=$(python3 -c "import json,sys; r=json.load(open('$WORK/out')); print(sum(1 for f in r['findings'] if f['rule'].startswith('secret-')))" 2>/dev/null || echo "?")
 echo "syncgate check, secret rules off: ${WITHOUT}s"
 echo "syncgate check, secret rules on:  ${WITH}s  ($FOUND secret findings)"

@@ -38,7 +38,7 @@ std::string StatLine(const std::string& path) {
 
 /// Names, sizes and times of every file of a schema folder: a schema fetched or edited since
 /// changes the key (their contents are read only when a kind is validated).
-void AddListing(const std::string& folder, std::string& out) {
+void AddListing(std::string_view what, const std::string& folder, std::string& out) {
   std::vector<std::string> lines;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(folder, ec);
@@ -48,7 +48,7 @@ void AddListing(const std::string& folder, std::string& out) {
     lines.push_back(StatLine(it->path().string()));
   }
   std::sort(lines.begin(), lines.end());
-  out += fmt::format("schemas {} {}\n", folder, lines.size());
+  out += fmt::format("{} {} {}\n", what, folder, lines.size());
   for (const std::string& line : lines) out += line;
 }
 
@@ -66,8 +66,10 @@ bool StayedInside(const RunResult& result, const std::vector<std::string>& roots
                   const RunSettings& settings) {
   if (!result.errors.empty() || !result.workspace) return false;
   for (const SkippedFile& skip : result.skipped) {
-    // What another place may provide later (the dependency cache, the network, another
-    // repository) is not a result to keep.
+    // What another place may provide later (the network, another repository) is not a result
+    // to keep. Offline, a dependency the network would have given is missing on every run until
+    // the dependency cache gets it, and its listing is in the key.
+    if (skip.kind == SkipKind::kNetworkForbidden && settings.offline) continue;
     if (skip.kind == SkipKind::kDependencyUnavailable || skip.kind == SkipKind::kNetworkForbidden ||
         skip.kind == SkipKind::kSourceNotRendered || skip.kind == SkipKind::kRenderInput) {
       return false;
@@ -87,7 +89,8 @@ bool StayedInside(const RunResult& result, const std::vector<std::string>& roots
   if (!state) return true;
   if (!state->model.skipped_sources.empty()) return false;
   // A chart or dependency from the checked tree (a mirror folder in it included) is keyed by
-  // the tree; the dependency cache and the network are not, and a missing one may turn up.
+  // the tree. The dependency cache is keyed only offline (online, this run may have fetched into
+  // it, and a missing one may turn up from the network).
   auto in_tree = [&](const model::ResolvedDependency& dep) {
     switch (dep.source) {
       case model::DependencySource::kVendored:
@@ -98,7 +101,7 @@ bool StayedInside(const RunResult& result, const std::vector<std::string>& roots
         return !dep.location.empty() && Inside(dep.location, roots);
       case model::DependencySource::kCache:
       case model::DependencySource::kMissing:
-        return false;
+        return settings.offline;
     }
     return false;
   };
@@ -108,7 +111,10 @@ bool StayedInside(const RunResult& result, const std::vector<std::string>& roots
   }
   for (const model::RenderPlan& plan : state->model.plans) {
     const model::RenderRequest& request = plan.request;
-    if (!Inside(request.chart_dir, roots)) return false;
+    // A chart of the tree may be rendered from a private copy with its dependencies staged
+    // (render/chart_dependencies.h): what it reads is the tree's chart and those dependencies,
+    // judged above. A remote chart's folder is judged with the chart above.
+    if (!plan.chart->remote && !Inside(plan.chart->fs_dir, roots)) return false;
     for (const std::string& file : request.value_files) {
       if (!Inside(file, roots)) return false;
     }
@@ -194,10 +200,13 @@ WholeRunCache::Inputs WholeRunCache::Read(const std::vector<std::string>& roots,
   key += StatLine(render::FindHelm(settings_.helm_binary));
   key += StatLine(render::FindKustomize(settings_.kustomize_binary));
   for (const std::string& folder : settings_.schema_folders.value_or(std::vector<std::string>{}))
-    AddListing(folder, key);
+    AddListing("schemas", folder, key);
   for (const std::string& location : settings_.schema_locations) {
-    AddListing(location.substr(0, location.find("{{")), key);
+    AddListing("schemas", location.substr(0, location.find("{{")), key);
   }
+  // The dependency cache: an offline run renders with what it holds and skips what it lacks,
+  // so a chart fetched into it later (by an online run) changes the key.
+  if (settings_.offline) AddListing("charts", settings_.chart_cache_dir, key);
   read.key = Sha256Hex(key);
   return read;
 }

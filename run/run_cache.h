@@ -15,9 +15,11 @@
 // listing of the Kubernetes schema folders. A run is kept whole only when it provably read
 // nothing else: no input from git or stdin, no error, every render's chart, values files and
 // Kustomize inputs inside the checked paths, every chart dependency from the chart's charts/,
-// a file:// path or the tree (none from the dependency cache, a mirror or the network, none
-// missing), no remote chart or source, no schema URL, and no Kubernetes schema missing that a
-// later run could download.
+// a file:// path or the tree (none from a mirror outside the paths or the network), no remote
+// source, no schema URL, and no Kubernetes schema missing that a later run could download.
+// Offline, the dependency cache's listing is part of the key, so dependencies found there or
+// missing (a render skipped because only the network has its chart) are kept too; online they
+// are not (the run may fetch, and the network may come back).
 
 #include <map>
 #include <memory>

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "model/chart_dependencies.h"
 #include "run/check_run.h"
 #include "tests/test_util.h"
 
@@ -169,6 +170,46 @@ TEST_CASE("whole-run cache: the check command reports byte for byte what the col
     whole += entry.path().extension() == ".run";
   }
   CHECK(whole == 1);
+}
+
+TEST_CASE(
+    "whole-run cache: offline, a dependency only the network has is kept until the "
+    "dependency cache gets it",
+    "[cache]") {
+  REQUIRE_HELM(helm);
+  TempDir dir;
+  WriteChart(dir / "tree");
+  const std::string repository = "https://charts.example.invalid/stable";
+  WriteFile(dir / "tree/web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: lib\n"
+            "    version: 0.1.0\n    repository: " +
+                repository + "\n");
+  const RunResult cold = Reports(dir / "tree", dir / "cache", helm);
+  CHECK(cold.summary.rendered == 0);  // offline, and lib is nowhere but on the network
+  REQUIRE(cold.summary.skipped > 0);
+  const RunResult warm = Reports(dir / "tree", dir / "cache", helm);
+  CHECK(ReadWhole(warm));
+  CHECK(Exact(warm) == Exact(cold));
+
+  // An online run (or `helm pull`) puts the chart into the dependency cache: the next offline
+  // run renders with it instead of reading the stored skip.
+  WriteFile(dir / "lib/Chart.yaml", "apiVersion: v2\nname: lib\nversion: 0.1.0\n");
+  WriteFile(dir / "lib/templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lib\n");
+  const testing::CommandOutput packaged = testing::RunShell(fmt::format(
+      "'{}' package '{}' -d '{}'", helm, (dir / "lib").string(), (dir / "packed").string()));
+  REQUIRE(packaged.exit_code == 0);
+  const fs::path cached =
+      model::ChartCachePath((dir / "cache/charts").string(), repository, "lib", "0.1.0");
+  fs::create_directories(cached.parent_path());
+  fs::copy_file(dir / "packed/lib-0.1.0.tgz", cached);
+  const RunResult fetched = Reports(dir / "tree", dir / "cache", helm);
+  CHECK_FALSE(ReadWhole(fetched));
+  CHECK(fetched.summary.rendered == 2);
+  // Offline, a dependency from the cache is keyed by the cache's listing: kept whole too.
+  const RunResult again = Reports(dir / "tree", dir / "cache", helm);
+  CHECK(ReadWhole(again));
+  CHECK(Exact(again) == Exact(fetched));
 }
 
 }  // namespace
