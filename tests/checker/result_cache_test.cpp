@@ -403,9 +403,10 @@ TEST_CASE("result cache: two check processes on one cache at once agree with an 
           "[cache]") {
   TempDir dir;
   const fs::path examples = testing::SourceDir() / "examples";
-  const std::string common =
-      fmt::format("check --fail-on never --offline --helm /nonexistent/helm --no-require-render --cache-dir '{}' '{}'",
-                  (dir / "cache").string(), examples.string());
+  const std::string common = fmt::format(
+      "check --fail-on never --offline --helm /nonexistent/helm --no-require-render --cache-dir "
+      "'{}' '{}'",
+      (dir / "cache").string(), examples.string());
   // The same cache folder (schema-missing names it), with neither renders nor findings kept.
   const testing::CommandOutput uncached =
       testing::RunSyncgate(common + " --no-cache --format json=-");
