@@ -52,10 +52,12 @@ struct RunSettings {
   std::vector<std::string> sealed_keys;
   /// Namespace for objects that name none (--namespace).
   std::string default_namespace;
-  /// The helm binary (--helm); empty: look on PATH.
+  /// The helm binary (--helm); empty: render::FindTool's search ($SYNCGATE_HELM, PATH, the
+  /// installed libexec/syncgate, the development tree's .tools/bin).
   std::string helm_binary;
   /// What builds Kustomize sources (--kustomize): a `kustomize` binary, or a `kubectl` (its
-  /// built-in `kubectl kustomize`); empty: kustomize, then kubectl, on PATH, then in .tools/bin.
+  /// built-in `kubectl kustomize`); empty: render::FindTool's search ($SYNCGATE_KUSTOMIZE, then
+  /// kustomize, then kubectl, on PATH, in the installed libexec/syncgate, in .tools/bin).
   std::string kustomize_binary;
   /// Where repository URLs are found without the network, in precedence order: each
   /// `--repo-map URL=LOCATION`, then `repositories:` of the configuration (relative locations

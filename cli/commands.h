@@ -48,6 +48,9 @@ void AddRulesCommand(CLI::App& app, CommandResult& result);
 void AddSchemasCommand(CLI::App& app, CommandResult& result);
 void AddSealCommand(CLI::App& app, CommandResult& result);
 void AddVersionCommand(CLI::App& app, CommandResult& result);
+/// completion bash|zsh|fish and man (hidden): the shell completions and the man page, written
+/// from the whole tree of `app` when they run (cli/completion_command.cpp).
+void AddCompletionCommand(CLI::App& app, CommandResult& result);
 /// sync, history, rollback, cmp generate (cli/sync_command.cpp).
 void AddSyncCommands(CLI::App& app, CommandResult& result);
 

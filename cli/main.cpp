@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   AddSealCommand(app, result);
   AddVersionCommand(app, result);
   AddSyncCommands(app, result);
+  AddCompletionCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -32,10 +32,13 @@ void AddRunOptions(CLI::App& cmd, RunOptions& opts) {
       ->allow_extra_args(false);
   cmd.add_option("--namespace", opts.settings.default_namespace,
                  "Namespace for objects that name none");
-  cmd.add_option("--helm", opts.settings.helm_binary, "The helm binary (default: helm on PATH)");
+  cmd.add_option("--helm", opts.settings.helm_binary,
+                 "The helm binary (default: $SYNCGATE_HELM, helm on PATH, then the "
+                 "copy installed in <prefix>/libexec/syncgate)");
   cmd.add_option("--kustomize", opts.settings.kustomize_binary,
                  "The kustomize (or kubectl) binary that builds Kustomize sources (default: "
-                 "kustomize, then kubectl, on PATH)");
+                 "$SYNCGATE_KUSTOMIZE, kustomize, then kubectl, on PATH, then in "
+                 "<prefix>/libexec/syncgate)");
   cmd.add_option("--repo-map",
                  "URL=LOCATION: find this repository URL (git, Helm repository or "
                  "OCI prefix) in a local folder or another URL. Repeatable; "

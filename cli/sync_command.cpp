@@ -361,9 +361,11 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
   cmd->add_option("--state-dir", opts->sync.state_dir,
                   "Where gate records are written (default: <cache-dir>/state)");
   cmd->add_option("--helm", opts->sync.settings.helm_binary,
-                  "The helm binary (default: helm on PATH, .tools/bin/helm)");
+                  "The helm binary (default: $SYNCGATE_HELM, helm on PATH, then the copy "
+                  "installed in <prefix>/libexec/syncgate)");
   cmd->add_option("--kustomize", opts->sync.settings.kustomize_binary,
-                  "The kustomize (or kubectl) binary (default: kustomize, then kubectl, on PATH)");
+                  "The kustomize (or kubectl) binary (default: $SYNCGATE_KUSTOMIZE, "
+                  "kustomize, then kubectl, on PATH, then in <prefix>/libexec/syncgate)");
   cmd->add_option("--kube-version", opts->sync.settings.kube_version,
                   "Target Kubernetes version X.Y");
   cmd->add_option("-j,--jobs", opts->sync.jobs, "Worker threads (default: all cores)")

@@ -18,16 +18,12 @@
 #include "checker/text_util.h"
 #include "render/render_cache.h"
 #include "render/subprocess.h"
+#include "render/tool_locator.h"
 
 namespace syncgate::render {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool IsExecutable(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec) && access(path.c_str(), X_OK) == 0;
-}
 
 std::string ReadAll(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -74,8 +70,9 @@ class HelmRenderer final : public Renderer {
     checked_ = true;
     if (options_.binary.empty()) {
       available_ = Unexpected(
-          "helm not found: install it (tools/install-helm.sh puts v3.17.2 in .tools/bin) or pass "
-          "--helm PATH");
+          fmt::format("helm not found (looked in $SYNCGATE_HELM, on PATH and in {}): install it "
+                      "(tools/install-helm.sh puts v3.17.2 in .tools/bin) or pass --helm PATH",
+                      fmt::join(InstalledToolDirs(), ", ")));
       return available_;
     }
     ProcessResult r = RunProcess({options_.binary, "version", "--short"}, "", 30);
@@ -191,16 +188,8 @@ class HelmRenderer final : public Renderer {
 }  // namespace
 
 std::string FindHelm(const std::string& explicit_binary) {
-  if (!explicit_binary.empty()) return explicit_binary;
-  if (const char* path = std::getenv("PATH")) {
-    for (std::string_view dir : Split(path, ':')) {
-      if (dir.empty()) continue;
-      const fs::path candidate = fs::path(std::string(dir)) / "helm";
-      if (IsExecutable(candidate)) return candidate.string();
-    }
-  }
-  if (IsExecutable(".tools/bin/helm")) return fs::absolute(".tools/bin/helm").string();
-  return "";
+  return FindTool(
+      {.explicit_path = explicit_binary, .env_var = "SYNCGATE_HELM", .names = {"helm"}});
 }
 
 std::unique_ptr<Renderer> MakeHelmRenderer(HelmOptions options) {

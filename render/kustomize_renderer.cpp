@@ -23,6 +23,7 @@
 #include "model/values_text.h"
 #include "render/render_cache.h"
 #include "render/subprocess.h"
+#include "render/tool_locator.h"
 
 namespace syncgate::render {
 namespace fs = std::filesystem;
@@ -37,11 +38,6 @@ constexpr std::string_view kOriginAnnotation = "config.kubernetes.io/origin";
 /// Stands for the user's copy root in cached error messages (the private copy's folder differs
 /// on every run).
 constexpr std::string_view kRootToken = "\x01root\x01";
-
-bool IsExecutable(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec) && access(path.c_str(), X_OK) == 0;
-}
 
 std::string ReadAll(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -244,9 +240,11 @@ class KustomizeRenderer final : public Renderer {
     if (checked_) return available_;
     checked_ = true;
     if (options_.binary.empty()) {
-      available_ = Unexpected(
-          "kustomize not found: install kubectl or kustomize (tools/install-helm.sh puts kubectl "
-          "v1.32.3 in .tools/bin) or pass --kustomize PATH");
+      available_ = Unexpected(fmt::format(
+          "kustomize not found (looked in $SYNCGATE_KUSTOMIZE, for kustomize and kubectl on PATH "
+          "and in {}): install kubectl or kustomize (tools/install-helm.sh puts kubectl v1.32.3 in "
+          ".tools/bin) or pass --kustomize PATH",
+          fmt::join(InstalledToolDirs(), ", ")));
       return available_;
     }
     std::vector<std::string> argv = {options_.binary, "version"};
@@ -481,22 +479,10 @@ Expected<std::string> AddToMap(const Node* existing,
 }  // namespace
 
 std::string FindKustomize(const std::string& explicit_binary) {
-  if (!explicit_binary.empty()) return explicit_binary;
-  std::vector<fs::path> dirs;
-  if (const char* path = std::getenv("PATH")) {
-    for (std::string_view dir : Split(path, ':')) {
-      if (!dir.empty()) dirs.emplace_back(std::string(dir));
-    }
-  }
-  for (const char* name : {"kustomize", "kubectl"}) {
-    for (const fs::path& dir : dirs) {
-      if (IsExecutable(dir / name)) return (dir / name).string();
-    }
-  }
-  for (const char* name : {".tools/bin/kustomize", ".tools/bin/kubectl"}) {
-    if (IsExecutable(name)) return fs::absolute(name).string();
-  }
-  return "";
+  // kubectl has Kustomize built in (`kubectl kustomize`); a standalone kustomize is preferred.
+  return FindTool({.explicit_path = explicit_binary,
+                   .env_var = "SYNCGATE_KUSTOMIZE",
+                   .names = {"kustomize", "kubectl"}});
 }
 
 std::unique_ptr<Renderer> MakeKustomizeRenderer(KustomizeRendererOptions options) {

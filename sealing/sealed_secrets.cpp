@@ -14,6 +14,7 @@
 #include <botan/pkcs8.h>
 #include <botan/pubkey.h>
 #include <botan/rsa.h>
+#include <botan/version.h>
 #include <botan/x509cert.h>
 #include <fmt/format.h>
 
@@ -566,5 +567,7 @@ std::optional<std::string> DecodeBase64Strict(std::string_view text) {
 std::string EncodeBase64(std::string_view bytes) {
   return Botan::base64_encode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
 }
+
+std::string BotanVersion() { return Botan::short_version_string(); }
 
 }  // namespace syncgate::sealing

@@ -142,4 +142,7 @@ bool CertificateUnusable(const CertificateInfo& cert, int64_t now);
 std::optional<std::string> DecodeBase64Strict(std::string_view text);
 std::string EncodeBase64(std::string_view bytes);
 
+/// The version of the Botan syncgate runs with ("2.19.3"), for `syncgate version --verbose`.
+std::string BotanVersion();
+
 }  // namespace syncgate::sealing

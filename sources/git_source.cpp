@@ -573,4 +573,10 @@ Expected<std::vector<std::string>> GitRepository::FirstParentLog(const std::stri
   return out;
 }
 
+std::string LibGit2Version() {
+  int major = 0, minor = 0, patch = 0;
+  git_libgit2_version(&major, &minor, &patch);
+  return fmt::format("{}.{}.{}", major, minor, patch);
+}
+
 }  // namespace syncgate

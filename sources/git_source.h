@@ -110,4 +110,7 @@ class GitRepository {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The version of the libgit2 syncgate runs with ("1.5.1"), for `syncgate version --verbose`.
+std::string LibGit2Version();
+
 }  // namespace syncgate

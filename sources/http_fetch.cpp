@@ -30,6 +30,7 @@ struct CurlApi {
   decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
   decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
   decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_version) version = nullptr;
   std::string error;  // why libcurl could not be loaded; the API is unusable then
 };
 
@@ -54,6 +55,7 @@ const CurlApi& Curl() {
     Resolve(library, "curl_easy_getinfo", loaded.easy_getinfo, loaded.error);
     Resolve(library, "curl_easy_cleanup", loaded.easy_cleanup, loaded.error);
     Resolve(library, "curl_easy_strerror", loaded.easy_strerror, loaded.error);
+    Resolve(library, "curl_version", loaded.version, loaded.error);
     if (loaded.error.empty()) loaded.global_init(CURL_GLOBAL_DEFAULT);
     return loaded;
   }();
@@ -61,6 +63,12 @@ const CurlApi& Curl() {
 }
 
 }  // namespace
+
+Expected<std::string> HttpClientVersion() {
+  const CurlApi& api = Curl();
+  if (!api.error.empty()) return Unexpected(api.error);
+  return std::string(api.version());
+}
 
 Expected<HttpResponse> HttpGet(const std::string& url, long timeout_seconds) {
   const CurlApi& api = Curl();

@@ -24,4 +24,8 @@ struct HttpResponse {
 /// are refused. A transport failure is an error; any HTTP status is a response.
 Expected<HttpResponse> HttpGet(const std::string& url, long timeout_seconds);
 
+/// libcurl's own version line ("libcurl/7.88.1 OpenSSL/3.0.15 ..."), loading it if needed, or
+/// why it cannot be loaded (`syncgate version --verbose`).
+Expected<std::string> HttpClientVersion();
+
 }  // namespace syncgate

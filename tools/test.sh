@@ -8,13 +8,13 @@
 #   SYNCGATE_TIDY_BASE=REV        clang-tidy the C++ files changed since REV (default: HEAD~1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extra="clang libclang-rt-14-dev clang-format clang-tidy python3 python3-cryptography unzip chromium"
-# npm usually comes with the machine's Node.js (whose package conflicts with Debian's npm).
-command -v npm >/dev/null || extra="$extra npm"
-export SYNCGATE_EXTRA_PACKAGES="$extra"
+# zsh, fish and groff-base: the completion and man page tests check them instead of skipping.
+export SYNCGATE_EXTRA_PACKAGES="clang libclang-rt-14-dev clang-format clang-tidy python3 python3-cryptography chromium zsh fish groff-base"
+export SYNCGATE_BUILD_TARGET=all  # the test binary too
 
+# Also installs helm and kubectl (.tools/bin) for the rendering tests.
 tools/bootstrap.sh -DSYNCGATE_WERROR=ON
-[ -x tools/install-helm.sh ] && tools/install-helm.sh
+tools/install-helm.sh
 # The OCI registry of the tests (Debian's docker-registry), installed without its system service.
 tools/install-registry.sh
 
@@ -66,6 +66,9 @@ if [ ${#tidy[@]} -gt 0 ]; then
   [ "$status" -eq 0 ] || { echo "clang-tidy found errors in the changed files (see above)" >&2; exit 1; }
 fi
 echo "clang-tidy: ${#tidy[@]} file(s) checked"
+
+echo "== package"
+tools/package-test.sh
 
 if [ -z "${SYNCGATE_SKIP_ASAN:-}" ]; then
   echo "== tests under ASan+UBSan"
