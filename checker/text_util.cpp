@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -85,6 +86,20 @@ std::optional<std::string> ReadFileBytes(const std::string& path) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return std::nullopt;
   return text;
+}
+
+std::string NormalizedPath(std::string_view path) {
+  std::string s = std::filesystem::path(std::string(path)).lexically_normal().generic_string();
+  while (StartsWith(s, "./")) s = s.substr(2);
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+std::string CanonicalPath(std::string_view path) {
+  const std::filesystem::path given{std::string(path)};
+  std::error_code ec;
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(given, ec);
+  return (ec ? given.lexically_normal() : resolved).generic_string();
 }
 
 }  // namespace syncgate

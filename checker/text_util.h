@@ -25,4 +25,11 @@ std::vector<std::string_view> Split(std::string_view text, char sep);
 /// The bytes of the file at `path`, or nothing when it cannot be opened or read.
 std::optional<std::string> ReadFileBytes(const std::string& path);
 
+/// A path as display paths are written: lexically normal, with forward slashes, without leading
+/// "./" and trailing slashes ("a/./b/" -> "a/b"; "." stays "."; "" stays "").
+std::string NormalizedPath(std::string_view path);
+/// The path with symbolic links resolved as far as it exists (the key two spellings of one
+/// folder share); lexically normal when it cannot be resolved.
+std::string CanonicalPath(std::string_view path);
+
 }  // namespace syncgate

@@ -20,19 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Normalized(std::string_view path) {
-  std::string s = fs::path(std::string(path)).lexically_normal().generic_string();
-  while (StartsWith(s, "./")) s = s.substr(2);
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
-
-std::string Canonical(const fs::path& path) {
-  std::error_code ec;
-  fs::path c = fs::weakly_canonical(path, ec);
-  return ec ? path.lexically_normal().string() : c.string();
-}
-
 std::string TextAt(const Node* node) {
   return node && node->IsScalar() ? std::string(node->Text()) : "";
 }
@@ -94,16 +81,16 @@ void AddValueSetPlans(const ChartInfo& chart, const FileIndex& files, const RunS
 /// The chart an Application source's `path` points at, or null.
 const ChartInfo* ChartOfSource(const model::AppSource& source, const ChartModel& model,
                                const Config& config) {
-  const std::string path = Normalized(TextAt(source.path));
+  const std::string path = NormalizedPath(TextAt(source.path));
   if (path.empty() || path == "." || source.chart) return nullptr;
   // `.syncgate.yaml` says which folder holds which repository: then the match is exact.
   if (const Document* doc = config.document()) {
     if (const Node* repos = doc->root().Get("repositories"); repos && repos->IsMap()) {
       if (const Node* folder = repos->Get(TextAt(source.repo_url)); folder && folder->IsScalar()) {
         const std::string want =
-            Canonical(fs::path(config.root()) / std::string(folder->Text()) / path);
+            CanonicalPath((fs::path(config.root()) / std::string(folder->Text()) / path).string());
         for (const auto& chart : model.charts) {
-          if (chart->kind == model::SourceKind::kHelm && Canonical(chart->fs_dir) == want)
+          if (chart->kind == model::SourceKind::kHelm && CanonicalPath(chart->fs_dir) == want)
             return chart.get();
         }
         return nullptr;
@@ -131,10 +118,10 @@ class FilesByLocation {
   const FileUnit* Find(const std::string& fs_path) {
     if (!indexed_) {
       for (const auto& [display, unit] : files_)
-        by_path_.emplace(Canonical(unit->input.fs_path), unit);
+        by_path_.emplace(CanonicalPath(unit->input.fs_path), unit);
       indexed_ = true;
     }
-    auto it = by_path_.find(Canonical(fs_path));
+    auto it = by_path_.find(CanonicalPath(fs_path));
     return it == by_path_.end() ? nullptr : it->second;
   }
 
@@ -173,7 +160,7 @@ std::string RepositoryFolder(const model::AppSource& source, const model::Applic
     const ChartInfo* chart = ChartOfSource(other, model, config);
     if (!chart) continue;
     fs::path root = fs::path(chart->fs_dir).lexically_normal();
-    const fs::path rel = Normalized(TextAt(other.path));
+    const fs::path rel = NormalizedPath(TextAt(other.path));
     for (auto it = rel.begin(); it != rel.end(); ++it) root = root.parent_path();
     return root.empty() ? "." : root.string();
   }
@@ -276,7 +263,7 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
       std::error_code ec;
       if (!fs::exists(fs_path, ec) && ignore_missing) continue;
       req.value_files.push_back(fs_path);
-      const std::string display = Normalized(chart.root + "/" + file);
+      const std::string display = NormalizedPath(chart.root + "/" + file);
       auto it = files.find(display);
       plan.layers.push_back({display, it == files.end() ? nullptr : DocRoot(it->second), {}});
     }

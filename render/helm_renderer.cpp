@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,9 +11,9 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include "checker/finding.h"
+#include "checker/parallel_for.h"
 #include "checker/text_util.h"
 #include "render/render_cache.h"
 #include "render/subprocess.h"
@@ -100,15 +99,7 @@ class HelmRenderer final : public Renderer {
       for (RenderResult& r : results) r.error = ok.error().message;
       return results;
     }
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i = next++; i < requests.size(); i = next++) results[i] = RenderOne(requests[i]);
-    };
-    const size_t threads = std::min<size_t>(std::max(jobs, 1), requests.size());
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
+    ParallelFor(requests.size(), jobs, [&](size_t i) { results[i] = RenderOne(requests[i]); });
     return results;
   }
 

@@ -32,19 +32,6 @@ namespace {
 using model::ChartInfo;
 using model::RenderPlan;
 
-std::string Normalized(std::string_view path) {
-  std::string s = fs::path(std::string(path)).lexically_normal().generic_string();
-  while (StartsWith(s, "./")) s = s.substr(2);
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
-
-std::string Canonical(const fs::path& path) {
-  std::error_code ec;
-  fs::path c = fs::weakly_canonical(path, ec);
-  return ec ? path.lexically_normal().string() : c.string();
-}
-
 std::string TextAt(const Node* node) {
   return node && node->IsScalar() ? std::string(node->Text()) : "";
 }
@@ -225,11 +212,11 @@ void AddKustomizePlans(const Workspace& workspace, const Config& config,
       if (!k) continue;
       if (k->is_component()) components.insert(folder);
       for (const KustomizeRef& ref : ReferencesOf(*k)) {
-        if (ref.builds()) included.insert(Canonical(ref.fs_path));
+        if (ref.builds()) included.insert(CanonicalPath(ref.fs_path));
       }
     }
     for (const ChartInfo* folder : folders) {
-      if (components.count(folder) || included.count(Canonical(folder->fs_dir))) continue;
+      if (components.count(folder) || included.count(CanonicalPath(folder->fs_dir))) continue;
       model.plans.push_back(maker.Make(*folder, folder->name + "/kustomize",
                                        folder->chart_file->input.display_path, {1, 1}, no_options));
     }
@@ -246,7 +233,7 @@ void AddKustomizeApplicationPlans(const std::vector<const Document*>& apps,
   for (const auto& chart : model.charts) {
     if (chart->kind != model::SourceKind::kKustomize) continue;
     folders.push_back(chart.get());
-    by_location[Canonical(chart->fs_dir)] = chart.get();
+    by_location[CanonicalPath(chart->fs_dir)] = chart.get();
   }
   PlanMaker maker(settings);
   // Every Application source whose path is a Kustomize folder.
@@ -263,7 +250,7 @@ void AddKustomizeApplicationPlans(const std::vector<const Document*>& apps,
       if (source.chart) continue;  // a Helm repository chart (render/chart_model.cpp)
       // An explicit helm: or directory: block makes ArgoCD use that instead.
       if (!source.kustomize && (source.helm.node || source.directory.node)) continue;
-      const std::string path = Normalized(TextAt(source.path));
+      const std::string path = NormalizedPath(TextAt(source.path));
       std::string label = "app:" + app_name;
       if (source.listed) label += "#" + std::to_string(source.index);
       const ChartInfo* folder = nullptr;
@@ -271,7 +258,7 @@ void AddKustomizeApplicationPlans(const std::vector<const Document*>& apps,
       if (auto m = model::MapRepository(TextAt(source.repo_url), settings); m && m->is_folder()) {
         // The repository is a folder of this machine: the match is exact.
         mapped_dir = (fs::path(m->location) / m->rest / path).lexically_normal().string();
-        if (auto it = by_location.find(Canonical(mapped_dir)); it != by_location.end())
+        if (auto it = by_location.find(CanonicalPath(mapped_dir)); it != by_location.end())
           folder = it->second;
       } else if (!path.empty() && path != ".") {
         // Otherwise the Kustomize folder whose path ends with the source path, when only one does.

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,9 +14,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include "checker/finding.h"
+#include "checker/parallel_for.h"
 #include "checker/text_util.h"
 #include "model/kustomization.h"
 #include "model/values_text.h"
@@ -282,15 +281,7 @@ class KustomizeRenderer final : public Renderer {
       for (RenderResult& r : results) r.error = ok.error().message;
       return results;
     }
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i = next++; i < requests.size(); i = next++) results[i] = RenderOne(requests[i]);
-    };
-    const size_t threads = std::min<size_t>(std::max(jobs, 1), requests.size());
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
+    ParallelFor(requests.size(), jobs, [&](size_t i) { results[i] = RenderOne(requests[i]); });
     return results;
   }
 

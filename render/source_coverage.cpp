@@ -17,16 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string Normalized(std::string_view path) {
-  std::string s = fs::path(std::string(path)).lexically_normal().generic_string();
-  while (StartsWith(s, "./")) s = s.substr(2);
-  while (!s.empty() && s.back() == '/') s.pop_back();
+  std::string s = NormalizedPath(path);
   return s == "." ? "" : s;
-}
-
-std::string Canonical(const fs::path& path) {
-  std::error_code ec;
-  const fs::path c = fs::weakly_canonical(path, ec);
-  return (ec ? path.lexically_normal() : c).generic_string();
 }
 
 /// The checked tree's files, indexed once per run for placing sources.
@@ -54,8 +46,8 @@ class TreeIndex {
       if (const Node* repos = doc->root().Get("repositories"); repos && repos->IsMap()) {
         if (const Node* folder = repos->Get(model::Text(source.repo_url));
             folder && folder->IsScalar()) {
-          const std::string want =
-              Canonical(fs::path(config.root()) / std::string(folder->Text()) / path);
+          const std::string want = CanonicalPath(
+              (fs::path(config.root()) / std::string(folder->Text()) / path).string());
           for (const auto& [file, display] : Canonicals()) {
             if (!StartsWith(file, want + "/")) continue;
             const size_t rel = file.size() - want.size();  // "/a/b.yaml"
@@ -93,7 +85,7 @@ class TreeIndex {
       canonicals_.emplace();
       for (const auto& unit : workspace_.files()) {
         if (!unit->input.fs_path.empty())
-          canonicals_->emplace_back(Canonical(unit->input.fs_path), unit->input.display_path);
+          canonicals_->emplace_back(CanonicalPath(unit->input.fs_path), unit->input.display_path);
       }
     }
     return *canonicals_;

@@ -63,9 +63,7 @@ std::optional<Expected<ShardSpec>> FromVariables(const EnvironmentLookup& getenv
 
 /// `path` with `.` segments and trailing slashes removed, as display paths are written.
 std::string Normalized(std::string_view path) {
-  std::string s = fs::path(std::string(path)).lexically_normal().generic_string();
-  while (StartsWith(s, "./")) s = s.substr(2);
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  std::string s = NormalizedPath(path);
   return s.empty() ? "." : s;
 }
 
