@@ -323,7 +323,12 @@ ResolvedDependency ResolveDependencyOffline(const ChartDependency& dep,
   for (auto it = fs::directory_iterator(charts, ec); !ec && it != fs::directory_iterator();
        it.increment(ec)) {
     const std::string file = it->path().filename().string();
-    if (EndsWith(file, ".tgz") && (StartsWith(file, dep.name + "-") || file == dep.name + ".tgz")) {
+    // helm knows a vendored subchart by its Chart.yaml name, not its folder's
+    // (charts/subchartA holding `name: subcharta`).
+    const auto chart = it->is_directory(ec) ? ChartNameVersion(it->path()) : std::nullopt;
+    const bool named = chart && chart->first == dep.name;
+    if (named || (EndsWith(file, ".tgz") &&
+                  (StartsWith(file, dep.name + "-") || file == dep.name + ".tgz"))) {
       r.source = DependencySource::kVendored;
       r.display = "charts/" + file;
       return r;

@@ -315,7 +315,15 @@ Expected<std::string> ChartStager::Stage(const model::ChartInfo& chart,
     const model::ResolvedDependency& r = chart.resolved[i];
     if (omitted.count(i) || r.location.empty()) continue;
     const fs::path from(r.location);
-    const fs::path to = dir / "charts" / from.filename();
+    fs::path to = dir / "charts" / from.filename();
+    // Two dependencies may come from one folder (the same chart under an alias), and charts/
+    // may already hold an entry of that file name: helm knows subcharts by their Chart.yaml
+    // name, so the copy goes beside it under a name of its own (never a hidden one).
+    if (fs::exists(to, ec) || from.filename().string().starts_with(".")) {
+      to = dir / "charts" /
+           fmt::format("syncgate-dependency-{}-{}{}", i, chart.dependencies.items[i].name,
+                       fs::is_directory(from, ec) ? "" : from.extension().string());
+    }
     if (fs::is_directory(from, ec)) {
       fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
     } else {

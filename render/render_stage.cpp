@@ -344,8 +344,13 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
     result.skipped.push_back({app == std::string::npos ? root + "/" : root.substr(0, app),
                               why.what + " not rendered: " + why.reason, why.is_error, why.kind});
     if (why.is_error) {
-      result.errors.push_back(fmt::format("{}: {} not rendered and --require-render is set: {}",
-                                          root, why.what, why.reason));
+      // Some inputs fail the run whatever --require-render says (a chart that cannot be staged):
+      // the message names the flag only when it is what made this an error.
+      result.errors.push_back(
+          require_render
+              ? fmt::format("{}: {} not rendered and --require-render is set: {}", root, why.what,
+                            why.reason)
+              : fmt::format("{}: {} could not be rendered: {}", root, why.what, why.reason));
     }
   }
   // Sources that name a chart this run cannot render (Helm repositories): skipped, with why.

@@ -102,6 +102,42 @@ TEST_CASE("an Application renders with ArgoCD's value precedence", "[helm]") {
   CHECK(alone->documents[0]->Find("/data/b")->Text() == "chart");
 }
 
+TEST_CASE("vendored subcharts are known by their Chart.yaml name; one folder can serve twice",
+          "[helm]") {
+  REQUIRE_HELM(helm);
+  testing::TempDir dir;
+  // charts/libA holds the chart named "lib" (helm's own testdata has charts/subchartA named
+  // subcharta): vendored, so nothing is staged. The second chart takes "tool" twice from one
+  // folder, once under an alias: both copies are staged side by side.
+  testing::WriteFile(dir / "app/Chart.yaml",
+                     "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n"
+                     "  - name: lib\n    version: 0.1.0\n    repository: file://../lib\n");
+  testing::WriteFile(dir / "app/charts/libA/Chart.yaml",
+                     "apiVersion: v2\nname: lib\nversion: 0.1.0\n");
+  testing::WriteFile(dir / "app/charts/libA/templates/cm.yaml",
+                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-vendored\n");
+  testing::WriteFile(dir / "twice/Chart.yaml",
+                     "apiVersion: v2\nname: twice\nversion: 1.0.0\ndependencies:\n"
+                     "  - name: tool\n    version: 0.1.0\n    repository: file://../tool\n"
+                     "  - name: tool\n    version: 0.1.0\n    repository: file://../tool\n"
+                     "    alias: tool2\n");
+  testing::WriteFile(dir / "tool/Chart.yaml", "apiVersion: v2\nname: tool\nversion: 0.1.0\n");
+  testing::WriteFile(dir / "tool/templates/cm.yaml",
+                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-cm\n");
+  const RunResult result =
+      CheckRendered({(dir / "app").string(), (dir / "twice").string()}, WithHelm(helm));
+  INFO(Listing(result));
+  CHECK(result.errors.empty());
+  CHECK(result.skipped.empty());
+  std::string rendered;
+  for (const auto& unit : result.workspace->files()) {
+    if (unit->input.fs_path.empty()) rendered += unit->source->text();
+  }
+  CHECK(rendered.find("name: from-vendored") != std::string::npos);
+  CHECK(rendered.find("name: tool-cm") != std::string::npos);
+  CHECK(rendered.find("name: tool2-cm") != std::string::npos);
+}
+
 TEST_CASE("a finding in rendered output points at the values line and names the template",
           "[helm]") {
   REQUIRE_HELM(helm);
@@ -400,6 +436,8 @@ TEST_CASE("syncgate check examples/ renders every chart per values set and Appli
                       "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/app:q-sign",
                       "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/values-prod.yaml",
                       "examples/gated/q-sign/helm/keycloak-pqc keycloak-pqc/values.yaml",
+                      // One label, split for the line length.
+                      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
                       "examples/q-app/argocd/q-dashboards-application.yaml@chart/q-dashboards "
                       "q-dashboards/app:q-dashboards#0",
                       "examples/q-app/k8s/helm/q-app q-app/app:q-app",
