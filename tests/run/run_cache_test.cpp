@@ -25,6 +25,8 @@ RunResult Reports(const fs::path& tree, const fs::path& cache, const std::string
   request.settings.offline = true;
   request.settings.helm_binary = helm;
   request.settings.schema_folders = std::vector<std::string>{};  // the same on every machine
+  // CI=true would turn --require-render on, and a run that fails on a skipped chart is never kept.
+  request.settings.require_render = false;
   Expected<std::unique_ptr<CheckRun>> run = CheckRun::Create(std::move(request));
   REQUIRE(run);
   return (*run)->RunReports({tree.string()}, (*run)->Discover({tree.string()}));
