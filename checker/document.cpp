@@ -21,10 +21,12 @@ namespace syncgate {
 // ---------------------------------------------------------------------------------------------
 // SourceFile
 
-std::shared_ptr<const SourceFile> SourceFile::FromText(std::string path, std::string text) {
+std::shared_ptr<const SourceFile> SourceFile::FromText(std::string path, std::string text,
+                                                       std::optional<size_t> original_size) {
   auto file = std::make_shared<SourceFile>();
   file->path_ = std::move(path);
   file->text_ = std::move(text);
+  file->byte_size_ = original_size.value_or(file->text_.size());
   file->line_starts_.push_back(0);
   const std::string& t = file->text_;
   for (size_t i = t.find('\n'); i != std::string::npos; i = t.find('\n', i + 1)) {

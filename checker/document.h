@@ -35,10 +35,15 @@ struct Position {
 class SourceFile {
  public:
   /// `path` is the display path (relative to the working directory, '/'-separated).
-  static std::shared_ptr<const SourceFile> FromText(std::string path, std::string text);
+  /// `original_size` is for a text restored scrubbed from a cache: the size the file had as
+  /// read or rendered, which reports (SARIF artifacts) give.
+  static std::shared_ptr<const SourceFile> FromText(std::string path, std::string text,
+                                                    std::optional<size_t> original_size = {});
 
   const std::string& path() const { return path_; }
   const std::string& text() const { return text_; }
+  /// Size in bytes of the file as read or rendered (the text's size unless restored scrubbed).
+  size_t byte_size() const { return byte_size_; }
   /// Number of lines (a final line without '\n' counts).
   int line_count() const { return static_cast<int>(line_starts_.size()); }
   /// The text of 1-based `line` without its newline; empty when out of range.
@@ -49,6 +54,7 @@ class SourceFile {
  private:
   std::string path_;
   std::string text_;
+  size_t byte_size_ = 0;
   std::vector<uint32_t> line_starts_;
 };
 

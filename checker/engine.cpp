@@ -12,6 +12,7 @@
 #include "checker/environment.h"
 #include "checker/finding_codec.h"
 #include "checker/parallel_for.h"
+#include "checker/redaction.h"
 #include "checker/shard_scope.h"
 #include "checker/suppression.h"
 #include "checker/text_util.h"
@@ -376,6 +377,19 @@ void Engine::CheckFiles(const Workspace& workspace, RunCounters& counters,
       if (std::optional<std::string> bytes = results_->Get(key)) cached = DecodeFileResult(*bytes);
     }
     if (cached) {
+      // The secrets of the file, remembered again: this run's output is scrubbed as the run's
+      // that stored the result was. An entry that does not fit the file is a miss.
+      const std::string_view text = file.source ? file.source->text() : std::string_view();
+      const bool fits =
+          std::all_of(cached->secrets.begin(), cached->secrets.end(),
+                      [&](const SecretSpan& s) { return s.offset + s.length <= text.size(); });
+      if (fits) {
+        for (const SecretSpan& s : cached->secrets) RememberSecret(text.substr(s.offset, s.length));
+      } else {
+        cached.reset();
+      }
+    }
+    if (cached) {
       ++cache_hits;
       std::move(cached->findings.begin(), cached->findings.end(), std::back_inserter(out));
       AddCounters(counters, cached->counters);
@@ -413,7 +427,11 @@ void Engine::CheckFiles(const Workspace& workspace, RunCounters& counters,
     }
     if (!key.empty() && !cached) {
       // A crash is never kept: the next run tries again and says so again.
-      if (!fresh_crashed) results_->Put(key, EncodeFileResult({fresh, fresh_counters.values}));
+      if (!fresh_crashed) {
+        results_->Put(key, EncodeFileResult({fresh, fresh_counters.values,
+                                             file.source ? SecretSpans(file.source->text())
+                                                         : std::vector<SecretSpan>{}}));
+      }
       AddCounters(counters, fresh_counters.values);
       std::move(fresh.begin(), fresh.end(), std::back_inserter(out));
     }

@@ -169,6 +169,14 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
+std::string Sha256Raw(std::string_view data) {
+  Sha256 sha;
+  sha.Update(data);
+  std::string out;
+  for (uint8_t b : sha.Final()) out += static_cast<char>(b);
+  return out;
+}
+
 std::string SecretDigest(std::string_view secret) {
   // Domain-separated so the digest cannot be compared with plain SHA-256 lists of leaked values.
   return Sha256Hex(std::string("syncgate-secret-v1\n") + std::string(secret)).substr(0, 16);

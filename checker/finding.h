@@ -60,6 +60,8 @@ std::string Redact(std::string_view secret);
 std::string Fnv1aHex(std::string_view data);
 /// SHA-256 of `data`, hex encoded.
 std::string Sha256Hex(std::string_view data);
+/// SHA-256 of `data`: the 32 bytes.
+std::string Sha256Raw(std::string_view data);
 /// A one-way digest of a secret for fingerprints and baselines (SHA-256, first 16 hex chars).
 std::string SecretDigest(std::string_view secret);
 

@@ -7,7 +7,7 @@ namespace syncgate {
 
 namespace {
 
-constexpr std::string_view kFormat = "findings-1;";
+constexpr std::string_view kFormat = "findings-2;";
 
 bool ReadFinding(CacheReader& in, Finding& f) {
   int severity = 0;
@@ -80,7 +80,7 @@ std::string EncodeFileResult(const FileResult& result) {
   for (const Finding& f : result.findings) {
     PutText(out, f.rule);
     PutNumber(out, static_cast<int>(f.severity));
-    PutText(out, f.message);
+    PutText(out, ScrubSecrets(f.message));
     PutText(out, f.file);
     PutNumber(out, f.line);
     PutNumber(out, f.column);
@@ -104,6 +104,11 @@ std::string EncodeFileResult(const FileResult& result) {
     PutText(out, name);
     PutNumber(out, value);
   }
+  PutNumber(out, static_cast<long long>(result.secrets.size()));
+  for (const SecretSpan& span : result.secrets) {
+    PutNumber(out, static_cast<long long>(span.offset));
+    PutNumber(out, static_cast<long long>(span.length));
+  }
   return out;
 }
 
@@ -125,6 +130,13 @@ std::optional<FileResult> DecodeFileResult(std::string_view bytes) {
     int value = 0;
     if (!in.Text(name) || !in.Int(value)) return std::nullopt;
     result.counters[name] = value;
+  }
+  if (!in.Number(count) || count < 0) return std::nullopt;
+  for (long long i = 0; i < count; ++i) {
+    long long offset = 0;
+    long long length = 0;
+    if (!in.Number(offset) || !in.Number(length) || offset < 0 || length <= 0) return std::nullopt;
+    result.secrets.push_back({static_cast<size_t>(offset), static_cast<size_t>(length)});
   }
   if (!in.done()) return std::nullopt;
   return result;

@@ -12,14 +12,20 @@
 #include <vector>
 
 #include "checker/finding.h"
+#include "checker/redaction.h"
 
 namespace syncgate {
 
 struct FileResult {
   std::vector<Finding> findings;
   std::map<std::string, int, std::less<>> counters;
+  /// Where the file holds the secrets the run knew when it was stored (offsets, never the
+  /// secrets): a run reading the result back remembers them from the file, so that its output
+  /// is scrubbed as the first run's was (checker/redaction.h).
+  std::vector<SecretSpan> secrets;
 };
 
+/// Messages are stored scrubbed: a renderer's or a library's message may quote a secret.
 std::string EncodeFileResult(const FileResult& result);
 /// The result `bytes` encode, or nothing when they are not a whole, well-formed encoding.
 std::optional<FileResult> DecodeFileResult(std::string_view bytes);

@@ -3,9 +3,12 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/scrubbed_output.h"
 
 int main(int argc, char** argv) {
   using namespace syncgate::cli;
+  // Before anything is printed: no line of ours leaves the process with a secret in it.
+  ScrubProcessOutput();
   CLI::App app{"syncgate: check Helm charts, manifests and ArgoCD Applications before they sync"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("syncgate ") + SYNCGATE_VERSION);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "checker/config.h"
+#include "checker/redaction.h"
 #include "checker/text_util.h"
 #include "cli/commands.h"
 #include "model/duration.h"
@@ -42,7 +43,8 @@ int RunSyncOnce(SyncCliOptions& opts) {
   std::vector<sync::SyncOutcome> outcomes = sync::SyncApplications(opts.paths, opts.sync);
   for (const sync::SyncOutcome& o : outcomes) {
     std::ostream& out = o.verdict == sync::Verdict::kError ? std::cerr : std::cout;
-    out << sync::FormatOutcome(o, opts.plan || o.verdict == sync::Verdict::kPublished);
+    out << ScrubSecrets(
+        sync::FormatOutcome(o, opts.plan || o.verdict == sync::Verdict::kPublished));
     if (opts.timings && !o.timings.empty()) {
       auto ms = [&](const char* key) {
         auto it = o.timings.find(key);

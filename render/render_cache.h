@@ -3,6 +3,11 @@
 // stored under a digest of everything it was made from (the renderer's own key), in the run's
 // result store (checker/result_store.h: atomic, bounded, a corrupt entry is a miss).
 //
+// A render holds what its values gave it, passwords included, and the cache may travel (a CI
+// job's cache is shared between pipelines): each entry is encrypted with a key derived from
+// the render's inputs, never stored. Whoever holds the cache alone cannot read it; whoever can
+// compute the key holds the chart and values, and so the secrets, already.
+//
 //   RenderCache cache(settings.render_cache_dir, ".render", settings.result_cache_max_bytes);
 //   if (std::optional<RenderResult> hit = cache.Get(key)) return *hit;
 //   RenderResult r = Render(req);
@@ -29,7 +34,9 @@ class RenderCache {
   RenderCache(const RenderCache&) = delete;
   RenderCache& operator=(const RenderCache&) = delete;
 
-  /// The stored render (marked `cached`), or nothing.
+  /// The stored render (marked `cached`), or nothing. `key` is the renderer's digest of
+  /// everything the render was made from; the entry's name and its encryption key are both
+  /// derived from it, and neither gives it away.
   std::optional<RenderResult> Get(std::string_view key) const;
   /// Stores a finished render: a success or a failure of the chart, not a renderer that did
   /// not run (that says nothing about the chart).

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+
+#include "checker/redaction.h"
+
 namespace syncgate::reporters {
 
 const std::vector<ReportFormat>& ReportFormats() {
@@ -21,7 +25,11 @@ Status WriteReport(std::string_view format, const RunResult& result, std::ostrea
   std::string known;
   for (const ReportFormat& f : ReportFormats()) {
     if (f.name == format) {
-      f.write(result, out, options);
+      // Through the scrubber: an excerpt of another rule's finding on a secret's line, or a
+      // renderer's message quoting a values line, must not print the secret either.
+      std::ostringstream report;
+      f.write(result, report, options);
+      out << ScrubSecrets(report.str());
       return Ok{};
     }
     known += (known.empty() ? "" : ", ") + std::string(f.name);

@@ -202,7 +202,7 @@ void WriteSarif(const RunResult& result, std::ostream& out, const ReportOptions&
     ordered_json artifact;
     artifact["location"] = ArtifactLocation(path, {});
     if (const SourceFile* source = result.Source(path)) {
-      artifact["length"] = source->text().size();
+      artifact["length"] = source->byte_size();
     }
     artifact["roles"] = {"analysisTarget"};
     artifacts.push_back(std::move(artifact));

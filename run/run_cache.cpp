@@ -10,6 +10,7 @@
 #include <set>
 
 #include "checker/finding_codec.h"
+#include "checker/redaction.h"
 #include "checker/text_util.h"
 #include "model/render_model.h"
 #include "render/helm_renderer.h"
@@ -20,7 +21,7 @@ namespace syncgate {
 namespace {
 namespace fs = std::filesystem;
 
-constexpr std::string_view kFormat = "run-1;";
+constexpr std::string_view kFormat = "run-2;";
 
 std::string Normal(const std::string& path) {
   std::error_code ec;
@@ -251,10 +252,11 @@ std::optional<RunResult> WholeRunCache::Get(const Inputs& read, const Discovery&
   for (long long i = 0; i < count; ++i) {
     std::string path;
     std::string text;
-    if (!in.Text(path) || !in.Text(text)) return std::nullopt;
-    result.sources.emplace(path, SourceFile::FromText(path, std::move(text)));
+    long long size = 0;
+    if (!in.Text(path) || !in.Number(size) || size < 0 || !in.Text(text)) return std::nullopt;
+    result.sources.emplace(path,
+                           SourceFile::FromText(path, std::move(text), static_cast<size_t>(size)));
   }
-  if (!in.done()) return std::nullopt;
   // The inputs, as the reports and the exit code see them: kinds and texts, no documents.
   result.workspace = std::make_shared<Workspace>();
   for (const InputFile& input : inputs.files) {
@@ -266,6 +268,23 @@ std::optional<RunResult> WholeRunCache::Get(const Inputs& read, const Discovery&
     result.sources.emplace(input.display_path, unit->source);
     result.workspace->files().push_back(std::move(unit));
   }
+  std::vector<std::string_view> secrets;
+  if (!in.Number(count) || count < 0) return std::nullopt;
+  for (long long i = 0; i < count; ++i) {
+    std::string path;
+    long long offset = 0;
+    long long length = 0;
+    if (!in.Text(path) || !in.Number(offset) || !in.Number(length)) return std::nullopt;
+    const SourceFile* source = result.Source(path);
+    if (!source || offset < 0 || length <= 0 ||
+        static_cast<size_t>(offset + length) > source->text().size()) {
+      return std::nullopt;  // the entry does not fit the files: a miss, never a wrong result
+    }
+    secrets.push_back(
+        source->text().substr(static_cast<size_t>(offset), static_cast<size_t>(length)));
+  }
+  if (!in.done()) return std::nullopt;
+  for (std::string_view secret : secrets) RememberSecret(secret);
   result.findings = std::move(findings->findings);
   s.counters = std::move(findings->counters);
   s.findings = static_cast<int>(result.findings.size());
@@ -306,10 +325,30 @@ void WholeRunCache::Put(const Inputs& read, const RunResult& result) const {
   for (const auto& [path, source] : result.sources) {
     if (!inputs.count(path)) made.emplace_back(path, source.get());
   }
+  // Renders hold what the values gave them, secrets included: stored scrubbed. The positions
+  // of findings stay right (a secret's excerpt shows at most its first characters, which the
+  // redacted form keeps).
   PutNumber(out, static_cast<long long>(made.size()));
   for (const auto& [path, source] : made) {
     PutText(out, path);
-    PutText(out, source->text());
+    PutNumber(out, static_cast<long long>(source->byte_size()));
+    PutText(out, ScrubSecrets(source->text()));
+  }
+  // Where the inputs hold the secrets this run found (offsets, never the secrets): a run that
+  // reads this entry back remembers them again from the files, and scrubs its output as this
+  // one did.
+  std::vector<std::pair<std::string_view, SecretSpan>> spans;
+  for (const auto& file : result.workspace->files()) {
+    if (!inputs.count(file->input.display_path) || !file->source) continue;
+    for (const SecretSpan& span : SecretSpans(file->source->text())) {
+      spans.emplace_back(file->input.display_path, span);
+    }
+  }
+  PutNumber(out, static_cast<long long>(spans.size()));
+  for (const auto& [path, span] : spans) {
+    PutText(out, path);
+    PutNumber(out, static_cast<long long>(span.offset));
+    PutNumber(out, static_cast<long long>(span.length));
   }
   store_.Put(read.key, out);
   store_.Prune();

@@ -17,6 +17,7 @@
 
 #include "checker/cache_dir.h"
 #include "checker/config.h"
+#include "checker/redaction.h"
 #include "checker/scalar_types.h"
 #include "checker/text_util.h"
 #include "checker/workspace.h"
@@ -207,10 +208,12 @@ std::string WriteRecord(const SyncOptions& options, const std::string& state_dir
   const fs::path dir = fs::path(state_dir) / o.application;
   const fs::path path =
       dir / fmt::format("{}-{}.json", UtcStamp(), o.commit.empty() ? "none" : Short(o.commit));
-  WriteFileAtomically(path, j.dump(2) + "\n");
-  WriteFileAtomically(dir / "last.json", j.dump(2) + "\n");
+  // Scrubbed too: a reason may quote a renderer's or the fetch's error message.
+  const std::string record = ScrubSecrets(j.dump(2)) + "\n";
+  WriteFileAtomically(path, record);
+  WriteFileAtomically(dir / "last.json", record);
   if (o.verdict == Verdict::kPublished || o.verdict == Verdict::kUnchanged) {
-    WriteFileAtomically(dir / "last-pass.json", j.dump(2) + "\n");
+    WriteFileAtomically(dir / "last-pass.json", record);
   }
   return path.string();
 }
@@ -488,7 +491,8 @@ class Syncer {
           "Helm repository sources (spec.source.chart) are not supported by sync yet");
     }
     SyncOutcome& o = g.o;
-    o.repo_url = Scalar(g.source->repo_url);
+    // Shown in logs, gate records and commit trailers: never with a password or token in it.
+    o.repo_url = UrlWithoutCredentials(Scalar(g.source->repo_url));
     o.revision = Scalar(g.source->target_revision);
     if (o.revision.empty()) o.revision = "HEAD";
     g.source_path = Normalize(Scalar(g.source->path));
@@ -516,7 +520,7 @@ class Syncer {
   Expected<bool> FetchAndPin(Gating& g) {
     SyncOutcome& o = g.o;
     const auto fetch_start = Clock::now();
-    Expected<Remote> remote = ResolveRemote(o.repo_url, g.repo_map);
+    Expected<Remote> remote = ResolveRemote(Scalar(g.source->repo_url), g.repo_map);
     if (!remote) return Unexpected(remote.error());
     g.remote = *remote;
     Expected<GitRepository> cache = GitRepository::OpenOrInitBare(
@@ -673,12 +677,12 @@ class Syncer {
     }
 
     const auto publish_start = Clock::now();
-    const std::string message = fmt::format(
+    const std::string message = ScrubSecrets(fmt::format(
         "syncgate: publish {} at {}\n\n{} to add, {} to change, {} unchanged, {} to prune\n\n"
         "Syncgate-Application: {}\nSyncgate-Source-Repo: {}\nSyncgate-Source-Revision: {}\n"
         "Syncgate-Source-Commit: {}\nSyncgate-Report-Digest: {}\nSyncgate-Verdict: pass\n",
         g.app.name, Short(o.commit), o.plan->added, o.plan->changed, o.plan->unchanged,
-        o.plan->prune.size(), g.app.name, o.repo_url, o.revision, o.commit, o.report_digest);
+        o.plan->prune.size(), g.app.name, o.repo_url, o.revision, o.commit, o.report_digest));
     std::optional<PublishResult> published_commit;
     // Two syncs writing to one branch take turns: libgit2's create-if-absent is not atomic
     // against a concurrent creator (seen as a lost publish in the race test), so every syncgate

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "checker/redaction.h"
 #include "checker/text_util.h"
 #include "model/embedded_yaml.h"
 
@@ -542,15 +543,42 @@ SecretScans::Slot& SecretScans::SlotFor(const void* subject,
   return *slot;
 }
 
+namespace {
+
+/// Every form a secret has in the file is remembered, so that no channel prints it
+/// (checker/redaction.h): the secret, and for decoded Secret data the base64 text it came from.
+void RememberHits(const std::vector<SecretHit>& hits, const SourceFile* source) {
+  for (const SecretHit& hit : hits) {
+    RememberSecret(hit.secret);
+    if (!hit.decoded || !source || hit.at.line < 1 || hit.at.column < 1) continue;
+    std::string_view rest = source->Line(hit.at.line);
+    if (static_cast<size_t>(hit.at.column - 1) >= rest.size()) continue;
+    rest.remove_prefix(static_cast<size_t>(hit.at.column - 1));
+    if (!rest.empty() && (rest.front() == '"' || rest.front() == '\'')) rest.remove_prefix(1);
+    const std::string_view encoded = rest.substr(0, rest.find_first_of(" \"'#"));
+    // Only what really encodes the secret (an embedded document's positions may not be lines
+    // of `source`): scrubbing a word that is not secret would garble every report.
+    if (DecodeBase64(encoded) == hit.secret) RememberSecret(encoded);
+  }
+}
+
+}  // namespace
+
 const std::vector<SecretHit>& SecretScans::InDocument(const Document& doc) {
   Slot& slot = SlotFor(&doc, doc.source_ptr());
-  std::call_once(slot.once, [&] { slot.hits = SecretsInDocument(doc); });
+  std::call_once(slot.once, [&] {
+    slot.hits = SecretsInDocument(doc);
+    RememberHits(slot.hits, doc.source_ptr().get());
+  });
   return slot.hits;
 }
 
 const std::vector<SecretHit>& SecretScans::InTextFile(const FileUnit& file) {
   Slot& slot = SlotFor(&file, file.source);
-  std::call_once(slot.once, [&] { slot.hits = SecretsInTextFile(file); });
+  std::call_once(slot.once, [&] {
+    slot.hits = SecretsInTextFile(file);
+    RememberHits(slot.hits, file.source.get());
+  });
   return slot.hits;
 }
 
