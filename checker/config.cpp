@@ -15,9 +15,9 @@ namespace {
 
 // Sections other subsystems read from the same file; listed so a typo is caught here.
 constexpr std::string_view kKnownSections[] = {
-    "exclude", "max_file_size",  "rules",        "environments", "rule_packs",
-    "secrets", "sealed_secrets", "repositories", "checklist",    "helm",
-    "schemas", "kube_version",   "offline"};
+    "exclude", "max_file_size",  "rules",        "environments",  "rule_packs",
+    "secrets", "sealed_secrets", "repositories", "checklist",     "helm",
+    "schemas", "kube_version",   "offline",      "chart_archives"};
 
 Error ConfigError(const SourceFile& source, Position pos, std::string_view message) {
   return Error{fmt::format("{}:{}:{}: {}", source.path(), pos.line, pos.column, message)};
@@ -45,12 +45,15 @@ Expected<std::vector<std::string>> StringList(const SourceFile& source, const No
   return out;
 }
 
-Expected<size_t> ParseSize(const SourceFile& source, const Node& node) {
+}  // namespace
+
+Expected<size_t> ParseSize(const SourceFile& source, const Node& node, std::string_view what) {
   std::string_view text = node.Text();
   size_t i = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == 0) {
-    return Unexpected(ConfigError(source, node.pos, "max_file_size must be a size such as 16MiB"));
+  if (i == 0 || i > 15) {
+    return Unexpected(
+        ConfigError(source, node.pos, fmt::format("{} must be a size such as 16MiB", what)));
   }
   size_t value = std::stoull(std::string(text.substr(0, i)));
   std::string_view unit = text.substr(i);
@@ -61,6 +64,8 @@ Expected<size_t> ParseSize(const SourceFile& source, const Node& node) {
   return Unexpected(ConfigError(
       source, node.pos, fmt::format("unknown size unit '{}' (use B, KiB, MiB or GiB)", unit)));
 }
+
+namespace {
 
 Status ParseRuleSetting(const SourceFile& source, const Node& value, RuleSetting& setting) {
   const Node& v = value.Resolved();
@@ -228,7 +233,7 @@ Expected<Config> Config::Parse(std::shared_ptr<const SourceFile> source) {
       if (!list) return Unexpected(list.error());
       config.rule_packs_ = std::move(*list);
     } else if (key == "max_file_size") {
-      auto size = ParseSize(*source, value);
+      auto size = ParseSize(*source, value, "max_file_size");
       if (!size) return Unexpected(size.error());
       config.max_file_size_ = *size;
     } else if (key == "rules") {

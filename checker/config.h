@@ -75,6 +75,9 @@ class Config {
   std::shared_ptr<Document> doc_;
 };
 
+/// A size setting ("16MiB", "512KiB", "100"): bytes. `what` names the setting in the error.
+Expected<size_t> ParseSize(const SourceFile& source, const Node& node, std::string_view what);
+
 /// Glob match with `*` (within a path segment), `**` (any number of segments) and `?`.
 bool GlobMatch(std::string_view pattern, std::string_view path);
 

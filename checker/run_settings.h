@@ -24,6 +24,16 @@ inline constexpr std::string_view kDefaultKubeVersion = "1.31";
 /// name one: big enough for every render and finding of a few thousand charts.
 inline constexpr std::uintmax_t kDefaultCacheMaxBytes = std::uintmax_t{512} << 20;
 
+/// The bounds of one chart archive syncgate lets helm open (render/chart_archive.h), from
+/// `chart_archives:` in .syncgate.yaml. The defaults are helm's (pkg/chart/loader/archive.go:
+/// MaxDecompressedChartSize 100 MiB, MaxDecompressedFileSize 5 MiB); helm has no bound on the
+/// number of entries, 10000 is ours (the largest public charts hold a few hundred files).
+struct ArchiveLimits {
+  std::uint64_t max_total_bytes = std::uint64_t{100} << 20;  // `max_size`: all bytes inflated
+  std::uint64_t max_file_bytes = std::uint64_t{5} << 20;     // `max_file_size`: one entry
+  std::uint64_t max_entries = 10000;                         // `max_entries`: headers
+};
+
 struct RunSettings {
   /// Target Kubernetes version "X.Y" for rendering, schemas and deprecated APIs
   /// (--kube-version, else KUBE_VERSION when argocd_plugin, else `kube_version:`, else
@@ -98,6 +108,8 @@ struct RunSettings {
   std::string shard;
   int shard_index = 0;
   int shard_count = 1;
+  /// The bounds of the chart archives a render may hand to helm (`chart_archives:`).
+  ArchiveLimits archive_limits;
 };
 
 }  // namespace syncgate

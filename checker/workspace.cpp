@@ -124,9 +124,34 @@ bool IsChartFileTemplate(const InputFile& input, std::string_view text) {
   return text.find("{{") != std::string_view::npos;
 }
 
+bool IsWithin(const fs::path& path, const fs::path& root) {
+  auto p = path.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++p) {
+    if (r->empty() && std::next(r) == root.end()) break;  // a trailing '/'
+    if (p == path.end() || *p != *r) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> LinkEscape(const fs::path& path, const fs::path& root) {
+  std::error_code ec;
+  if (!fs::is_symlink(fs::symlink_status(path, ec))) return std::nullopt;
+  const std::string written = fs::read_symlink(path, ec).string();
+  const fs::path resolved = fs::canonical(path, ec);
+  if (ec == std::errc::too_many_symbolic_link_levels) {
+    return fmt::format("a symlink to {}, which never resolves (a loop)", written);
+  }
+  if (ec || IsWithin(resolved, root)) return std::nullopt;
+  return resolved.string() == written
+             ? fmt::format("a symlink to {}, outside the checked tree", written)
+             : fmt::format("a symlink to {} ({}), outside the checked tree", written,
+                           resolved.string());
+}
+
 Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config) {
   Discovery out;
   std::vector<fs::path> regular;
+  std::vector<std::pair<fs::path, std::string>> escapes;  // link, why it is not followed
   bool stdin_used = false;
 
   for (const std::string& arg : paths) {
@@ -143,12 +168,23 @@ Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& co
     std::error_code ec;
     const fs::path path(arg);
     const fs::file_status status = fs::status(path, ec);
+    if (ec == std::errc::too_many_symbolic_link_levels) {
+      escapes.emplace_back(path, *LinkEscape(path, "/"));
+      continue;
+    }
+    // The tree a link must stay in: the folder checked, or the folder of the file named.
+    std::error_code root_ec;
+    const fs::path root = fs::canonical(
+        fs::is_directory(status) ? path : fs::absolute(path, root_ec).parent_path(), root_ec);
     if (ec || !fs::exists(status)) {
       out.errors.push_back(fmt::format("{}: no such file or directory", arg));
       continue;
     }
     if (fs::is_regular_file(status)) {
-      regular.push_back(path);
+      if (std::optional<std::string> escape = LinkEscape(path, root))
+        escapes.emplace_back(path, std::move(*escape));
+      else
+        regular.push_back(path);
       continue;
     }
     if (!fs::is_directory(status)) {
@@ -168,6 +204,12 @@ Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& co
       const fs::path& p = it->path();
       const std::string name = p.filename().string();
       std::error_code entry_ec;
+      if (it->is_symlink(entry_ec)) {
+        if (std::optional<std::string> escape = LinkEscape(p, root)) {
+          if (!config.IsExcluded(DisplayPath(p))) escapes.emplace_back(p, std::move(*escape));
+          continue;
+        }
+      }
       if (it->is_directory(entry_ec)) {
         if (name == ".git") {
           it.disable_recursion_pending();
@@ -187,6 +229,13 @@ Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& co
     InputFile input;
     input.display_path = DisplayPath(p);
     input.fs_path = p.string();
+    walked.push_back(std::move(input));
+  }
+  for (auto& [link, escape] : escapes) {
+    InputFile input;
+    input.display_path = DisplayPath(link);
+    input.content.emplace();  // never read: the engine reads `content`, helm and caches skip it
+    input.link_escape = std::move(escape);
     walked.push_back(std::move(input));
   }
   Discovery classified = ClassifyInputs(std::move(walked), config);

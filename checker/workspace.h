@@ -8,6 +8,7 @@
 // Files are classified by name and place first (Chart.yaml, a chart's templates/ and values
 // files, .syncgate.yaml); YAML documents are then classified by apiVersion/kind when loaded.
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,7 +53,21 @@ struct InputFile {
   /// The content, already in memory (a file of the git index or of a revision): read from here,
   /// not from disk. `fs_path`, when set, is then a copy for tools that need a file (helm).
   std::optional<std::string> content;
+  /// Set on a symbolic link that leads outside the checked tree (or never resolves): what it is
+  /// ("a symlink to /etc/passwd, outside the checked tree"). Such a link is never followed: its
+  /// `content` is empty and `fs_path` too, and a rule (input-symlink-outside) reports it.
+  std::string link_escape;
 };
+
+/// Why the symbolic link `path` must not be followed: it resolves outside `root` (a canonical
+/// folder) or never resolves (a loop). Nullopt when `path` is not a link, stays inside `root`
+/// or names nothing (a dangling link reads nothing). A hostile repository must not make a check
+/// read /etc/passwd or a CI secret by committing a link to it.
+std::optional<std::string> LinkEscape(const std::filesystem::path& path,
+                                      const std::filesystem::path& root);
+
+/// Whether `path` is `root` or lies below it (both lexically normal, absolute).
+bool IsWithin(const std::filesystem::path& path, const std::filesystem::path& root);
 
 /// Whether a YAML file of a chart that failed to parse is a file the chart reads through
 /// `.Files` (`conf/`, `files/`: anything outside templates/, crds/, charts/ and the values

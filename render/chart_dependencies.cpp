@@ -11,6 +11,7 @@
 #include "checker/finding.h"
 #include "checker/scalar_types.h"
 #include "checker/text_util.h"
+#include "checker/workspace.h"
 #include "model/repositories.h"
 #include "render/subprocess.h"
 
@@ -282,6 +283,38 @@ ChartStager::~ChartStager() {
   if (!root_.empty()) fs::remove_all(root_, ec);
 }
 
+bool ChartStager::HoldsLeavingLink(const std::string& dir) {
+  auto [known, fresh] = leaving_.try_emplace(dir, false);
+  if (!fresh) return known->second;
+  std::error_code ec;
+  const fs::path root = fs::canonical(dir, ec);
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (LinkEscape(it->path(), root)) return known->second = true;
+  }
+  return false;
+}
+
+void ChartStager::SettleLinks(const fs::path& from, const fs::path& dir) const {
+  std::error_code ec;
+  const fs::path root = fs::canonical(dir, ec);
+  if (ec) return;
+  std::vector<fs::path> leaving;  // not removed while iterating
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (LinkEscape(it->path(), root)) leaving.push_back(it->path());
+  }
+  for (const fs::path& link : leaving) {
+    fs::remove(link, ec);
+    // The same link in the chart's own folder: a copy of its file when the run checked that file
+    // (a values.yaml shared with another chart of the repository). Dependencies copied from
+    // elsewhere are not under `from`: their leaving links are dropped.
+    const fs::path original = from / link.lexically_relative(root);
+    const std::string target = fs::canonical(original, ec).string();
+    if (!ec && checked_ && checked_(target)) fs::copy_file(target, link, ec);
+  }
+}
+
 Expected<std::string> ChartStager::Stage(const model::ChartInfo& chart,
                                          const std::set<size_t>& omitted) {
   bool borrowed = false;
@@ -292,7 +325,7 @@ Expected<std::string> ChartStager::Stage(const model::ChartInfo& chart,
       borrowed = true;
     }
   }
-  if (!borrowed && omitted.empty()) return chart.fs_dir;
+  if (!borrowed && omitted.empty() && !HoldsLeavingLink(chart.fs_dir)) return chart.fs_dir;
   std::string key = chart.fs_dir;
   for (size_t i : omitted) key += fmt::format(" -{}", i);
   if (auto it = staged_.find(key); it != staged_.end()) return it->second;
@@ -335,6 +368,7 @@ Expected<std::string> ChartStager::Stage(const model::ChartInfo& chart,
                             chart.dependencies.items[i].name, r.location, ec.message())});
     }
   }
+  SettleLinks(chart.fs_dir, dir);
   if (!omitted.empty() && chart.chart_doc) {
     const std::optional<std::string> text = WithoutDependencies(*chart.chart_doc, omitted);
     if (!text) {

@@ -11,6 +11,8 @@
 //   Expected<std::string> dir = stager.Stage(chart, /*omitted=*/{2});
 //   request.chart_dir = *dir;
 
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -60,7 +62,23 @@ class ChartStager {
   /// nothing to add or omit.
   Expected<std::string> Stage(const model::ChartInfo& chart, const std::set<size_t>& omitted);
 
+  /// Says whether a file (a canonical path) is one the run checked. helm follows symbolic links
+  /// in a chart folder: a chart holding a link that leaves it is staged, and in the copy a link
+  /// stays only when it leads to a checked file (then as a copy of it); others are dropped
+  /// (input-symlink-outside reports them). Without it every link leaving the chart is dropped.
+  void SetChecked(std::function<bool(const std::string&)> checked) {
+    checked_ = std::move(checked);
+  }
+
  private:
+  /// Whether `dir` holds a symbolic link that leads out of it (or never resolves); walked once.
+  bool HoldsLeavingLink(const std::string& dir);
+  /// Replaces, in the copy `dir` of `from`, each link that leaves `dir`: by a copy of the file it
+  /// leads to when that is a checked file, else by nothing.
+  void SettleLinks(const std::filesystem::path& from, const std::filesystem::path& dir) const;
+
+  std::function<bool(const std::string&)> checked_;
+  std::map<std::string, bool> leaving_;  // chart folder → HoldsLeavingLink
   std::string root_;
   std::map<std::string, std::string> staged_;
   int next_ = 0;

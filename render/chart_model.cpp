@@ -117,8 +117,10 @@ class FilesByLocation {
 
   const FileUnit* Find(const std::string& fs_path) {
     if (!indexed_) {
-      for (const auto& [display, unit] : files_)
-        by_path_.emplace(CanonicalPath(unit->input.fs_path), unit);
+      for (const auto& [display, unit] : files_) {
+        if (!unit->input.fs_path.empty())  // not a link left unfollowed, nor stdin
+          by_path_.emplace(CanonicalPath(unit->input.fs_path), unit);
+      }
       indexed_ = true;
     }
     auto it = by_path_.find(CanonicalPath(fs_path));
@@ -177,6 +179,27 @@ RefRoots RefRootsOf(const model::Application& view, const ChartModel& model, con
   return refs;
 }
 
+/// Why the values file `fs_path` (the valueFiles entry `entry`) must not be read: it resolves
+/// (through `../` or a symbolic link) outside `root` (the chart folder, or the repository of a
+/// `$ref`) and is no file the run checked. ArgoCD refuses value files outside the repository;
+/// reading them would hand /etc/passwd to helm. Empty when it may be read (or does not exist).
+std::string OutsideRepository(const std::string& entry, const std::string& fs_path,
+                              const std::string& root, FilesByLocation& locations) {
+  std::error_code ec;
+  const fs::path resolved = fs::canonical(fs_path, ec);
+  if (ec == std::errc::too_many_symbolic_link_levels) {
+    return fmt::format("valueFiles entry '{}' is a symlink that never resolves (a loop): not read",
+                       entry);
+  }
+  if (ec) return "";  // missing: said below, as before
+  const fs::path inside = fs::canonical(root, ec);
+  if ((!ec && IsWithin(resolved, inside)) || locations.Find(resolved.string())) return "";
+  return fmt::format(
+      "valueFiles entry '{}' resolves to {}, outside the repository and the checked tree: not read "
+      "(ArgoCD refuses such paths too)",
+      entry, resolved.string());
+}
+
 void AddApplicationPlan(const Document& app, const model::Application& view,
                         const model::AppSource& source, const ChartInfo& chart,
                         const FileIndex& files, const RunSettings& settings, const RefRoots& refs,
@@ -229,6 +252,11 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
         const std::string rest = slash == std::string::npos ? "" : file.substr(slash + 1);
         const std::string fs_path = (fs::path(ref->second) / rest).lexically_normal().string();
         std::error_code ec;
+        if (std::string outside = OutsideRepository(file, fs_path, ref->second, locations);
+            !outside.empty()) {
+          plan.skip_reason = std::move(outside);
+          break;
+        }
         if (!fs::is_regular_file(fs_path, ec)) {
           if (ignore_missing) continue;
           plan.skip_reason = fmt::format(
@@ -261,6 +289,11 @@ void AddApplicationPlan(const Document& app, const model::Application& view,
       }
       const std::string fs_path = (fs::path(chart.fs_dir) / file).lexically_normal().string();
       std::error_code ec;
+      if (std::string outside = OutsideRepository(file, fs_path, chart.fs_dir, locations);
+          !outside.empty()) {
+        plan.skip_reason = std::move(outside);
+        break;
+      }
       if (!fs::exists(fs_path, ec) && ignore_missing) continue;
       req.value_files.push_back(fs_path);
       const std::string display = NormalizedPath(chart.root + "/" + file);

@@ -18,6 +18,7 @@
 #include "checker/finding.h"
 #include "checker/parallel_for.h"
 #include "checker/text_util.h"
+#include "checker/workspace.h"
 #include "model/kustomization.h"
 #include "model/values_text.h"
 #include "render/render_cache.h"
@@ -98,10 +99,18 @@ void HashInto(const fs::path& path, const fs::path& root, std::string& key) {
     return;
   }
   std::vector<fs::path> files;
+  const fs::path inside = fs::canonical(path, ec);
   for (auto it = fs::recursive_directory_iterator(path, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->path().filename() == ".git") {
       it.disable_recursion_pending();
+      continue;
+    }
+    // A link leading out of the folder is keyed by what it names and never read (it may name
+    // /etc/passwd); kustomize itself resolves links and refuses files outside its root.
+    if (LinkEscape(it->path(), inside)) {
+      key += fmt::format("{} -> {}\n", it->path().lexically_relative(root).generic_string(),
+                         fs::read_symlink(it->path(), ec).generic_string());
       continue;
     }
     if (it->is_regular_file(ec)) files.push_back(it->path());
@@ -113,8 +122,9 @@ void HashInto(const fs::path& path, const fs::path& root, std::string& key) {
   }
 }
 
-/// Copies `from` (a file or a folder, `.git` left out) to `to`.
-Status CopyInput(const fs::path& from, const fs::path& to) {
+/// Copies `from` (a file or a folder, `.git` left out) to `to`, inside the private folder
+/// `jail` (canonical).
+Status CopyInput(const fs::path& from, const fs::path& to, const fs::path& jail) {
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   if (!fs::is_directory(from, ec)) {
@@ -130,8 +140,11 @@ Status CopyInput(const fs::path& from, const fs::path& to) {
     if (it->path().filename() == ".git") {
       it.disable_recursion_pending();
     } else if (it->is_symlink(entry_ec)) {
-      // Kept as a link: kustomize resolves it and refuses what leaves the build's root.
+      // Kept as a link: kustomize resolves it and refuses what leaves the build's root. One
+      // that leads out of the private folder (/etc/passwd) is dropped: a chart inflated by
+      // kustomize's helmCharts is read by helm, which follows links.
       fs::copy_symlink(it->path(), target, entry_ec);
+      if (LinkEscape(target, jail)) fs::remove(target, entry_ec);
     } else if (it->is_directory(entry_ec)) {
       fs::create_directories(target, entry_ec);
     } else if (it->is_regular_file(entry_ec)) {
@@ -359,8 +372,10 @@ class KustomizeRenderer final : public Renderer {
     }
     // The copy keeps the inputs' absolute paths below its folder, so that a path the build
     // resolves outside the copy root still reads as the user's path in its message.
+    std::error_code ec;
+    const fs::path jail = fs::canonical(copy.path(), ec);
     for (const std::string& input : k.inputs) {
-      if (Status ok = CopyInput(input, copy.path() + input); !ok) {
+      if (Status ok = CopyInput(input, copy.path() + input, jail); !ok) {
         r.error = ok.error().message;
         return r;
       }

@@ -16,6 +16,7 @@
 #include "checker/text_util.h"
 #include "model/application_set.h"
 #include "model/values_text.h"
+#include "render/chart_archive.h"
 #include "render/chart_dependencies.h"
 #include "render/helm_renderer.h"
 #include "render/kustomize_stage.h"
@@ -85,6 +86,45 @@ bool IsApplicationPlan(const RenderPlan& plan) {
   return plan.label.find("/app:") != std::string::npos;
 }
 
+/// Why helm must not open `chart`: an archive it would unpack (the chart itself from the cache,
+/// a vendored charts/*.tgz, a dependency from the cache or a mirror) that CheckChartArchive
+/// refuses, named with the entry or limit. Empty when there is none. `verdicts` keeps each
+/// archive's verdict for the run (one archive serves many renders).
+std::string UnsafeArchive(const ChartInfo& chart, const std::set<size_t>& omitted,
+                          const ArchiveLimits& limits,
+                          std::map<std::string, std::string>& verdicts) {
+  std::vector<std::pair<std::string, std::string>> archives;  // path, name shown
+  auto add = [&](const std::string& path, std::string shown) {
+    std::error_code ec;
+    if (!path.empty() && fs::is_regular_file(fs::symlink_status(path, ec)))
+      archives.emplace_back(path, std::move(shown));
+  };
+  if (chart.remote) {
+    add(chart.remote_resolved.location, chart.remote_resolved.location);
+  } else {
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(fs::path(chart.fs_dir) / "charts", ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (it->path().extension() == ".tgz")
+        add(it->path().string(),
+            NormalizedPath(chart.root + "/charts/" + it->path().filename().string()));
+    }
+    for (size_t d = 0; d < chart.resolved.size(); ++d) {
+      if (!omitted.count(d)) add(chart.resolved[d].location, chart.resolved[d].location);
+    }
+  }
+  for (const auto& [path, shown] : archives) {
+    auto [it, fresh] = verdicts.try_emplace(path);
+    if (fresh) {
+      if (Status ok = CheckChartArchive(path, limits); !ok)
+        it->second = fmt::format("chart archive {} refused before helm opens it: {}", shown,
+                                 ok.error().message);
+    }
+    if (!it->second.empty()) return it->second;
+  }
+  return "";
+}
+
 const FileUnit* FindUnit(const Workspace& workspace, std::string_view display_path) {
   // Renders are appended to the workspace: search from the end.
   for (auto it = workspace.files().rbegin(); it != workspace.files().rend(); ++it) {
@@ -122,10 +162,16 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
   const bool require_render = settings.require_render.value_or(false);
   DependencyFetcher fetcher(settings, FindHelm(settings.helm_binary));
   ChartStager stager;
+  std::set<std::string> checked;  // canonical paths of the run's files, for links in charts
+  for (const auto& file : workspace.files()) {
+    if (!file->input.fs_path.empty()) checked.insert(CanonicalPath(file->input.fs_path));
+  }
+  stager.SetChecked([&checked](const std::string& path) { return checked.count(path) > 0; });
   std::map<ChartInfo*, std::set<size_t>> omitted_somewhere;
   std::unique_ptr<Renderer> renderer;
   std::set<std::string> used_paths;  // display paths of the renders
   std::set<ChartInfo*> completed;    // charts whose dependencies the fetcher completed
+  std::map<std::string, std::string> archive_verdicts;  // archive path → why refused, or ""
   // Renders the plans from `first` on: the written ones first, then those of the Applications
   // that renders produced (app-of-apps), round after round.
   auto render_plans = [&](size_t first) {
@@ -182,6 +228,14 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
         not_rendered(i, blocking, require_render, blocking_kind);
       } else if (!plans[i].skip_reason.empty()) {
         not_rendered(i, plans[i].skip_reason, require_render, plans[i].skip_kind);
+      } else if (std::string unsafe =
+                     UnsafeArchive(chart, omitted, settings.archive_limits, archive_verdicts);
+                 !unsafe.empty()) {
+        // A failed render, not a skip: helm-render-failed reports it at the Application or
+        // chart, naming the archive and the entry.
+        state.outcomes[i].attempted = true;
+        state.outcomes[i].status = RenderStatus::kFailed;
+        state.outcomes[i].reason = std::move(unsafe);
       } else if (chart.remote) {
         state.model.plans[i].request.chart_dir = chart.remote_resolved.location;
         todo.push_back(i);

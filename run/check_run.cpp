@@ -96,13 +96,15 @@ std::string SettingsIdentity(const RunSettings& s) {
                      s.render_cache_dir);
   out += fmt::format("require-render {}\napplications-only {}\n", s.require_render.value_or(false),
                      s.render_applications_only);
+  out += fmt::format("archives {} {} {}\n", s.archive_limits.max_total_bytes,
+                     s.archive_limits.max_file_bytes, s.archive_limits.max_entries);
   // Not here: the result cache's own folder and bound, and the shard (a file's findings are the
   // same in every shard).
   return out;
 }
 // A new field of RunSettings changes its size: decide whether it joins SettingsIdentity, then
 // update the size (x86-64, libstdc++).
-static_assert(sizeof(RunSettings) == 544, "a new run setting: add it to SettingsIdentity");
+static_assert(sizeof(RunSettings) == 568, "a new run setting: add it to SettingsIdentity");
 
 }  // namespace
 
@@ -159,6 +161,29 @@ Expected<RunSettings> ResolveRunSettings(const Config& config, RunSettings setti
   // The network: --offline wins; `offline: true` in the configuration forbids it too.
   if (const Node* offline = Section(config, "offline"); offline && IsYaml11True(offline)) {
     settings.offline = true;
+  }
+  // The chart archives helm may open: helm's own bounds unless `chart_archives:` says others.
+  if (const Node* archives = Section(config, "chart_archives"); archives && archives->IsMap()) {
+    ArchiveLimits& limits = settings.archive_limits;
+    for (const MapEntry& entry : archives->Resolved().entries) {
+      const std::string& key = entry.key->value;
+      std::uint64_t* limit = key == "max_size"        ? &limits.max_total_bytes
+                             : key == "max_file_size" ? &limits.max_file_bytes
+                             : key == "max_entries"   ? &limits.max_entries
+                                                      : nullptr;
+      const std::string what = "chart_archives." + key;
+      Expected<size_t> value = limit ? ParseSize(config.document()->source(), *entry.value, what)
+                                     : Expected<size_t>(size_t{0});
+      if (!value) return Unexpected(value.error());
+      if (!limit || *value == 0) {
+        return Unexpected(Error{fmt::format(
+            "{}:{}:{}: {}", config.path(), entry.key->pos.line, entry.key->pos.column,
+            limit
+                ? what + " must be more than 0"
+                : "chart_archives: '" + key + "' is not max_size, max_file_size or max_entries")});
+      }
+      *limit = *value;
+    }
   }
   // The Kubernetes schemas after the locations: the installed folder, then the cache; the
   // download last, never offline.

@@ -161,11 +161,17 @@ WholeRunCache::Inputs WholeRunCache::Read(const std::vector<std::string>& roots,
   for (const std::string& root : read.roots) {
     std::vector<fs::path> paths;
     if (fs::is_directory(root, ec)) {
+      const fs::path inside = fs::canonical(root, ec);
       for (auto it = fs::recursive_directory_iterator(root, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         std::error_code entry_ec;
         if (it->is_directory(entry_ec) && it->path().filename() == ".git") {
           it.disable_recursion_pending();
+          continue;
+        }
+        // Never read through a link out of the tree (an excluded one included): keyed by name.
+        if (std::optional<std::string> escape = LinkEscape(it->path(), inside)) {
+          key += fmt::format("l {} {}\n", it->path().generic_string(), *escape);
           continue;
         }
         if (it->is_regular_file(entry_ec)) paths.push_back(it->path());

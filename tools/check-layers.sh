@@ -84,6 +84,7 @@ wrapper yaml-cpp 'yaml-cpp/' checker/document.cpp
 wrapper valijson 'valijson/' validation/json_schema.cpp
 wrapper libgit2 'git2' sources/git_source.cpp
 wrapper Botan 'botan/' sealing/sealed_secrets.cpp
+wrapper zlib 'zlib.h' render/chart_archive.cpp
 
 if [ "$failed" -ne 0 ]; then
   echo "tools/check-layers.sh: the include map is broken (see above)" >&2

@@ -7,6 +7,8 @@
 //                                as a block scalar's content or a key that must stay last)
 //   # expect-run: <rule-id>...   a finding with no file (a workspace finding about the whole run);
 //                                the comment may stand anywhere in the fixture
+//   # expect-at <path>: <rule-id>...  a finding on line 1 of `<path>` (relative to the comment's
+//                                folder), for files that cannot carry a comment (a symlink)
 //
 // JSON has no comments: in a `.json` fixture an expectation is a string value whose content is
 // the comment, `"_1": "# expect+2: secret-vault-token \"Vault token\""` (JSON escapes undone).
@@ -111,7 +113,8 @@ std::vector<Expectation> ReadExpectations(const fs::path& path, std::vector<std:
   std::vector<fs::path> files;
   if (fs::is_directory(path)) {
     for (const auto& entry : fs::recursive_directory_iterator(path)) {
-      if (entry.is_regular_file()) files.push_back(entry.path());
+      // Not through links: a fixture may hold a link to /etc/passwd (input-symlink-outside).
+      if (!entry.is_symlink() && entry.is_regular_file()) files.push_back(entry.path());
     }
   } else {
     files.push_back(path);
@@ -136,6 +139,12 @@ std::vector<Expectation> ReadExpectations(const fs::path& path, std::vector<std:
       base.where = fmt::format("{}:{}", display, number);
       if (StartsWith(rest, "-run")) {
         rest.remove_prefix(4);
+      } else if (StartsWith(rest, "-at ")) {
+        const size_t colon = rest.find(':');
+        const std::string_view name = rest.substr(4, colon == rest.npos ? 0 : colon - 4);
+        base.file = (fs::path(display).parent_path() / name).generic_string();
+        base.line = 1;
+        rest.remove_prefix(colon == rest.npos ? rest.size() : colon);
       } else {
         int offset = 0;
         if (!rest.empty() && rest[0] == '+') {
@@ -149,7 +158,8 @@ std::vector<Expectation> ReadExpectations(const fs::path& path, std::vector<std:
         base.line = number + offset;
       }
       if (rest.empty() || rest[0] != ':') {
-        errors.push_back(base.where + ": '# expect' must be followed by ':', '+N:' or '-run:'");
+        errors.push_back(base.where +
+                         ": '# expect' must be followed by ':', '+N:', '-run:' or '-at <path>:'");
         continue;
       }
       if (std::string error = ParseEntries(rest.substr(1), base, out); !error.empty()) {
