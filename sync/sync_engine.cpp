@@ -645,15 +645,24 @@ class Syncer {
     Expected<Remote> remote = ResolveRemote(o.repo_url, g.repo_map);
     if (!remote) return Unexpected(remote.error());
     g.remote = *remote;
-    Expected<GitRepository> cache = GitRepository::OpenOrInitBare(
-        (fs::path(cache_dir_) / "repos" / Fnv1aHex(g.remote.url)).string());
-    if (!cache) return Unexpected(cache.error());
-    g.cache = std::move(*cache);
+    // Two syncs sharing the cache create and fetch it in turn: libgit2 fails an init or a fetch
+    // whose lock files (HEAD.lock, the refs') another one holds. The holder is bounded by the
+    // fetch timeout, and so is the wait.
+    const fs::path repos = fs::path(cache_dir_) / "repos";
+    const fs::path lock_path = repos / (Fnv1aHex(g.remote.url) + ".fetch.lock");
+    std::error_code ec;
+    fs::create_directories(repos, ec);  // else the lock is a no-op; the init says what failed
+    {
+      const FileLock init_lock(lock_path, options_.fetch_timeout);
+      if (Status held = init_lock.Held(options_.fetch_timeout); !held) {
+        return Unexpected(held.error());
+      }
+      Expected<GitRepository> cache =
+          GitRepository::OpenOrInitBare((repos / Fnv1aHex(g.remote.url)).string());
+      if (!cache) return Unexpected(cache.error());
+      g.cache = std::move(*cache);
+    }
     const char* token = std::getenv("SYNCGATE_GIT_TOKEN");
-    // Two syncs sharing the cache fetch in turn: libgit2 fails a fetch whose ref lock files
-    // another one holds. The holder is bounded by the fetch timeout, and so is the wait.
-    const fs::path lock_path =
-        fs::path(cache_dir_) / "repos" / (Fnv1aHex(g.remote.url) + ".fetch.lock");
     std::optional<FileLock> lock;
     Status fetched = WithRetry(
         g.policy,
