@@ -381,6 +381,12 @@ Expected<PublishResult> Publish(GitRepository& target, GitRepository& cache, con
   return Unexpected(fmt::format("{} kept moving while publishing: gave up after 50 attempts", ref));
 }
 
+std::string SupersededReason(const std::string& branch, const std::string& head) {
+  return fmt::format(
+      "another sync published {} of a newer commit to {} while this one ran: nothing to do",
+      Short(head), branch);
+}
+
 /// An exclusive flock on `path` for as long as it lives, waited for at most `wait` (a no-op when
 /// the file cannot be opened, as on a read-only target: the step then fails or compare-and-swap
 /// guards the branch). The kernel releases it when the process dies, even by SIGKILL.
@@ -575,10 +581,11 @@ class Syncer {
     RetryPolicy policy;
     std::function<void(std::chrono::milliseconds)> sleep;
     Remote remote;
-    std::optional<GitRepository> cache;   // the fetched source repository
-    std::optional<GitRepository> target;  // the repository of the environment branches
-    std::string ref;                      // refs/heads/<environment branch>
-    std::string head;                     // its commit before publishing ("" when new)
+    std::optional<GitRepository> cache;        // the fetched source repository
+    std::optional<GitRepository> target;       // the repository of the environment branches
+    std::string ref;                           // refs/heads/<environment branch>
+    std::string head;                          // its commit before publishing ("" when new)
+    std::optional<std::string> head_at_start;  // the branch before the fetch, when it could be read
     GateCheck check;
   };
   /// A step either fails (the gate errs), decides the verdict (false: stop), or hands on (true).
@@ -641,6 +648,14 @@ class Syncer {
   /// 1. Fetch the source and pin the revision to a commit: everything after refers to it.
   Expected<bool> FetchAndPin(Gating& g) {
     SyncOutcome& o = g.o;
+    // What the branch held before this run pinned anything: a branch that moves during the run to
+    // a descendant of the pinned commit was overtaken by another sync, not rewritten (see
+    // RefuseRewrite). A target that cannot be read is reported there.
+    if (Expected<GitRepository> target = GitRepository::OpenAt(options_.target)) {
+      if (Expected<std::string> head = target->ReadRef("refs/heads/" + o.branch)) {
+        g.head_at_start = *head;
+      }
+    }
     const auto fetch_start = Clock::now();
     Expected<Remote> remote = ResolveRemote(o.repo_url, g.repo_map);
     if (!remote) return Unexpected(remote.error());
@@ -725,11 +740,24 @@ class Syncer {
         last = Trailer(*message, "Syncgate-Source-Commit");
       }
     }
+    const bool moved_meanwhile = !last.empty() && g.head_at_start && *g.head_at_start != g.head;
     if (last.empty()) last = LastPassedCommit(state_dir_, g.app.name);
     if (last.empty() || options_.allow_rewrite) return true;
     Expected<bool> descends = g.cache->IsDescendant(o.commit, last);
     if (!descends) return Unexpected(descends.error());
     if (*descends) return true;
+    if (moved_meanwhile) {
+      // Another sync gated a newer commit of this source while this one ran (its fetch came
+      // later): standing back is right. A branch already ahead before this fetch means the
+      // source went back: a rewrite, refused below.
+      Expected<bool> overtaken = g.cache->IsDescendant(last, o.commit);
+      if (overtaken && *overtaken) {
+        o.verdict = Verdict::kSuperseded;
+        o.published = g.head;
+        o.reason = SupersededReason(o.branch, g.head);
+        return false;
+      }
+    }
     o.verdict = Verdict::kRefused;
     o.reason = fmt::format(
         "{} at {} does not descend from {}, the last gated commit: the "
@@ -854,6 +882,7 @@ class Syncer {
     if (!pushed) return Unexpected(pushed.error());
     o.verdict = published_commit->verdict;
     o.published = published_commit->commit;
+    if (o.verdict == Verdict::kSuperseded) o.reason = SupersededReason(o.branch, o.published);
     o.timings["publish"] = MsSince(publish_start);
     return true;
   }

@@ -162,6 +162,12 @@ struct Gate {
   }
 };
 
+std::string Describe(const std::vector<SyncOutcome>& outcomes) {
+  std::string out;
+  for (const SyncOutcome& o : outcomes) out += FormatOutcome(o, false);
+  return out;
+}
+
 bool Killed(const CommandOutput& out) {
   // SIGKILL: the shell reports 128 + 9, or std::system the signal itself (-1 here).
   return out.exit_code == 137 || out.exit_code == -1;
@@ -278,6 +284,79 @@ TEST_CASE("sync race: two processes gating one branch at once publish each commi
   }
 }
 
+TEST_CASE("sync race: a sync overtaken by one gating a newer commit stands back as superseded",
+          "[sync][crash]") {
+  Gate g;
+  REQUIRE(g.Sync().exit_code == 0);
+  const std::string older = g.Commit("older");
+  std::string newer;
+  std::vector<SyncOutcome> fast;
+  SyncOptions slow = g.Options();
+  slow.after_pin = [&](const std::string&, const std::string& pinned) {
+    CHECK(pinned == older);
+    // While this sync holds `older`, a commit lands and another sync gates it first.
+    newer = g.Commit("newer");
+    fast = SyncApplications({g.apps.string()}, g.Options());
+  };
+  const std::vector<SyncOutcome> overtaken = SyncApplications({g.apps.string()}, slow);
+  INFO(Describe(overtaken) << Describe(fast));
+  REQUIRE(overtaken.size() == 1);
+  REQUIRE(fast.size() == 1);
+  CHECK(fast[0].verdict == Verdict::kPublished);
+  // Not a force push: the branch moved during this run, to a descendant of what it pinned.
+  CHECK(overtaken[0].verdict == Verdict::kSuperseded);
+  CHECK(overtaken[0].reason ==
+        fmt::format("another sync published {} of a newer commit to env/default/demo while this "
+                    "one ran: nothing to do",
+                    fast[0].published.substr(0, 7)));
+  CHECK(ExitCodeOf(overtaken) == 0);
+  CHECK(g.Head() == fast[0].published);
+  CHECK(g.SourceOf(g.Head()) == newer);
+  CHECK(g.Publishes(older) == 0);
+  CHECK(g.Publishes(newer) == 1);
+  CHECK(g.BranchCommits() == 2);
+  CHECK(g.Last("verdict") == "superseded");
+  CHECK(g.Last("commit") == older);
+  // The next run has nothing to do either.
+  const CommandOutput again = g.Sync();
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("demo: unchanged") != std::string::npos);
+  CHECK(g.BranchCommits() == 2);
+}
+
+TEST_CASE("sync race: a sync of a newer commit lands on top of an older one published meanwhile",
+          "[sync][crash]") {
+  Gate g;
+  REQUIRE(g.Sync().exit_code == 0);
+  // A mirror that lags one commit behind the source (same URL, so the same Application).
+  const std::string older = g.Commit("older");
+  const fs::path mirror = g.dir / "mirror";
+  Run(fmt::format("git clone -q '{}' '{}'", g.source.string(), mirror.string()));
+  const std::string newer = g.Commit("newer");
+  SyncOptions lagging = g.Options();
+  lagging.repo_map[kUrl] = mirror.string();
+  lagging.cache_dir = (g.dir / "cache-mirror").string();
+  std::vector<SyncOutcome> behind;
+  SyncOptions ahead = g.Options();
+  ahead.after_pin = [&](const std::string&, const std::string& pinned) {
+    CHECK(pinned == newer);
+    behind = SyncApplications({g.apps.string()}, lagging);
+  };
+  const std::vector<SyncOutcome> outcomes = SyncApplications({g.apps.string()}, ahead);
+  INFO(Describe(behind) << Describe(outcomes));
+  REQUIRE(behind.size() == 1);
+  REQUIRE(outcomes.size() == 1);
+  CHECK(behind[0].verdict == Verdict::kPublished);
+  CHECK(outcomes[0].verdict == Verdict::kPublished);
+  CHECK(g.SourceOf(g.Head()) == newer);
+  CHECK(Run(fmt::format("git -C '{}' rev-parse {}^", g.target.string(), g.Head())) ==
+        behind[0].published);
+  CHECK(g.Publishes(older) == 1);
+  CHECK(g.Publishes(newer) == 1);
+  CHECK(g.BranchCommits() == 3);
+}
+
 // ---- Failures on the way out.
 
 /// A mount made for one test and unmounted when it ends, also when a REQUIRE fails.
@@ -313,12 +392,6 @@ struct Sleeps {
     return [this](std::chrono::milliseconds d) { waits.push_back(d); };
   }
 };
-
-std::string Describe(const std::vector<SyncOutcome>& outcomes) {
-  std::string out;
-  for (const SyncOutcome& o : outcomes) out += FormatOutcome(o, false);
-  return out;
-}
 
 TEST_CASE("sync fault: a read-only target is retried as the policy says, then nothing moves",
           "[sync][fault]") {
