@@ -557,5 +557,41 @@ TEST_CASE("sync fault: a fetch that gets no answer times out, retried, and publi
   CHECK(g.Last("reason") == outcomes[0].reason);
 }
 
+TEST_CASE("sync fault: the binary ends a fetch that gets no answer at --fetch-timeout (exit 2)",
+          "[sync][fault]") {
+  SilentServer server;
+  REQUIRE(server.port() > 0);
+  const std::string url = fmt::format("http://127.0.0.1:{}/platform/crash.git", server.port());
+  Gate g(url);
+  // The real process: the watchdog's signal must reach the fetching thread among the others.
+  // retry.limit 2 waits 1 s and 2 s for real between the three attempts.
+  const CommandOutput out = RunShell(fmt::format(
+      "env -u SYNCGATE_FAULT_KILL_AT '{}' sync '{}' --target '{}' --cache-dir '{}' --state-dir "
+      "'{}' --fetch-timeout 1 -j 2",
+      SYNCGATE_BINARY, g.apps.string(), g.target.string(), g.cache.string(), g.state.string()));
+  INFO(out.out << out.err);
+  CHECK(out.exit_code == 2);
+  const std::string reason =
+      fmt::format("git: fetching {}: no complete answer within 1 s: the fetch timed out", url);
+  CHECK((out.out + out.err).find("reason: " + reason) != std::string::npos);
+  CHECK(server.accepted() == 3);
+  CHECK(g.Head().empty());
+  CHECK(g.Last("verdict") == "error");
+  CHECK(g.Last("reason") == reason);
+}
+
+TEST_CASE("sync: --fetch-timeout refuses what is not a number of seconds from 1 ms to a day",
+          "[sync][fault]") {
+  for (const std::string value : {"abc", "0", "-5", "1e300", "90s", ""}) {
+    const CommandOutput out =
+        testing::RunSyncgate(fmt::format("sync /nonexistent --fetch-timeout '{}'", value));
+    INFO(value << ": " << out.out << out.err);
+    CHECK(out.exit_code == 2);
+    CHECK(out.err.find(fmt::format(
+              "--fetch-timeout: expects seconds from 0.001 to 86400, e.g. 90 (got '{}')", value)) !=
+          std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace syncgate::sync
