@@ -284,6 +284,20 @@ TEST_CASE("sync race: two processes gating one branch at once publish each commi
   }
 }
 
+/// Syncs in-process with `options`; once it pinned `expected` (checked), `meanwhile` runs (another
+/// sync, say) before it goes on. One outcome, or the test stops.
+std::vector<SyncOutcome> SyncWhilePinned(const Gate& g, SyncOptions options,
+                                         const std::string& expected,
+                                         const std::function<void()>& meanwhile) {
+  options.after_pin = [&](const std::string&, const std::string& pinned) {
+    CHECK(pinned == expected);
+    meanwhile();
+  };
+  std::vector<SyncOutcome> outcomes = SyncApplications({g.apps.string()}, options);
+  REQUIRE(outcomes.size() == 1);
+  return outcomes;
+}
+
 TEST_CASE("sync race: a sync overtaken by one gating a newer commit stands back as superseded",
           "[sync][crash]") {
   Gate g;
@@ -291,16 +305,12 @@ TEST_CASE("sync race: a sync overtaken by one gating a newer commit stands back 
   const std::string older = g.Commit("older");
   std::string newer;
   std::vector<SyncOutcome> fast;
-  SyncOptions slow = g.Options();
-  slow.after_pin = [&](const std::string&, const std::string& pinned) {
-    CHECK(pinned == older);
+  const std::vector<SyncOutcome> overtaken = SyncWhilePinned(g, g.Options(), older, [&] {
     // While this sync holds `older`, a commit lands and another sync gates it first.
     newer = g.Commit("newer");
     fast = SyncApplications({g.apps.string()}, g.Options());
-  };
-  const std::vector<SyncOutcome> overtaken = SyncApplications({g.apps.string()}, slow);
+  });
   INFO(Describe(overtaken) << Describe(fast));
-  REQUIRE(overtaken.size() == 1);
   REQUIRE(fast.size() == 1);
   CHECK(fast[0].verdict == Verdict::kPublished);
   // Not a force push: the branch moved during this run, to a descendant of what it pinned.
@@ -338,15 +348,10 @@ TEST_CASE("sync race: a sync of a newer commit lands on top of an older one publ
   lagging.repo_map[kUrl] = mirror.string();
   lagging.cache_dir = (g.dir / "cache-mirror").string();
   std::vector<SyncOutcome> behind;
-  SyncOptions ahead = g.Options();
-  ahead.after_pin = [&](const std::string&, const std::string& pinned) {
-    CHECK(pinned == newer);
-    behind = SyncApplications({g.apps.string()}, lagging);
-  };
-  const std::vector<SyncOutcome> outcomes = SyncApplications({g.apps.string()}, ahead);
+  const std::vector<SyncOutcome> outcomes = SyncWhilePinned(
+      g, g.Options(), newer, [&] { behind = SyncApplications({g.apps.string()}, lagging); });
   INFO(Describe(behind) << Describe(outcomes));
   REQUIRE(behind.size() == 1);
-  REQUIRE(outcomes.size() == 1);
   CHECK(behind[0].verdict == Verdict::kPublished);
   CHECK(outcomes[0].verdict == Verdict::kPublished);
   CHECK(g.SourceOf(g.Head()) == newer);
@@ -386,12 +391,26 @@ void Fill(const fs::path& dir) {
   RunShell(fmt::format("dd if=/dev/zero of='{}/fill' bs=64k 2>/dev/null", dir.string()));
 }
 
-struct Sleeps {
-  std::vector<std::chrono::milliseconds> waits;
-  std::function<void(std::chrono::milliseconds)> Recorder() {
-    return [this](std::chrono::milliseconds d) { waits.push_back(d); };
-  }
+struct Failed {
+  std::string reason;
+  std::vector<std::chrono::milliseconds> waits;  // between the retries
 };
+
+/// Syncs in-process, the waits between retries recorded instead of slept; checks that the one
+/// Application failed (exit 2) and that its gate record says why.
+Failed SyncFailing(const Gate& g, SyncOptions options) {
+  Failed failed;
+  options.sleep = [&failed](std::chrono::milliseconds d) { failed.waits.push_back(d); };
+  const std::vector<SyncOutcome> outcomes = SyncApplications({g.apps.string()}, options);
+  INFO(Describe(outcomes));
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].verdict == Verdict::kError);
+  CHECK(ExitCodeOf(outcomes) == 2);
+  CHECK(g.Last("verdict") == "error");
+  CHECK(g.Last("reason") == outcomes[0].reason);
+  failed.reason = outcomes[0].reason;
+  return failed;
+}
 
 TEST_CASE("sync fault: a read-only target is retried as the policy says, then nothing moves",
           "[sync][fault]") {
@@ -411,20 +430,11 @@ TEST_CASE("sync fault: a read-only target is retried as the policy says, then no
     WARN("skipped: a read-only remount is not permitted here (" << ro.err << ")");
     return;
   }
-  Sleeps sleeps;
-  SyncOptions options = g.Options();
-  options.sleep = sleeps.Recorder();
-  const std::vector<SyncOutcome> outcomes = SyncApplications({g.apps.string()}, options);
-  INFO(Describe(outcomes));
-  REQUIRE(outcomes.size() == 1);
-  CHECK(outcomes[0].verdict == Verdict::kError);
-  CHECK(ExitCodeOf(outcomes) == 2);
-  CHECK(outcomes[0].reason.find("Read-only file system") != std::string::npos);
-  CHECK(sleeps.waits ==
+  const Failed failed = SyncFailing(g, g.Options());
+  CHECK(failed.reason.find("Read-only file system") != std::string::npos);
+  CHECK(failed.waits ==
         std::vector<std::chrono::milliseconds>{std::chrono::seconds(1), std::chrono::seconds(2)});
   CHECK(g.Head() == previous);
-  CHECK(g.Last("verdict") == "error");
-  CHECK(g.Last("reason") == outcomes[0].reason);
 }
 
 TEST_CASE("sync fault: a full target publishes nothing and says so", "[sync][fault]") {
@@ -439,20 +449,13 @@ TEST_CASE("sync fault: a full target publishes nothing and says so", "[sync][fau
   const fs::path target = full / "target.git";
   Run(fmt::format("git init -q --bare '{}'", target.string()));
   Fill(full);
-  Sleeps sleeps;
   SyncOptions options = g.Options();
   options.target = target.string();
-  options.sleep = sleeps.Recorder();
-  const std::vector<SyncOutcome> outcomes = SyncApplications({g.apps.string()}, options);
-  INFO(Describe(outcomes));
-  REQUIRE(outcomes.size() == 1);
-  CHECK(outcomes[0].verdict == Verdict::kError);
-  CHECK(ExitCodeOf(outcomes) == 2);
-  CHECK(outcomes[0].reason.find("No space left on device") != std::string::npos);
-  CHECK(sleeps.waits.size() == 2);
+  const Failed failed = SyncFailing(g, options);
+  CHECK(failed.reason.find("No space left on device") != std::string::npos);
+  CHECK(failed.waits.size() == 2);
   CHECK(RunShell(fmt::format("git -C '{}' rev-parse -q --verify {}", target.string(), kBranch))
             .exit_code != 0);
-  CHECK(g.Last("verdict") == "error");
 }
 
 TEST_CASE("sync fault: a full state folder fails the run (exit 2) naming the record",
@@ -538,23 +541,15 @@ TEST_CASE("sync fault: a fetch that gets no answer times out, retried, and publi
   REQUIRE(server.port() > 0);
   const std::string url = fmt::format("http://127.0.0.1:{}/platform/crash.git", server.port());
   Gate g(url);
-  Sleeps sleeps;
   SyncOptions options = g.Options();
   options.repo_map.clear();  // the URL itself is fetched
   options.fetch_timeout = std::chrono::milliseconds(1000);
-  options.sleep = sleeps.Recorder();
-  const std::vector<SyncOutcome> outcomes = SyncApplications({g.apps.string()}, options);
-  INFO(Describe(outcomes));
-  REQUIRE(outcomes.size() == 1);
-  CHECK(outcomes[0].verdict == Verdict::kError);
-  CHECK(ExitCodeOf(outcomes) == 2);
-  CHECK(outcomes[0].reason ==
+  const Failed failed = SyncFailing(g, options);
+  CHECK(failed.reason ==
         fmt::format("git: fetching {}: no complete answer within 1 s: the fetch timed out", url));
-  CHECK(sleeps.waits.size() == 2);  // retry.limit 2: three attempts
+  CHECK(failed.waits.size() == 2);  // retry.limit 2: three attempts
   CHECK(server.accepted() == 3);    // each reached the server; the deadline ended it
   CHECK(g.Head().empty());
-  CHECK(g.Last("verdict") == "error");
-  CHECK(g.Last("reason") == outcomes[0].reason);
 }
 
 TEST_CASE("sync fault: the binary ends a fetch that gets no answer at --fetch-timeout (exit 2)",
