@@ -362,6 +362,26 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
   cmd->add_option("--cache-dir", opts->sync.cache_dir, "Where fetched repositories are kept");
   cmd->add_option("--state-dir", opts->sync.state_dir,
                   "Where gate records are written (default: <cache-dir>/state)");
+  cmd->add_option_function<double>(
+         "--fetch-timeout",
+         [opts](double seconds) {
+           opts->sync.fetch_timeout =
+               std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+         },
+         "Fail a fetch of a source that takes longer than this many seconds, retried as "
+         "syncPolicy.retry says (default 90, as ArgoCD's repo-server)")
+      // Bounded: a day in milliseconds fits every clock, where CLI::PositiveNumber let 1e300
+      // through to an overflowing conversion (and printed its whole range when refusing).
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            char* end = nullptr;
+            const double seconds = std::strtod(text.c_str(), &end);
+            if (text.empty() || *end != '\0' || !(seconds >= 0.001 && seconds <= 86400)) {
+              return fmt::format("expects seconds from 0.001 to 86400, e.g. 90 (got '{}')", text);
+            }
+            return "";
+          },
+          "SECONDS"));
   cmd->add_option("--helm", opts->sync.settings.helm_binary,
                   "The helm binary (default: $SYNCGATE_HELM, helm on PATH, then the copy "
                   "installed in <prefix>/libexec/syncgate)");

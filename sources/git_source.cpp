@@ -2,13 +2,18 @@
 
 #include <fmt/format.h>
 #include <git2.h>
+#include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "checker/text_util.h"
 
@@ -20,7 +25,12 @@ namespace {
 /// since repositories may be open on several threads until exit.
 void InitLibgit2() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // The environment branches are the gate's output: a commit or ref it wrote survives a power
+    // loss, not only a killed process (git itself fsyncs loose objects and refs the same way).
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+  });
 }
 
 std::string LastError(std::string_view what) {
@@ -275,10 +285,69 @@ Expected<git_oid> ParseOid(const std::string& hex) {
   return oid;
 }
 
+/// The deadline of one fetch. libgit2 1.5 has no server timeout (GIT_OPT_SET_SERVER_TIMEOUT
+/// came with 1.7) and blocks in recv() forever on a server that accepts and never answers. A
+/// watchdog thread interrupts the fetching thread with a signal whose handler does nothing and is
+/// installed without SA_RESTART: the blocked connect/recv/send returns EINTR and libgit2 fails
+/// the fetch. It signals again every 50 ms until the fetch returns, in case one lands between
+/// two system calls; the progress callbacks cancel too once it expired (a server that trickles).
+class FetchDeadline {
+ public:
+  explicit FetchDeadline(std::chrono::milliseconds timeout) {
+    if (timeout.count() <= 0) return;
+    static std::once_flag once;
+    std::call_once(once, [] {
+      struct sigaction action {};
+      action.sa_handler = [](int) {};
+      sigemptyset(&action.sa_mask);
+      action.sa_flags = 0;  // no SA_RESTART: the interrupted call fails with EINTR
+      sigaction(Signal(), &action, nullptr);
+    });
+    watchdog_ = std::thread([this, timeout, fetcher = pthread_self()] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (done_cv_.wait_for(lock, timeout, [this] { return done_; })) return;
+      expired_ = true;
+      while (!done_) {
+        pthread_kill(fetcher, Signal());
+        done_cv_.wait_for(lock, std::chrono::milliseconds(50), [this] { return done_; });
+      }
+    });
+  }
+  ~FetchDeadline() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_all();
+    if (watchdog_.joinable()) watchdog_.join();
+  }
+  FetchDeadline(const FetchDeadline&) = delete;
+  FetchDeadline& operator=(const FetchDeadline&) = delete;
+
+  bool expired() const { return expired_; }
+
+ private:
+  // A real-time signal nothing else in syncgate uses (glibc keeps the first ones for itself).
+  static int Signal() { return SIGRTMIN + 3; }
+
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::atomic<bool> expired_{false};
+  std::thread watchdog_;
+};
+
 struct FetchPayload {
   std::string token;
   int attempts = 0;
+  const FetchDeadline* deadline = nullptr;
 };
+
+/// Cancels a transfer that is still making progress when the deadline has passed.
+int CancelWhenExpired(void* payload) {
+  const auto* p = static_cast<FetchPayload*>(payload);
+  return p->deadline && p->deadline->expired() ? -1 : 0;
+}
 
 int Credentials(git_credential** out, const char* url, const char* username_from_url,
                 unsigned int allowed, void* payload) {
@@ -356,20 +425,34 @@ Expected<GitRepository> GitRepository::OpenOrInitBare(const std::string& path) {
   return GitRepository(std::move(impl));
 }
 
-Status GitRepository::Fetch(const std::string& url, const std::string& token) {
+Status GitRepository::Fetch(const std::string& url, const std::string& token,
+                            std::chrono::milliseconds timeout) {
   OwnedRemote remote;
   if (git_remote_create_anonymous(remote.out(), impl_->repo, url.c_str()) != 0) {
     return Unexpected(LastError(fmt::format("remote {}", url)));
   }
-  FetchPayload payload{token};
+  FetchDeadline deadline(timeout);
+  FetchPayload payload{token, 0, &deadline};
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
   options.callbacks.credentials = Credentials;
+  options.callbacks.sideband_progress = [](const char*, int, void* p) {
+    return CancelWhenExpired(p);
+  };
+  options.callbacks.transfer_progress = [](const git_indexer_progress*, void* p) {
+    return CancelWhenExpired(p);
+  };
   options.callbacks.payload = &payload;
   options.prune = GIT_FETCH_PRUNE;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   const char* specs[] = {"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"};
   git_strarray refspecs{const_cast<char**>(specs), 2};
   if (git_remote_fetch(remote.get(), &refspecs, &options, "syncgate fetch") != 0) {
+    if (deadline.expired()) {
+      git_error_clear();
+      return Unexpected(
+          fmt::format("git: fetching {}: no complete answer within {:g} s: the fetch timed out",
+                      url, std::chrono::duration<double>(timeout).count()));
+    }
     return Unexpected(LastError(fmt::format("fetching {}", url)));
   }
   // Remember the remote's default branch so that "HEAD" resolves without another connection.

@@ -12,6 +12,7 @@
 // honours GIT_DIR and GIT_INDEX_FILE, which git sets for hooks (`git commit -a` hands its hook
 // a temporary index, and that index is what will be committed).
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -77,8 +78,11 @@ class GitRepository {
   /// Opens the bare repository at `path`, creating it (and its parents) when missing.
   static Expected<GitRepository> OpenOrInitBare(const std::string& path);
   /// Fetches the branches (into refs/remotes/origin/*) and tags of `url`: a local path,
-  /// file://, https:// (with `token` as password when given), ssh:// (ssh agent).
-  Status Fetch(const std::string& url, const std::string& token);
+  /// file://, https:// (with `token` as password when given), ssh:// (ssh agent). A `timeout`
+  /// above zero bounds the whole fetch (connect, negotiation, download): past it the fetch is
+  /// interrupted and fails saying it timed out.
+  Status Fetch(const std::string& url, const std::string& token,
+               std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
   /// After Fetch: the commit `revision` names on the remote (a branch, a tag, a commit id;
   /// "HEAD" or "" is the remote's default branch).
   Expected<std::string> ResolveFetched(std::string_view revision) const;

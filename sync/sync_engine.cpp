@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +44,21 @@ double MsSince(Clock::time_point start) {
 std::string Scalar(const Node* node) {
   return node && node->IsScalar() ? std::string(node->Text()) : "";
 }
+
+/// Testing hook, read here only: SYNCGATE_FAULT_KILL_AT=<point> makes the process SIGKILL itself
+/// at that point of a sync, so that a test can show what a crash there leaves behind
+/// (sync/README.md, "What a crash leaves"). Points: after-fetch, after-check, publish-commit (the
+/// commit object is written, the branch not moved yet), before-record (the branch moved, no gate
+/// record yet). It only ever kills this process.
+void KillPoint(std::string_view point) {
+  static const std::string wanted = [] {
+    const char* value = std::getenv("SYNCGATE_FAULT_KILL_AT");
+    return std::string(value ? value : "");
+  }();
+  if (!wanted.empty() && wanted == point) ::raise(SIGKILL);
+}
+
+std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 }  // namespace
 
@@ -165,22 +182,83 @@ std::string UtcStamp() {
   return buf;
 }
 
-void WriteFileAtomically(const fs::path& path, const std::string& text) {
+/// Writes `text` to a new temporary file beside `path` and fsyncs it: the caller renames or links
+/// it into place, so a reader (or a crash) sees the old file or the whole new one, never a part.
+Expected<std::string> WriteSyncedTemp(const fs::path& path, const std::string& text) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   static std::atomic<int> counter{0};
-  const fs::path tmp = path.string() + fmt::format(".tmp{}-{}", getpid(), counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
+  const std::string tmp = path.string() + fmt::format(".tmp{}-{}", getpid(), counter++);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Unexpected(fmt::format("writing {}: {}", path.string(), ErrnoText(errno)));
+  int err = 0;
+  for (size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    done += static_cast<size_t>(n);
   }
-  fs::rename(tmp, path, ec);
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return Unexpected(fmt::format("writing {}: {}", path.string(), ErrnoText(err)));
+  }
+  return tmp;
+}
+
+/// Makes a rename or link in `dir` durable.
+void SyncDirectory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+/// Replaces `path` with `text` atomically: temporary file, fsync, rename, fsync of the folder.
+Status WriteFileAtomically(const fs::path& path, const std::string& text) {
+  Expected<std::string> tmp = WriteSyncedTemp(path, text);
+  if (!tmp) return Unexpected(tmp.error());
+  if (::rename(tmp->c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp->c_str());
+    return Unexpected(fmt::format("writing {}: {}", path.string(), ErrnoText(err)));
+  }
+  SyncDirectory(path.parent_path());
+  return Ok{};
+}
+
+/// Writes `<dir>/<stem>.json` atomically without ever replacing a file: when two syncs decide in
+/// the same second, the second record is `<stem>-2.json`. Returns the path written.
+Expected<std::string> WriteNewRecordFile(const fs::path& dir, const std::string& stem,
+                                         const std::string& text) {
+  Expected<std::string> tmp = WriteSyncedTemp(dir / (stem + ".json"), text);
+  if (!tmp) return Unexpected(tmp.error());
+  for (int n = 1; n <= 100; ++n) {
+    const fs::path name = dir / (n == 1 ? stem + ".json" : fmt::format("{}-{}.json", stem, n));
+    if (::link(tmp->c_str(), name.c_str()) == 0) {
+      ::unlink(tmp->c_str());
+      SyncDirectory(dir);
+      return name.string();
+    }
+    if (errno != EEXIST) {
+      const int err = errno;
+      ::unlink(tmp->c_str());
+      return Unexpected(fmt::format("writing {}: {}", name.string(), ErrnoText(err)));
+    }
+  }
+  ::unlink(tmp->c_str());
+  return Unexpected(fmt::format("writing {}/{}.json: 100 records of that second exist already",
+                                dir.string(), stem));
 }
 
 /// The gate record: what was decided about which commit, and why. No secrets: finding
 /// messages are redacted by the rules, and no values are copied.
-std::string WriteRecord(const SyncOptions& options, const std::string& state_dir,
-                        const SyncOutcome& o) {
+Expected<std::string> WriteRecord(const SyncOptions& options, const std::string& state_dir,
+                                  const SyncOutcome& o) {
   nlohmann::json j;
   j["application"] = o.application;
   j["file"] = o.app_file;
@@ -206,16 +284,18 @@ std::string WriteRecord(const SyncOptions& options, const std::string& state_dir
   j["blocking"] = blocking;
   (void)options;
   const fs::path dir = fs::path(state_dir) / o.application;
-  const fs::path path =
-      dir / fmt::format("{}-{}.json", UtcStamp(), o.commit.empty() ? "none" : Short(o.commit));
   // Scrubbed too: a reason may quote a renderer's or the fetch's error message.
-  const std::string record = ScrubSecrets(j.dump(2)) + "\n";
-  WriteFileAtomically(path, record);
-  WriteFileAtomically(dir / "last.json", record);
+  const std::string text = ScrubSecrets(j.dump(2)) + "\n";
+  Expected<std::string> path = WriteNewRecordFile(
+      dir, fmt::format("{}-{}", UtcStamp(), o.commit.empty() ? "none" : Short(o.commit)), text);
+  if (!path) return path;
+  if (Status s = WriteFileAtomically(dir / "last.json", text); !s) return Unexpected(s.error());
   if (o.verdict == Verdict::kPublished || o.verdict == Verdict::kUnchanged) {
-    WriteFileAtomically(dir / "last-pass.json", record);
+    if (Status s = WriteFileAtomically(dir / "last-pass.json", text); !s) {
+      return Unexpected(s.error());
+    }
   }
-  return path.string();
+  return path;
 }
 
 std::string LastRecord(const std::string& state_dir, const std::string& app,
@@ -294,6 +374,7 @@ Expected<PublishResult> Publish(GitRepository& target, GitRepository& cache, con
     }
     Expected<std::string> commit = target.WriteCommit(*tree, *head, message);
     if (!commit) return Unexpected(commit.error());
+    KillPoint("publish-commit");
     Expected<bool> swapped = target.CompareAndSwapRef(ref, *commit, *head);
     if (!swapped) return Unexpected(swapped.error());
     if (*swapped) return PublishResult{Verdict::kPublished, *commit};
@@ -302,26 +383,61 @@ Expected<PublishResult> Publish(GitRepository& target, GitRepository& cache, con
   return Unexpected(fmt::format("{} kept moving while publishing: gave up after 50 attempts", ref));
 }
 
-/// An exclusive flock on `<target git dir>/syncgate-publish.lock` for as long as it lives (a no-op
-/// when the file cannot be opened: compare-and-swap still guards the branch).
-class PublishLock {
+std::string SupersededReason(const std::string& branch, const std::string& head) {
+  return fmt::format(
+      "another sync published {} of a newer commit to {} while this one ran: nothing to do",
+      Short(head), branch);
+}
+
+/// An exclusive flock on `path` for as long as it lives, waited for at most `wait` (a no-op when
+/// the file cannot be opened, as on a read-only target: the step then fails or compare-and-swap
+/// guards the branch). The kernel releases it when the process dies, even by SIGKILL.
+class FileLock {
  public:
-  explicit PublishLock(const std::string& target) {
-    const fs::path dot_git = fs::path(target) / ".git";
-    std::error_code ec;
-    const fs::path dir = fs::is_directory(dot_git, ec) ? dot_git : fs::path(target);
-    fd_ = ::open((dir / "syncgate-publish.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  FileLock(const fs::path& path, std::chrono::milliseconds wait) : path_(path.string()) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return;
+    const auto deadline = Clock::now() + wait;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      if ((err != EWOULDBLOCK && err != EINTR) || Clock::now() >= deadline) {
+        timed_out_ = err == EWOULDBLOCK;
+        ::close(fd_);
+        fd_ = -1;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
-  ~PublishLock() {
+  ~FileLock() {
     if (fd_ >= 0) ::close(fd_);  // closing releases the lock
   }
-  PublishLock(const PublishLock&) = delete;
-  PublishLock& operator=(const PublishLock&) = delete;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+  /// Another process held the lock for longer than the wait.
+  Status Held(std::chrono::milliseconds wait) const {
+    if (!timed_out_) return Ok{};
+    return Unexpected(fmt::format("another sync held {} for more than {} s", path_,
+                                  std::chrono::duration<double>(wait).count()));
+  }
 
  private:
+  std::string path_;
   int fd_ = -1;
+  bool timed_out_ = false;
 };
+
+/// How long a sync waits for another one publishing to the same target (which holds the lock
+/// for milliseconds: only the read, write and swap of the branch).
+constexpr std::chrono::milliseconds kPublishLockWait{30000};
+
+/// `<target git dir>/syncgate-publish.lock`.
+fs::path PublishLockPath(const std::string& target) {
+  const fs::path dot_git = fs::path(target) / ".git";
+  std::error_code ec;
+  return (fs::is_directory(dot_git, ec) ? dot_git : fs::path(target)) / "syncgate-publish.lock";
+}
 
 /// The files of a directory source as ArgoCD reads them (model/directory_source.h: their names,
 /// recurse, exclude and include, then the skip-rendering marker), less syncgate's and ArgoCD's
@@ -433,8 +549,23 @@ class Syncer {
         LastRecord(state_dir_, app.name, "commit") == o.commit) {
       o.repeat = true;
     }
-    if (o.verdict != Verdict::kPlanned && !o.repeat)
-      o.record_path = WriteRecord(options_, state_dir_, o);
+    if (o.verdict == Verdict::kPublished) KillPoint("before-record");
+    if (o.verdict != Verdict::kPlanned && !o.repeat) {
+      Expected<std::string> record = WriteRecord(options_, state_dir_, o);
+      if (record) {
+        o.record_path = *record;
+      } else {
+        // The run could not do all of its job (exit 2). A branch it moved stays moved: the next
+        // run finds it unchanged and writes the record.
+        const std::string decided =
+            o.verdict == Verdict::kPublished || o.verdict == Verdict::kUnchanged
+                ? fmt::format("{} holds {}, but ", o.branch, Short(o.published))
+                : (o.reason.empty() ? "" : o.reason + "; ");
+        o.reason = fmt::format("{}the gate record could not be written: {}", decided,
+                               record.error().message);
+        o.verdict = Verdict::kError;
+      }
+    }
     return o;
   }
 
@@ -452,10 +583,11 @@ class Syncer {
     RetryPolicy policy;
     std::function<void(std::chrono::milliseconds)> sleep;
     Remote remote;
-    std::optional<GitRepository> cache;   // the fetched source repository
-    std::optional<GitRepository> target;  // the repository of the environment branches
-    std::string ref;                      // refs/heads/<environment branch>
-    std::string head;                     // its commit before publishing ("" when new)
+    std::optional<GitRepository> cache;        // the fetched source repository
+    std::optional<GitRepository> target;       // the repository of the environment branches
+    std::string ref;                           // refs/heads/<environment branch>
+    std::string head;                          // its commit before publishing ("" when new)
+    std::optional<std::string> head_at_start;  // the branch before the fetch, when it could be read
     GateCheck check;
   };
   /// A step either fails (the gate errs), decides the verdict (false: stop), or hands on (true).
@@ -519,19 +651,51 @@ class Syncer {
   /// 1. Fetch the source and pin the revision to a commit: everything after refers to it.
   Expected<bool> FetchAndPin(Gating& g) {
     SyncOutcome& o = g.o;
+    // What the branch held before this run pinned anything: a branch that moves during the run to
+    // a descendant of the pinned commit was overtaken by another sync, not rewritten (see
+    // RefuseRewrite). A target that cannot be read is reported there.
+    if (Expected<GitRepository> target = GitRepository::OpenAt(options_.target)) {
+      if (Expected<std::string> head = target->ReadRef("refs/heads/" + o.branch)) {
+        g.head_at_start = *head;
+      }
+    }
     const auto fetch_start = Clock::now();
     Expected<Remote> remote = ResolveRemote(Scalar(g.source->repo_url), g.repo_map);
     if (!remote) return Unexpected(remote.error());
     g.remote = *remote;
-    Expected<GitRepository> cache = GitRepository::OpenOrInitBare(
-        (fs::path(cache_dir_) / "repos" / Fnv1aHex(g.remote.url)).string());
-    if (!cache) return Unexpected(cache.error());
-    g.cache = std::move(*cache);
+    // Two syncs sharing the cache create and fetch it in turn: libgit2 fails an init or a fetch
+    // whose lock files (HEAD.lock, the refs') another one holds. The holder is bounded by the
+    // fetch timeout, and so is the wait.
+    const fs::path repos = fs::path(cache_dir_) / "repos";
+    const fs::path lock_path = repos / (Fnv1aHex(g.remote.url) + ".fetch.lock");
+    std::error_code ec;
+    fs::create_directories(repos, ec);  // else the lock is a no-op; the init says what failed
+    {
+      const FileLock init_lock(lock_path, options_.fetch_timeout);
+      if (Status held = init_lock.Held(options_.fetch_timeout); !held) {
+        return Unexpected(held.error());
+      }
+      Expected<GitRepository> cache =
+          GitRepository::OpenOrInitBare((repos / Fnv1aHex(g.remote.url)).string());
+      if (!cache) return Unexpected(cache.error());
+      g.cache = std::move(*cache);
+    }
     const char* token = std::getenv("SYNCGATE_GIT_TOKEN");
+    std::optional<FileLock> lock;
     Status fetched = WithRetry(
-        g.policy, [&] { return g.cache->Fetch(g.remote.url, token ? token : ""); }, g.sleep);
+        g.policy,
+        [&]() -> Status {
+          lock.emplace(lock_path, options_.fetch_timeout);
+          Status attempt = lock->Held(options_.fetch_timeout);
+          if (attempt)
+            attempt = g.cache->Fetch(g.remote.url, token ? token : "", options_.fetch_timeout);
+          if (!attempt) lock.reset();  // never held across a retry's wait
+          return attempt;
+        },
+        g.sleep);
     if (!fetched) return Unexpected(fetched.error());
     Expected<std::string> commit = g.cache->ResolveFetched(o.revision);
+    lock.reset();
     if (!commit && !g.remote.prefix.empty()) {
       // The URL stands for a folder of a larger repository (.syncgate.yaml `repositories:`):
       // that repository's refs are not the real one's tags and branches.
@@ -545,6 +709,7 @@ class Syncer {
     o.commit = *commit;
     o.timings["fetch"] = MsSince(fetch_start);
     if (options_.after_pin) options_.after_pin(g.app.name, o.commit);
+    KillPoint("after-fetch");
     if (options_.skip_refused_commits && LastRecord(state_dir_, g.app.name, "commit") == o.commit &&
         LastRecord(state_dir_, g.app.name, "verdict") == "refused") {
       // A failed verdict is never retried for the same commit: wait for a new one.
@@ -567,19 +732,35 @@ class Syncer {
     Expected<std::string> head = g.target->ReadRef(g.ref);
     if (!head) return Unexpected(head.error());
     g.head = *head;
-    std::string last = LastPassedCommit(state_dir_, g.app.name);
-    if (last.empty() && !g.head.empty()) {
-      // Only a commit of this Application from this repository says what was gated for it.
+    // The branch says what was last published; the gate record can lag one step behind it (a
+    // sync killed between moving the branch and writing its record), so the branch comes first.
+    // Only a commit of this Application from this repository says what was gated for it.
+    std::string last;
+    if (!g.head.empty()) {
       Expected<std::string> message = g.target->CommitMessage(g.head);
       if (message && Trailer(*message, "Syncgate-Application") == g.app.name &&
           Trailer(*message, "Syncgate-Source-Repo") == o.repo_url) {
         last = Trailer(*message, "Syncgate-Source-Commit");
       }
     }
+    const bool moved_meanwhile = !last.empty() && g.head_at_start && *g.head_at_start != g.head;
+    if (last.empty()) last = LastPassedCommit(state_dir_, g.app.name);
     if (last.empty() || options_.allow_rewrite) return true;
     Expected<bool> descends = g.cache->IsDescendant(o.commit, last);
     if (!descends) return Unexpected(descends.error());
     if (*descends) return true;
+    if (moved_meanwhile) {
+      // Another sync gated a newer commit of this source while this one ran (its fetch came
+      // later): standing back is right. A branch already ahead before this fetch means the
+      // source went back: a rewrite, refused below.
+      Expected<bool> overtaken = g.cache->IsDescendant(last, o.commit);
+      if (overtaken && *overtaken) {
+        o.verdict = Verdict::kSuperseded;
+        o.published = g.head;
+        o.reason = SupersededReason(o.branch, g.head);
+        return false;
+      }
+    }
     o.verdict = Verdict::kRefused;
     o.reason = fmt::format(
         "{} at {} does not descend from {}, the last gated commit: the "
@@ -639,6 +820,7 @@ class Syncer {
         model::ReadDirectoryOptions(g.source->directory), *g.config, options_);
     o.timings["check"] = MsSince(check_start);
     o.timings["render"] = g.check.render_ms;
+    KillPoint("after-check");
     o.findings = static_cast<int>(g.check.result.findings.size());
     o.blocking = g.check.blocking;
     o.report_digest = ReportDigest(g.check.result);
@@ -684,13 +866,15 @@ class Syncer {
         g.app.name, Short(o.commit), o.plan->added, o.plan->changed, o.plan->unchanged,
         o.plan->prune.size(), g.app.name, o.repo_url, o.revision, o.commit, o.report_digest));
     std::optional<PublishResult> published_commit;
-    // Two syncs writing to one branch take turns: libgit2's create-if-absent is not atomic
-    // against a concurrent creator (seen as a lost publish in the race test), so every syncgate
-    // writer of this target holds the same advisory lock while it reads, writes and swaps.
-    const PublishLock lock(options_.target);
     Status pushed = WithRetry(
         g.policy,
         [&]() -> Status {
+          // Two syncs writing to one branch take turns: libgit2's create-if-absent is not atomic
+          // against a concurrent creator (seen as a lost publish in the race test), so every
+          // syncgate writer of this target holds the same advisory lock while it reads, writes
+          // and swaps; taken per attempt, never held across a retry's wait.
+          const FileLock lock(PublishLockPath(options_.target), kPublishLockWait);
+          if (Status held = lock.Held(kPublishLockWait); !held) return held;
           Expected<PublishResult> attempt =
               Publish(*g.target, *g.cache, g.ref, PlanManifest(*o.plan), message, o.commit);
           if (!attempt) return Unexpected(attempt.error());
@@ -701,6 +885,7 @@ class Syncer {
     if (!pushed) return Unexpected(pushed.error());
     o.verdict = published_commit->verdict;
     o.published = published_commit->commit;
+    if (o.verdict == Verdict::kSuperseded) o.reason = SupersededReason(o.branch, o.published);
     o.timings["publish"] = MsSince(publish_start);
     return true;
   }

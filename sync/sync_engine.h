@@ -29,6 +29,10 @@
 
 namespace syncgate::sync {
 
+/// The fetch timeout when --fetch-timeout does not name one: ArgoCD's repo-server gives git
+/// 90 s (ARGOCD_EXEC_TIMEOUT) too.
+inline constexpr std::chrono::milliseconds kDefaultFetchTimeout{90000};
+
 struct SyncOptions {
   std::string target;  // local path of the repository holding the environment branches
   /// repoURL → local path (a repository, or a folder inside one); adds to `repositories:`.
@@ -42,6 +46,9 @@ struct SyncOptions {
   bool plan_only = false;
   bool allow_rewrite = false;
   bool skip_refused_commits = false;  // --watch: a commit refused once is not checked again
+  /// Bounds each fetch of a source (connect, negotiation, download; --fetch-timeout). libgit2
+  /// 1.5 has none of its own: a server that accepts and never answers would hang the sync.
+  std::chrono::milliseconds fetch_timeout = kDefaultFetchTimeout;
   int jobs = 0;
   RunSettings settings;
   /// The rules to run (default: every built-in rule and the config's rule packs).
