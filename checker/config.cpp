@@ -17,7 +17,7 @@ namespace {
 constexpr std::string_view kKnownSections[] = {
     "exclude", "max_file_size",  "rules",        "environments",  "rule_packs",
     "secrets", "sealed_secrets", "repositories", "checklist",     "helm",
-    "schemas", "kube_version",   "offline",      "chart_archives"};
+    "schemas", "kube_version",   "offline",      "chart_archives", "render"};
 
 Error ConfigError(const SourceFile& source, Position pos, std::string_view message) {
   return Error{fmt::format("{}:{}:{}: {}", source.path(), pos.line, pos.column, message)};
@@ -48,21 +48,15 @@ Expected<std::vector<std::string>> StringList(const SourceFile& source, const No
 }  // namespace
 
 Expected<size_t> ParseSize(const SourceFile& source, const Node& node, std::string_view what) {
-  std::string_view text = node.Text();
-  size_t i = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == 0 || i > 15) {
+  const std::string_view text = node.Text();
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) {
     return Unexpected(
         ConfigError(source, node.pos, fmt::format("{} must be a size such as 16MiB", what)));
   }
-  size_t value = std::stoull(std::string(text.substr(0, i)));
-  std::string_view unit = text.substr(i);
-  if (unit == "" || unit == "B") return value;
-  if (unit == "KiB" || unit == "K" || unit == "KB") return value << 10;
-  if (unit == "MiB" || unit == "M" || unit == "MB") return value << 20;
-  if (unit == "GiB" || unit == "G" || unit == "GB") return value << 30;
+  if (const std::optional<std::uintmax_t> size = ParseByteSize(text)) return *size;
   return Unexpected(ConfigError(
-      source, node.pos, fmt::format("unknown size unit '{}' (use B, KiB, MiB or GiB)", unit)));
+      source, node.pos,
+      fmt::format("'{}' is not a size: a number, then B, KiB, MiB or GiB (such as 16MiB)", text)));
 }
 
 namespace {

@@ -34,6 +34,29 @@ struct ArchiveLimits {
   std::uint64_t max_entries = 10000;                         // `max_entries`: headers
 };
 
+/// The limits of each helm and kustomize run (a render, a build, a dependency fetch) when neither
+/// the command line nor `render:` in the configuration names them: generous for real charts (the
+/// largest public ones render a few MiB in seconds), small enough that a runaway template (a
+/// `range` over a huge list) fails in bounded time and memory.
+inline constexpr int kDefaultRenderTimeoutSeconds = 120;
+inline constexpr std::uintmax_t kDefaultRenderMaxOutput = std::uintmax_t{64} << 20;
+
+/// Limits on each helm and kustomize run: a run still going at the timeout, or writing more than
+/// the output bound, is stopped (with everything it started) and its render fails naming the
+/// limit.
+struct RenderLimits {
+  /// Seconds (--render-timeout, else `render.timeout`, else kDefaultRenderTimeoutSeconds); 0
+  /// until resolved.
+  int timeout_seconds = 0;
+  /// Bytes on stdout or stderr (--render-max-output, else `render.max_output`, else
+  /// kDefaultRenderMaxOutput); 0 until resolved.
+  std::uintmax_t max_output_bytes = 0;
+  /// Where each limit was set, for messages ("--render-timeout", "render.timeout in
+  /// .syncgate.yaml"); resolved to a hint naming both when it is the default.
+  std::string timeout_origin;
+  std::string max_output_origin;
+};
+
 struct RunSettings {
   /// Target Kubernetes version "X.Y" for rendering, schemas and deprecated APIs
   /// (--kube-version, else KUBE_VERSION when argocd_plugin, else `kube_version:`, else
@@ -101,6 +124,8 @@ struct RunSettings {
   /// Render each chart only as the Applications in the checked set source it, not once per
   /// values file (the gated sync: another environment's values set is not what it publishes).
   bool render_applications_only = false;
+  /// Time and output limits of every helm and kustomize run.
+  RenderLimits render_limits;
   /// One shard of a check split across CI jobs (run/shard.h): what --shard said ("I/N", "auto"
   /// or empty), resolved into the 0-based `shard_index` of `shard_count` shards ("auto": GitLab's
   /// CI_NODE_INDEX/CI_NODE_TOTAL, else SYNCGATE_SHARD_INDEX/SYNCGATE_SHARD_TOTAL). A count of 1

@@ -80,6 +80,24 @@ std::vector<std::string_view> Split(std::string_view text, char sep) {
   return parts;
 }
 
+std::optional<std::uintmax_t> ParseByteSize(std::string_view text) {
+  std::uintmax_t value = 0;
+  size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (value > (UINTMAX_MAX - 9) / 10) return std::nullopt;
+    value = value * 10 + static_cast<std::uintmax_t>(text[i] - '0');
+  }
+  if (i == 0) return std::nullopt;
+  const std::string_view unit = text.substr(i);
+  int shift = -1;
+  if (unit.empty() || unit == "B") shift = 0;
+  if (unit == "K" || unit == "KB" || unit == "KiB") shift = 10;
+  if (unit == "M" || unit == "MB" || unit == "MiB") shift = 20;
+  if (unit == "G" || unit == "GB" || unit == "GiB") shift = 30;
+  if (shift < 0 || value > (UINTMAX_MAX >> shift)) return std::nullopt;
+  return value << shift;
+}
+
 std::optional<std::string> ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;

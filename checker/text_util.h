@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers shared by the checker, rules and reporters.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ bool EndsWith(std::string_view text, std::string_view suffix);
 std::string_view Trim(std::string_view text);
 /// Splits on `sep`, keeping empty parts.
 std::vector<std::string_view> Split(std::string_view text, char sep);
+
+/// A size as the configuration writes it: digits, then nothing or B, K/KB/KiB, M/MB/MiB or
+/// G/GB/GiB (all powers of 1024). Nothing when malformed or beyond 64 bits.
+std::optional<std::uintmax_t> ParseByteSize(std::string_view text);
 
 /// The bytes of the file at `path`, or nothing when it cannot be opened or read.
 std::optional<std::string> ReadFileBytes(const std::string& path);

@@ -265,11 +265,18 @@ Discovery ClassifyInputs(std::vector<InputFile> files, const Config& config) {
       out.skipped.push_back({display, "excluded by configuration"});
       continue;
     }
+    // The nearest chart: the longest folder above the file that is a chart root, else the
+    // repository root's chart. Walking up the path (not over every root) keeps a monorepo of
+    // thousands of charts linear.
     std::string chart_root;
-    for (const std::string& root : chart_roots) {
-      const bool inside = root == "." || StartsWith(display, root + "/");
-      if (inside && root.size() >= chart_root.size()) chart_root = root;
+    for (size_t slash = display.rfind('/'); slash != std::string::npos && slash > 0;
+         slash = display.rfind('/', slash - 1)) {
+      if (chart_roots.count(display.substr(0, slash))) {
+        chart_root = display.substr(0, slash);
+        break;
+      }
     }
+    if (chart_root.empty() && chart_roots.count(".")) chart_root = ".";
     input.chart_root = chart_root;
     input.kind = Classify(display, chart_root);
     out.files.push_back(std::move(input));

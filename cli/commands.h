@@ -31,6 +31,8 @@ struct RunOptions {
 };
 /// Adds the RunOptions flags to `cmd`, with the same names and help everywhere.
 void AddRunOptions(CLI::App& cmd, RunOptions& opts);
+/// --render-timeout and --render-max-output (in AddRunOptions; `sync` adds them too).
+void AddRenderLimitOptions(CLI::App& cmd, RenderLimits& limits);
 
 /// The run every checking command makes from its flags (run/check_run.h), with the
 /// configuration found upward from `config_search_start` unless --config names one. Null after

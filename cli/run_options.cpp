@@ -8,6 +8,38 @@
 
 namespace syncgate::cli {
 
+void AddRenderLimitOptions(CLI::App& cmd, RenderLimits& limits) {
+  cmd.add_option_function<std::string>(
+      "--render-timeout",
+      [&limits](const std::string& text) {
+        const std::optional<int> seconds = ParseRenderTimeout(text);
+        if (!seconds) {
+          throw CLI::ValidationError(
+              "--render-timeout",
+              "needs a duration from 1s to 24h (120, 90s, 5m), not '" + text + "'");
+        }
+        limits.timeout_seconds = *seconds;
+        limits.timeout_origin = "--render-timeout";
+      },
+      fmt::format("Stop a helm or kustomize run (render, build, chart fetch) after this long; "
+                  "its render fails (default: render.timeout in .syncgate.yaml, else {}s)",
+                  kDefaultRenderTimeoutSeconds));
+  cmd.add_option_function<std::string>(
+      "--render-max-output",
+      [&limits](const std::string& text) {
+        const std::optional<std::uintmax_t> bytes = ParseRenderMaxOutput(text);
+        if (!bytes) {
+          throw CLI::ValidationError("--render-max-output",
+                                     "needs a size of at least 1KiB (64MiB), not '" + text + "'");
+        }
+        limits.max_output_bytes = *bytes;
+        limits.max_output_origin = "--render-max-output";
+      },
+      fmt::format("Stop a helm or kustomize run that writes more than this; its render fails "
+                  "(default: render.max_output in .syncgate.yaml, else {}MiB)",
+                  kDefaultRenderMaxOutput >> 20));
+}
+
 void AddRunOptions(CLI::App& cmd, RunOptions& opts) {
   cmd.add_option("--config", opts.config_path,
                  "Configuration file (default: .syncgate.yaml found upward from the first path)");
@@ -70,6 +102,7 @@ void AddRunOptions(CLI::App& cmd, RunOptions& opts) {
          "Bound of the render and the findings cache each, in MiB; the least recently used "
          "entries go beyond it (default 512)")
       ->check(CLI::Range(std::uintmax_t{1}, std::uintmax_t{1} << 20));
+  AddRenderLimitOptions(cmd, opts.settings.render_limits);
   cmd.add_option("--shard", opts.settings.shard,
                  "Check one shard of the tree, I/N (a chart with its values and Applications is "
                  "always in one shard), or auto: GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, else "

@@ -390,6 +390,7 @@ void AddSyncCommands(CLI::App& app, CommandResult& result) {
                   "kustomize, then kubectl, on PATH, then in <prefix>/libexec/syncgate)");
   cmd->add_option("--kube-version", opts->sync.settings.kube_version,
                   "Target Kubernetes version X.Y");
+  AddRenderLimitOptions(*cmd, opts->sync.settings.render_limits);
   cmd->add_option("-j,--jobs", opts->sync.jobs, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--plan", opts->plan, "Print the plan (order, prune set, diff summary) and stop");

@@ -164,6 +164,7 @@ struct RenderOutcome {
   RenderStatus status = RenderStatus::kUnavailable;
   bool attempted = false;     // false: skipped before rendering (see reason)
   bool empty = false;         // rendered, but no object came out
+  bool stopped = false;       // failed at a time or output limit, or the renderer crashed
   std::string reason;         // renderer error, or why it was not attempted
   std::string template_file;  // display path of the template Helm's error names, if any
   int template_line = 0;      // (Kustomize: the kustomization entry the build error names)

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "checker/text_util.h"
 
@@ -18,6 +21,17 @@ void EmitScalar(const Node& node, std::string& out) {
                    (node.type != ScalarType::kString || node.yaml11_differs);
   out += raw ? (node.value.empty() ? std::string("null") : node.value) : Quote(node.value);
 }
+
+/// A mapping's own keys by name, for lookups that would otherwise scan it once per key.
+struct MapIndex {
+  std::unordered_map<std::string_view, const Node*> own;
+  bool merges = false;  // it has `<<` entries: a key it does not hold may come from them
+
+  const Node* Get(const Node& map, std::string_view key) const {
+    if (const auto it = own.find(key); it != own.end()) return it->second;
+    return merges ? map.Get(key) : nullptr;
+  }
+};
 
 /// Emits the coalesced value of `nodes` (lowest precedence first, all non-null).
 void EmitMerged(const std::vector<const Node*>& nodes, std::string& out, int depth) {
@@ -43,21 +57,29 @@ void EmitMerged(const std::vector<const Node*>& nodes, std::string& out, int dep
   std::vector<const Node*> maps;
   for (auto it = nodes.rbegin(); it != nodes.rend() && (*it)->IsMap(); ++it) maps.push_back(*it);
   std::reverse(maps.begin(), maps.end());
-  std::vector<std::string> keys;
-  for (const Node* map : maps) {
-    for (const MapEntry& e : map->Resolved().entries) {
-      if (e.key->value == "<<") continue;
-      if (std::find(keys.begin(), keys.end(), e.key->value) == keys.end()) {
-        keys.push_back(e.key->value);
+  // Keys in first-seen order, and each map's own keys indexed: a values file may hold a map of
+  // a million keys, and a search of the keys so far or Node::Get (a linear scan) per key made
+  // that quadratic.
+  std::vector<std::string_view> keys;
+  std::unordered_set<std::string_view> seen;
+  std::vector<MapIndex> indexes(maps.size());
+  for (size_t m = 0; m < maps.size(); ++m) {
+    for (const MapEntry& e : maps[m]->Resolved().entries) {
+      if (e.key->value == "<<") {
+        indexes[m].merges = true;
+        continue;
       }
+      if (seen.insert(e.key->value).second) keys.push_back(e.key->value);
+      // The last of duplicated keys wins, as in Node::Get.
+      if (e.key->kind == NodeKind::kScalar) indexes[m].own[e.key->value] = e.value;
     }
   }
   out += '{';
   bool first = true;
-  for (const std::string& key : keys) {
+  for (const std::string_view key : keys) {
     std::vector<const Node*> values;
-    for (const Node* map : maps) {
-      if (const Node* v = map->Get(key)) {
+    for (size_t m = 0; m < maps.size(); ++m) {
+      if (const Node* v = indexes[m].Get(*maps[m], key)) {
         if (v->IsNull()) {
           values.clear();  // null deletes what lower layers set
         } else {
@@ -68,7 +90,7 @@ void EmitMerged(const std::vector<const Node*>& nodes, std::string& out, int dep
     if (values.empty()) continue;
     if (!first) out += ", ";
     first = false;
-    out += Quote(key);
+    out += Quote(std::string(key));
     out += ": ";
     EmitMerged(values, out, depth + 1);
   }

@@ -170,18 +170,23 @@ Status DependencyFetcher::Fetch(const model::ChartDependency& dep, const std::st
     if (IsLoopback(repository)) argv.push_back("--plain-http");
   } else if (const std::string name = HelmRepositoryName(repository); !name.empty()) {
     // A repository helm knows: its stored credentials apply. Its index must be current.
-    RunProcess({helm_, "repo", "update", name}, "", 120);
+    RunProcess({helm_, "repo", "update", name}, "", settings_.render_limits);
     argv.push_back(name + "/" + dep.name);
   } else {
     argv.insert(argv.end(), {dep.name, "--repo", repository});
   }
   if (!version.empty()) argv.insert(argv.end(), {"--version", version});
   argv.insert(argv.end(), {"--destination", tmp.string()});
-  ProcessResult p = RunProcess(argv, "", 300);
+  // A fetch is a helm run like a render, under the same limits: a registry that accepts and
+  // never answers must not hold the gate.
+  ProcessResult p = RunProcess(argv, "", settings_.render_limits);
   Status result = Ok{};
-  if (!p.started || p.timed_out || p.exit_code != 0) {
+  if (!p.started || p.exit_code != 0) {
     std::string why = p.started ? std::string(Trim(p.err.empty() ? p.out : p.err)) : p.error;
-    if (p.timed_out) why = "helm pull did not finish within 300 s";
+    if (std::string stopped = StoppedReason(p, "helm pull", settings_.render_limits);
+        !stopped.empty()) {
+      why = std::move(stopped);
+    }
     if (StartsWith(why, "Error: ")) why = why.substr(7);
     result = Unexpected(Error{
         fmt::format("helm pull {} {} from {} failed: {}", dep.name, version, repository, why)});

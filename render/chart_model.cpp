@@ -495,14 +495,17 @@ ChartModel BuildChartModel(const Workspace& workspace, const Config& config,
     model.charts.push_back(std::move(chart));
   }
   ResolveDependenciesOffline(model, settings);
+  // A subchart sits in another chart's charts/ folder, at any depth. Each `charts/` step of its
+  // path is looked up among the roots (not every pair of charts compared: a monorepo of 10,000
+  // charts made that quadratic).
+  std::set<std::string, std::less<>> roots;
+  for (const auto& chart : model.charts) roots.insert(chart->root);
   for (const auto& chart : model.charts) {
-    for (const auto& other : model.charts) {
-      if (other != chart && other->root != "." &&
-          StartsWith(chart->root, other->root + "/charts/")) {
-        chart->subchart = true;
-      }
-      if (other != chart && other->root == "." && StartsWith(chart->root, "charts/"))
-        chart->subchart = true;
+    const std::string& r = chart->root;
+    if (roots.count(".") && r != "." && StartsWith(r, "charts/")) chart->subchart = true;
+    for (size_t at = r.find("/charts/"); at != std::string::npos && !chart->subchart;
+         at = r.find("/charts/", at + 1)) {
+      if (roots.count(std::string_view(r).substr(0, at))) chart->subchart = true;
     }
   }
   for (const auto& chart : model.charts) {

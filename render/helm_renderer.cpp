@@ -53,6 +53,23 @@ std::string HashChartFolder(const fs::path& dir) {
   return Sha256Hex(all);
 }
 
+/// `message` with each line cut to its head and its end: helm writes a chain of nested template
+/// calls on one line (a recursive `include` makes it about 100 KB), and the finding is that line.
+std::string Shortened(std::string_view message) {
+  constexpr size_t kKeep = 500;
+  std::string out;
+  for (std::string_view line : Split(message, '\n')) {
+    if (!out.empty()) out += '\n';
+    if (line.size() <= 3 * kKeep) {
+      out += line;
+      continue;
+    }
+    out += fmt::format("{} … [{} characters] … {}", line.substr(0, kKeep), line.size() - 2 * kKeep,
+                       line.substr(line.size() - kKeep));
+  }
+  return out;
+}
+
 class HelmRenderer final : public Renderer {
  public:
   explicit HelmRenderer(HelmOptions options)
@@ -144,20 +161,23 @@ class HelmRenderer final : public Renderer {
     for (const SetParameter& p : req.parameters) {
       argv.insert(argv.end(), {p.force_string ? "--set-string" : "--set", p.name + "=" + p.value});
     }
-    ProcessResult p = RunProcess(argv, req.inline_values, options_.timeout_seconds);
+    ProcessResult p = RunProcess(argv, req.inline_values, options_.limits);
     RenderResult r;
     if (!p.started) {
       r.error = p.error;
-    } else if (p.timed_out) {
-      r.error = fmt::format("{} did not finish within {} s (or wrote too much) and was stopped",
-                            Describe(), options_.timeout_seconds);
-    } else if (p.signal != 0) {
-      r.error = fmt::format("{} crashed (signal {})", Describe(), p.signal);
+    } else if (std::string stopped = StoppedReason(p, Describe(), options_.limits);
+               !stopped.empty()) {
+      // A render that hangs, floods or crashes fails the chart (helm-render-failed), as it
+      // would fail ArgoCD's repo-server; never cached (RenderResult::stopped).
+      r.status = RenderStatus::kFailed;
+      r.error = std::move(stopped);
+      r.stopped = true;
     } else if (p.exit_code != 0) {
       r.status = RenderStatus::kFailed;
       std::string message(Trim(p.err.empty() ? p.out : p.err));
       if (StartsWith(message, "Error: ")) message = message.substr(7);
-      r.error = message.empty() ? fmt::format("helm exited with code {}", p.exit_code) : message;
+      r.error = message.empty() ? fmt::format("helm exited with code {}", p.exit_code)
+                                : Shortened(message);
     } else {
       r.status = RenderStatus::kOk;
       r.manifest = std::move(p.out);

@@ -17,7 +17,7 @@ namespace syncgate::render {
 struct HelmOptions {
   std::string binary;     // path or name on PATH; empty: not found
   std::string cache_dir;  // empty: no cache
-  int timeout_seconds = 120;
+  RenderLimits limits;    // of each `helm template` (settings.render_limits)
   std::uintmax_t cache_max_bytes = kDefaultCacheMaxBytes;  // renders kept beyond it are pruned
 };
 

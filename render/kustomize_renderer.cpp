@@ -398,14 +398,15 @@ class KustomizeRenderer final : public Renderer {
                                      dir.string()};
     if (!k.helm_binary.empty())
       argv.insert(argv.end(), {"--enable-helm", "--helm-command", k.helm_binary});
-    ProcessResult p = RunProcess(argv, "", options_.timeout_seconds);
+    ProcessResult p = RunProcess(argv, "", options_.limits);
     if (!p.started) {
       r.error = p.error;
-    } else if (p.timed_out) {
-      r.error = fmt::format("{} did not finish within {} s (or wrote too much) and was stopped",
-                            Describe(), options_.timeout_seconds);
-    } else if (p.signal != 0) {
-      r.error = fmt::format("{} crashed (signal {})", Describe(), p.signal);
+    } else if (std::string stopped = StoppedReason(p, Describe(), options_.limits);
+               !stopped.empty()) {
+      // Fails the folder (kustomize-build-failed) like a refused build; never cached.
+      r.status = RenderStatus::kFailed;
+      r.error = std::move(stopped);
+      r.stopped = true;
     } else if (p.exit_code != 0) {
       r.status = RenderStatus::kFailed;
       // kustomize's own words, cleaned when read (also from the cache); the private copy's

@@ -24,9 +24,9 @@
 namespace syncgate::render {
 
 struct KustomizeRendererOptions {
-  std::string binary;     // kustomize or kubectl; empty: not found
-  std::string cache_dir;  // empty: no cache
-  int timeout_seconds = 120;
+  std::string binary;                                      // kustomize or kubectl; empty: not found
+  std::string cache_dir;                                   // empty: no cache
+  RenderLimits limits;                                     // of each build (settings.render_limits)
   std::uintmax_t cache_max_bytes = kDefaultCacheMaxBytes;  // renders kept beyond it are pruned
 };
 

@@ -119,6 +119,7 @@ void RenderKustomizePlans(const std::vector<size_t>& todo, const RunSettings& se
   const bool require_render = settings.require_render.value_or(false);
   auto renderer = MakeKustomizeRenderer({.binary = FindKustomize(settings.kustomize_binary),
                                          .cache_dir = settings.render_cache_dir,
+                                         .limits = settings.render_limits,
                                          .cache_max_bytes = settings.result_cache_max_bytes});
   if (Status ok = renderer->Available(); !ok) {
     for (size_t i : todo)
@@ -137,6 +138,7 @@ void RenderKustomizePlans(const std::vector<size_t>& todo, const RunSettings& se
     model::RenderOutcome& outcome = state.outcomes[i];
     RenderResult& r = built[k];
     outcome.status = r.status;
+    outcome.stopped = r.stopped;
     if (r.status == RenderStatus::kUnavailable) {
       not_rendered(i, r.error, require_render, SkipKind::kRendererUnavailable);
       continue;

@@ -68,7 +68,7 @@ std::optional<RenderResult> RenderCache::Get(std::string_view key) const {
 }
 
 void RenderCache::Put(std::string_view key, const RenderResult& result) const {
-  if (result.status == RenderStatus::kUnavailable) return;
+  if (result.status == RenderStatus::kUnavailable || result.stopped) return;
   const bool ok = result.status == RenderStatus::kOk;
   std::string payload(ok ? kOk : kFailed);
   payload += ok ? result.manifest : result.error;

@@ -39,7 +39,7 @@ class RenderCache {
   /// derived from it, and neither gives it away.
   std::optional<RenderResult> Get(std::string_view key) const;
   /// Stores a finished render: a success or a failure of the chart, not a renderer that did
-  /// not run (that says nothing about the chart).
+  /// not run or was stopped (that says nothing lasting about the chart).
   void Put(std::string_view key, const RenderResult& result) const;
 
  private:

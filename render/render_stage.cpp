@@ -257,6 +257,7 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
       if (!renderer)
         renderer = MakeHelmRenderer({.binary = FindHelm(settings.helm_binary),
                                      .cache_dir = settings.render_cache_dir,
+                                     .limits = settings.render_limits,
                                      .cache_max_bytes = settings.result_cache_max_bytes});
       if (Status ok = renderer->Available(); !ok) {
         for (size_t i : todo)
@@ -274,6 +275,7 @@ void RunRenderStage(const Config& config, const RunSettings& settings, int jobs,
         RenderOutcome& outcome = state.outcomes[i];
         RenderResult& r = rendered[k];
         outcome.status = r.status;
+        outcome.stopped = r.stopped;
         if (r.status == RenderStatus::kUnavailable) {
           not_rendered(i, r.error, require_render, SkipKind::kRendererUnavailable);
           continue;

@@ -27,6 +27,10 @@ struct RenderResult {
   std::string manifest;
   std::string error;
   bool cached = false;
+  /// The renderer was stopped at a limit or crashed: a failure that says nothing lasting about
+  /// the chart (another run, with other limits or on a quieter machine, may finish), so it is
+  /// never cached.
+  bool stopped = false;
   /// Kustomize: per document of `manifest`, the file that declared it (relative to the built
   /// kustomization) or the kustomization whose generator made it.
   std::vector<model::RenderOutcome::Origin> origins;

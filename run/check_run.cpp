@@ -14,6 +14,7 @@
 #include "checker/parallel_for.h"
 #include "checker/scalar_types.h"
 #include "checker/text_util.h"
+#include "model/duration.h"
 #include "render/application_sets.h"
 #include "render/render_stage.h"
 #include "rule_packs/rule_pack.h"
@@ -98,15 +99,85 @@ std::string SettingsIdentity(const RunSettings& s) {
                      s.render_applications_only);
   out += fmt::format("archives {} {} {}\n", s.archive_limits.max_total_bytes,
                      s.archive_limits.max_file_bytes, s.archive_limits.max_entries);
+  out += fmt::format("render-limits {} {}\n", s.render_limits.timeout_seconds,
+                     s.render_limits.max_output_bytes);
   // Not here: the result cache's own folder and bound, and the shard (a file's findings are the
   // same in every shard).
   return out;
 }
+/// The render limits: the command line's, else `render:` of the configuration, else the
+/// defaults; each with where it was set, for the message of a render stopped at it.
+Status ResolveRenderLimits(const Config& config, RenderLimits& limits) {
+  auto wrong = [&](const Node& node, std::string_view message) {
+    return Unexpected(
+        Error{fmt::format("{}:{}:{}: {}", config.path(), node.pos.line, node.pos.column, message)});
+  };
+  const Node* render = Section(config, "render");
+  if (render && !render->IsNull() && !render->IsMap()) {
+    return wrong(*render, "render: must be a map such as {timeout: 120s, max_output: 64MiB}");
+  }
+  const std::vector<MapEntry> none;
+  for (const MapEntry& entry : render && render->IsMap() ? render->Resolved().entries : none) {
+    const std::string& key = entry.key->value;
+    const Node& value = *entry.value;
+    const std::string_view text = value.IsScalar() ? value.Text() : std::string_view();
+    const std::string origin = fmt::format("render.{} in {}", key, config.path());
+    if (key == "timeout") {
+      const std::optional<int> seconds = ParseRenderTimeout(text);
+      if (!seconds) {
+        return wrong(value, "render.timeout must be a duration from 1s to 24h, such as 120s or 5m");
+      }
+      if (limits.timeout_seconds == 0) {
+        limits.timeout_seconds = *seconds;
+        limits.timeout_origin = origin;
+      }
+    } else if (key == "max_output") {
+      const std::optional<std::uintmax_t> bytes = ParseRenderMaxOutput(text);
+      if (!bytes) {
+        return wrong(value, "render.max_output must be a size of at least 1KiB, such as 64MiB");
+      }
+      if (limits.max_output_bytes == 0) {
+        limits.max_output_bytes = *bytes;
+        limits.max_output_origin = origin;
+      }
+    } else {
+      return wrong(*entry.key,
+                   fmt::format("unknown render setting '{}' (expected timeout or max_output){}",
+                               key, DidYouMean(key, {"timeout", "max_output"})));
+    }
+  }
+  if (limits.timeout_seconds == 0) {
+    limits.timeout_seconds = kDefaultRenderTimeoutSeconds;
+    limits.timeout_origin = "the default; render.timeout in .syncgate.yaml or --render-timeout";
+  }
+  if (limits.max_output_bytes == 0) {
+    limits.max_output_bytes = kDefaultRenderMaxOutput;
+    limits.max_output_origin =
+        "the default; render.max_output in .syncgate.yaml or --render-max-output";
+  }
+  return Ok{};
+}
+
 // A new field of RunSettings changes its size: decide whether it joins SettingsIdentity, then
 // update the size (x86-64, libstdc++).
-static_assert(sizeof(RunSettings) == 568, "a new run setting: add it to SettingsIdentity");
+static_assert(sizeof(RunSettings) == 648, "a new run setting: add it to SettingsIdentity");
 
 }  // namespace
+
+std::optional<int> ParseRenderTimeout(std::string_view text) {
+  const std::optional<std::chrono::nanoseconds> duration = model::ParseArgoDuration(Trim(text));
+  if (!duration || *duration <= std::chrono::nanoseconds::zero() ||
+      *duration > std::chrono::hours(24)) {
+    return std::nullopt;
+  }
+  return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(*duration).count());
+}
+
+std::optional<std::uintmax_t> ParseRenderMaxOutput(std::string_view text) {
+  const std::optional<std::uintmax_t> bytes = ParseByteSize(Trim(text));
+  if (!bytes || *bytes < 1024) return std::nullopt;
+  return bytes;
+}
 
 Expected<Config> LoadConfig(const std::string& path) {
   if (path.empty()) return Config{};
@@ -201,6 +272,8 @@ Expected<RunSettings> ResolveRunSettings(const Config& config, RunSettings setti
   if (!settings.schema_download) {
     settings.schema_download = settings.offline ? "" : std::string(kKubeconformLocation);
   }
+  if (Status limits = ResolveRenderLimits(config, settings.render_limits); !limits)
+    return Unexpected(limits.error());
   // In CI a chart that cannot be rendered fails the run unless the command line says otherwise.
   if (!settings.require_render) settings.require_render = std::getenv("CI") != nullptr;
   // The shard of a check split across CI jobs: --shard I/N, or `auto` from the CI's variables.

@@ -12,10 +12,12 @@
 //   if (!run) Fail(run.error().message);           // a configuration error: exit 2
 //   RunResult result = (*run)->Run((*run)->Discover({"examples/"}));
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/config.h"
@@ -80,6 +82,13 @@ class CheckRun {
 
 /// The configuration at `path` (the defaults when empty).
 Expected<Config> LoadConfig(const std::string& path);
+
+/// A render time limit as --render-timeout and `render.timeout` write it ("120", "90s", "5m"):
+/// whole seconds (rounded up) from 1 s to 24 h; nothing otherwise.
+std::optional<int> ParseRenderTimeout(std::string_view text);
+/// A render output limit as --render-max-output and `render.max_output` write it ("64MiB"): at
+/// least 1 KiB; nothing otherwise.
+std::optional<std::uintmax_t> ParseRenderMaxOutput(std::string_view text);
 
 /// `settings` as given, completed from the configuration and the environment: the one place
 /// each run setting is decided. Errors name the configuration line.

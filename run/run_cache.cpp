@@ -89,6 +89,11 @@ bool StayedInside(const RunResult& result, const std::vector<std::string>& roots
   const model::RenderState* state = result.workspace->FindExtension<model::RenderState>();
   if (!state) return true;
   if (!state->model.skipped_sources.empty()) return false;
+  // A render stopped at a limit (or crashed) may finish next time.
+  if (std::any_of(state->outcomes.begin(), state->outcomes.end(),
+                  [](const model::RenderOutcome& o) { return o.stopped; })) {
+    return false;
+  }
   // A chart or dependency from the checked tree (a mirror folder in it included) is keyed by
   // the tree. The dependency cache is keyed only offline (online, this run may have fetched into
   // it, and a missing one may turn up from the network).

@@ -94,6 +94,29 @@ class HelmValuesSchema final : public Rule {
       if (inserted) it->second = LoadSchema(chart, ctx);
       return it->second.get();
     };
+    // Each chart's direct subcharts, found once (not every chart tried for every values set: a
+    // monorepo of 10,000 charts made that quadratic).
+    std::map<const model::ChartInfo*, std::vector<const model::ChartInfo*>> subcharts;
+    {
+      std::map<std::string_view, const model::ChartInfo*> by_root;
+      for (const auto& chart : state->model.charts) by_root.emplace(chart->root, chart.get());
+      for (const auto& sub : state->model.charts) {
+        const std::string_view root = sub->root;
+        const size_t slash = root.rfind('/');
+        if (slash == std::string_view::npos) continue;
+        const std::string_view folder = root.substr(0, slash);
+        std::string_view parent;
+        if (folder == "charts") {
+          parent = ".";
+        } else if (EndsWith(folder, "/charts")) {
+          parent = folder.substr(0, folder.size() - std::string_view("/charts").size());
+        } else {
+          continue;
+        }
+        if (auto it = by_root.find(parent); it != by_root.end() && it->second != sub.get())
+          subcharts[it->second].push_back(sub.get());
+      }
+    }
     std::vector<bool> found(state->model.plans.size(), false);  // per plan: a problem was found
     for (size_t index = 0; index < state->model.plans.size(); ++index) {
       const model::RenderPlan& plan = state->model.plans[index];
@@ -118,8 +141,8 @@ class HelmValuesSchema final : public Rule {
       if (const CompiledSchema* schema = schema_of(*plan.chart)) {
         found[index] = Collect(*schema, merged->root(), layers, plan, "", problems) || found[index];
       }
-      for (const auto& sub : state->model.charts) {
-        if (!IsDirectSubchart(*sub, *plan.chart)) continue;
+      const std::vector<const model::ChartInfo*>& direct = subcharts[plan.chart];
+      for (const model::ChartInfo* sub : direct) {
         const CompiledSchema* schema = schema_of(*sub);
         if (!schema) continue;
         for (const std::string& key : SubchartKeys(*plan.chart, *sub, merged->root())) {
@@ -218,13 +241,6 @@ class HelmValuesSchema final : public Rule {
       if (layer.root) nodes.push_back(layer.root);
     }
     return nodes.empty() ? "{}" : model::MergeValuesToYaml(nodes);
-  }
-
-  /// `sub` sits in `parent`'s charts/ folder (not deeper: a grandchild is its child's business).
-  static bool IsDirectSubchart(const model::ChartInfo& sub, const model::ChartInfo& parent) {
-    const std::string prefix = (parent.root == "." ? "" : parent.root + "/") + "charts/";
-    if (!StartsWith(sub.root, prefix)) return false;
-    return sub.root.find('/', prefix.size()) == std::string::npos;
   }
 
   /// The keys under which the parent passes values to `sub`: its aliases in Chart.yaml, or its

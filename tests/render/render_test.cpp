@@ -317,19 +317,21 @@ TEST_CASE("the stub renderer: empty output and a crash", "[helm]") {
     CHECK(FindingsOf(result, "helm-render-empty").size() == 1);
     CHECK(result.summary.rendered == 0);
   }
-  SECTION("a crash is a skipped chart, an error under require_render") {
+  SECTION("a crash fails the render (helm-render-failed), with or without require_render") {
     setenv("STUB_HELM_MODE", "crash", 1);
     RunSettings settings = WithHelm(stub);
-    RunResult result = CheckRendered({kData + "/trace"}, settings);
-    INFO(Listing(result));
-    REQUIRE(result.skipped.size() == 1);
-    CHECK(result.skipped[0].display_path == kData + "/trace/app/");
-    CHECK(result.skipped[0].reason.find("crashed (signal 11)") != std::string::npos);
-    CHECK_FALSE(result.skipped[0].is_error);
-    CHECK(result.errors.empty());
-    settings.require_render = true;
-    result = CheckRendered({kData + "/trace"}, settings);
-    CHECK(result.errors.size() == 1);
+    for (bool require : {false, true}) {
+      settings.require_render = require;
+      const RunResult result = CheckRendered({kData + "/trace"}, settings);
+      INFO(Listing(result));
+      CHECK(result.skipped.empty());
+      CHECK(result.errors.empty());
+      const std::vector<Finding> failed = FindingsOf(result, "helm-render-failed");
+      REQUIRE(failed.size() == 1);
+      CHECK(failed[0].file == kData + "/trace/app/Chart.yaml");
+      CHECK(failed[0].message.find("v0.0.0-stub crashed with signal 11 (SIGSEGV, ") !=
+            std::string::npos);
+    }
   }
   unsetenv("STUB_HELM_MODE");
 }
