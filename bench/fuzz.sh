@@ -5,6 +5,9 @@
 # stats line) and the crashes found (saved under a temporary folder, paths printed).
 # Usage: bench/fuzz.sh [seconds per target, default 60] [target...]   (targets: document config
 #        sealed chart schema go_template)
+# Environment: SYNCGATE_JOBS build jobs (default 2); SYNCGATE_FUZZ_NO_BUILD=1 runs the binaries
+# already in build-fuzz/ (e.g. while another build holds the cores); SYNCGATE_FUZZ_WORK the folder
+# for corpora, logs and crashes (default: a new temporary folder).
 # Seeds: tests/fuzz/seeds/<target>/, tests/fuzz/regressions/<target>/, files of tests/ and
 # ../shared/data picked per target below, copied into a temporary corpus (never into the repo).
 # A crash found here: fix it, then add the input to tests/fuzz/regressions/<target>/ (unless it
@@ -19,15 +22,17 @@ if [ ${#targets[@]} -eq 0 ]; then
   for f in tests/fuzz/*_fuzz.cpp; do n=$(basename "$f" _fuzz.cpp); targets+=("$n"); done
 fi
 
-if ! command -v clang++ >/dev/null ||
-   ! compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
+if [ -z "${SYNCGATE_FUZZ_NO_BUILD:-}" ]; then  # set: run the binaries of build-fuzz as they are
+  if ! command -v clang++ >/dev/null ||
+     ! compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
+  fi
+  # -O1 and line tables only: what fuzzing needs, in far less compile time than -O2 -g.
+  CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
+    -DSYNCGATE_FUZZ=ON -DSYNCGATE_TESTS=OFF >/dev/null
+  cmake --build build-fuzz -j"${SYNCGATE_JOBS:-2}" --target "${targets[@]/%/_fuzz}" >/dev/null
 fi
-# -O1 and line tables only: what fuzzing needs, and a third of the compile time of -O2 -g.
-CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
-  -DSYNCGATE_FUZZ=ON -DSYNCGATE_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j"${SYNCGATE_JOBS:-2}" --target "${targets[@]/%/_fuzz}" >/dev/null
 
 shared=../shared/data
 # Seed files of each target: folder, then find(1) -name patterns.
@@ -49,14 +54,15 @@ max_len() {
   esac
 }
 
-work=$(mktemp -d /tmp/syncgate-fuzz.XXXXXX)
+work=${SYNCGATE_FUZZ_WORK:-$(mktemp -d /tmp/syncgate-fuzz.XXXXXX)}
+mkdir -p "$work"
 echo "fuzz: ${seconds}s per target, work folder $work"
 printf '%-10s %12s %8s %7s %7s %8s\n' target executions exec/s cov ft crashes
 for t in "${targets[@]}"; do
   corpus="$work/$t/corpus" artifacts="$work/$t/crashes/"
   mkdir -p "$corpus" "$artifacts"
-  n=0
-  while IFS= read -r f; do n=$((n + 1)); cp "$f" "$corpus/seed-$n" 2>/dev/null || true; done < <(seeds "$t")
+  # One cp for all (a fork per file took minutes); same-named files get numbered copies.
+  seeds "$t" | xargs -r -d '\n' cp --backup=numbered -t "$corpus" 2>/dev/null || true
   if [ "$t" = sealed ]; then
     # The sealed values' bytes too, so that mutations reach the envelope behind the base64.
     n=0

@@ -183,8 +183,6 @@ TEST_CASE("WalkTree visits every node once with its pointer", "[document]") {
   CHECK(pointers == std::vector<std::string>{"", "/a", "/a/0", "/a/1", "/a/1/y", "/b", "/c"});
 }
 
-}  // namespace syncgate
-
 TEST_CASE("a billion-laughs document is refused as excessive aliasing, as go-yaml does",
           "[document][fuzz]") {
   // Nine levels of ten aliases: 10^9 nodes once expanded, which the values text and schema
@@ -212,3 +210,5 @@ TEST_CASE("a billion-laughs document is refused as excessive aliasing, as go-yam
   REQUIRE(fine.documents.size() == 1);
   CHECK(fine.documents[0]->Find("/b/ports/1")->value == "443");
 }
+
+}  // namespace syncgate
