@@ -53,8 +53,10 @@ SYNCGATE_FUZZ_TARGET(config) {
       (void)config->IsExcluded(pattern);
     }
     (void)config->IsExcluded("fuzz/apps/a.yaml");
-    for (const EnvironmentProfile& env : config->environments())
+    for (const EnvironmentProfile& env : config->environments()) {
       FUZZ_CHECK(!env.name.empty(), "environment without a name");
+      for (const std::string& glob : env.paths) (void)GlobMatch(glob, "fuzz/values-prod.yaml");
+    }
   }
 
   Expected<RuleList> pack = LoadRulePack(config_source);
