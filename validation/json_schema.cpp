@@ -20,6 +20,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
@@ -188,19 +189,31 @@ class NodeObject {
   using const_iterator = NodeObjectIterator;
   using iterator = NodeObjectIterator;
   NodeObject() : node_(nullptr) {}
-  NodeObject(const syncgate::Node& node, bool skip_null) : node_(&node), skip_null_(skip_null) {
-    for (const syncgate::MapEntry& e : node.entries)
-      size_ += syncgate::IsSkipped(e, skip_null_) ? 0 : 1;
-  }
+  NodeObject(const syncgate::Node& node, bool skip_null) : node_(&node), skip_null_(skip_null) {}
   NodeObjectIterator begin() const;
   NodeObjectIterator end() const;
   NodeObjectIterator find(const std::string& name) const;
-  size_t size() const { return size_; }
+  /// Members as find() sees them: a key once, by its last duplicate. valijson compares this with
+  /// the set of names `properties` matched: counting a duplicate key twice made an object with
+  /// `additionalProperties: false` invalid with no error to show (found by fuzzing). Computed
+  /// when asked: only that check and min/maxProperties ask.
+  size_t size() const {
+    if (!node_) return 0;
+    const std::vector<syncgate::MapEntry>& entries = node_->entries;
+    std::unordered_set<std::string_view> later;
+    size_t size = 0;
+    for (size_t i = entries.size(); i-- > 0;) {
+      const syncgate::MapEntry& e = entries[i];
+      if (syncgate::IsMergeKey(e)) continue;
+      if (!later.insert(e.key->value).second) continue;  // a later duplicate wins
+      size += syncgate::IsSkipped(e, skip_null_) ? 0 : 1;
+    }
+    return size;
+  }
 
  private:
   const syncgate::Node* node_;
   bool skip_null_ = false;
-  size_t size_ = 0;
 };
 
 class NodeValue {

@@ -161,6 +161,21 @@ TEST_CASE("a $ref loop or a dangling $ref is refused with a message, a recursive
   CHECK(tree->Validate(Load("tree: {child: {other: 1}}\n").doc()).size() == 1);
 }
 
+TEST_CASE("a duplicate key counts once against additionalProperties and maxProperties",
+          "[schema][fuzz]") {
+  // Found by fuzzing: valijson compared the names `properties` matched with a member count
+  // that held both duplicates, so IsValid failed while Validate had no error to show.
+  auto closed = Schema(R"({"type": "object", "additionalProperties": false, "maxProperties": 2,
+      "properties": {"kind": {"type": "string"}, "name": {"type": "string"}}})");
+  Loaded twice = Load("kind: A\nname: x\nkind: B\n");
+  CHECK(closed->IsValid(twice.doc()));
+  CHECK(closed->Validate(twice.doc()).empty());
+  const auto unknown = closed->Validate(Load("kind: A\nkind: B\nother: 1\n").doc());
+  REQUIRE(unknown.size() == 1);
+  CHECK_THAT(unknown[0].message, Catch::StartsWith("unknown field 'other'"));
+  CHECK_FALSE(closed->IsValid(Load("kind: A\nname: x\nname: y\nother: 1\n").doc()));
+}
+
 TEST_CASE("CRD openAPIV3Schema dialect: int-or-string, nullable, preserve-unknown-fields",
           "[schema]") {
   Loaded crd = Load(R"(type: object
