@@ -2,7 +2,9 @@
 // (RE2 for `pattern`, Kubernetes' OpenAPI dialect), and valijson's errors turned into pointers.
 
 // valijson reports a schema it cannot use (a dangling $ref, a keyword of the wrong type) by
-// throwing only with this set; without it, it prints and aborts the whole run.
+// throwing only with this set; without it, it prints and aborts the whole run. Every file that
+// includes valijson sets it (tests/reporters/reporters_test.cpp too): one version of its inline
+// functions per binary.
 #define VALIJSON_USE_EXCEPTIONS 1
 
 #include "validation/json_schema.h"

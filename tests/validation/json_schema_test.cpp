@@ -168,12 +168,12 @@ TEST_CASE("a duplicate key counts once against additionalProperties and maxPrope
   auto closed = Schema(R"({"type": "object", "additionalProperties": false, "maxProperties": 2,
       "properties": {"kind": {"type": "string"}, "name": {"type": "string"}}})");
   Loaded twice = Load("kind: A\nname: x\nkind: B\n");
-  CHECK(closed->IsValid(twice.doc()));
+  CHECK(closed->IsValid(twice.doc().root()));
   CHECK(closed->Validate(twice.doc()).empty());
   const auto unknown = closed->Validate(Load("kind: A\nkind: B\nother: 1\n").doc());
   REQUIRE(unknown.size() == 1);
   CHECK_THAT(unknown[0].message, Catch::StartsWith("unknown field 'other'"));
-  CHECK_FALSE(closed->IsValid(Load("kind: A\nname: x\nname: y\nother: 1\n").doc()));
+  CHECK_FALSE(closed->IsValid(Load("kind: A\nname: x\nname: y\nother: 1\n").doc().root()));
 }
 
 TEST_CASE("CRD openAPIV3Schema dialect: int-or-string, nullable, preserve-unknown-fields",
