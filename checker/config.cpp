@@ -129,6 +129,11 @@ Expected<std::map<std::string, RuleSetting, std::less<>>> ParseRuleSettings(
 Expected<EnvironmentProfile> ParseEnvironment(const SourceFile& source, const MapEntry& env) {
   EnvironmentProfile profile;
   profile.name = env.key->value;
+  // A profile without a name could never be chosen with --env, and "" means "no environment"
+  // to the rules (RuleContext::environment()).
+  if (!env.key->IsScalar() || profile.name.empty()) {
+    return Unexpected(ConfigError(source, env.key->pos, "an environment needs a name"));
+  }
   if (!env.value->IsMap()) {
     return Unexpected(ConfigError(source, env.value->pos,
                                   "an environment is a map of namespaces, applications, "

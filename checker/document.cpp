@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstring>
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "checker/scalar_types.h"
@@ -319,6 +320,45 @@ struct PositionMapper {
   }
 };
 
+namespace {
+
+/// A document whose aliases expand to far more nodes than it holds ("billion laughs").
+struct ExcessiveAliasing {
+  Position at;
+  uint64_t expanded = 0;
+};
+
+/// go-yaml v2's limit on the share of decoded nodes that come from aliases (decode.go,
+/// allowedAliasRatio), which Kubernetes and Helm read YAML with: 99% for documents of up to 400k
+/// decoded nodes, down to 10% at 4M.
+double AllowedAliasRatio(double decoded) {
+  constexpr double kLow = 400000;
+  constexpr double kHigh = 4000000;
+  if (decoded <= kLow) return 0.99;
+  if (decoded >= kHigh) return 0.10;
+  return 0.99 - 0.89 * (decoded - kLow) / (kHigh - kLow);
+}
+
+/// The nodes below `node` with every alias expanded, saturating at kSaturated. An alias to a node
+/// still being counted (an anchor that contains itself) counts as one.
+uint64_t ExpandedSize(const Node& node, std::unordered_map<const Node*, uint64_t>& memo) {
+  constexpr uint64_t kSaturated = uint64_t{1} << 62;
+  const Node& target = node.Resolved();
+  if (auto it = memo.find(&target); it != memo.end()) return std::max<uint64_t>(it->second, 1);
+  memo[&target] = 0;  // in progress
+  uint64_t size = 1;
+  auto add = [&](uint64_t n) { size = std::min(size + n, kSaturated); };
+  for (const Node* item : target.items) add(ExpandedSize(*item, memo));
+  for (const MapEntry& e : target.entries) {
+    add(ExpandedSize(*e.key, memo));
+    add(ExpandedSize(*e.value, memo));
+  }
+  memo[&target] = size;
+  return size;
+}
+
+}  // namespace
+
 class DocumentBuilder : public YAML::EventHandler {
  public:
   DocumentBuilder(std::shared_ptr<const SourceFile> source, std::string_view text,
@@ -330,6 +370,7 @@ class DocumentBuilder : public YAML::EventHandler {
     doc_->start_ = mapper_.Map(mark);
     anchors_.clear();
     frames_.clear();
+    has_alias_ = false;
   }
 
   void OnDocumentEnd() override {
@@ -338,6 +379,19 @@ class DocumentBuilder : public YAML::EventHandler {
       empty->type = ScalarType::kNull;
       empty->pos = doc_->start_;
       doc_->root_ = empty;
+    }
+    // Everything after the loader that follows aliases (values text, schema validation) would
+    // expand a billion-laughs document exponentially; Kubernetes and Helm refuse it.
+    if (has_alias_) {
+      std::unordered_map<const Node*, uint64_t> memo;
+      const uint64_t expanded = ExpandedSize(*doc_->root_, memo);
+      const uint64_t direct = doc_->node_count_;
+      const uint64_t aliased = expanded > direct ? expanded - direct : 0;
+      if (aliased > 100 && expanded > 1000 &&
+          static_cast<double>(aliased) / static_cast<double>(expanded) >
+              AllowedAliasRatio(static_cast<double>(expanded))) {
+        throw ExcessiveAliasing{doc_->start_, expanded};
+      }
     }
     doc_->Classify();
     out_.documents.push_back(std::move(doc_));
@@ -357,6 +411,7 @@ class DocumentBuilder : public YAML::EventHandler {
     node->pos = mapper_.Map(mark);
     if (anchor < anchors_.size() && anchors_[anchor]) {
       node->alias_target = anchors_[anchor];
+      has_alias_ = true;
       // Copy the scalar identity so key comparisons through an alias key work.
       if (node->alias_target->kind == NodeKind::kScalar) node->value = node->alias_target->value;
     }
@@ -507,6 +562,7 @@ class DocumentBuilder : public YAML::EventHandler {
   std::unique_ptr<Document> doc_;
   std::vector<Node*> anchors_;
   std::vector<Frame> frames_;
+  bool has_alias_ = false;  // this document has an alias: check its expansion at its end
 };
 
 namespace {
@@ -595,6 +651,13 @@ LoadResult Parse(const std::shared_ptr<const SourceFile>& source, std::string_vi
         break;
       }
     }
+  } catch (const ExcessiveAliasing& e) {
+    const std::string count =
+        (e.expanded >= (uint64_t{1} << 62) ? "over " : "") + std::to_string(e.expanded);
+    result.error = ParseError{e.at, "the document's aliases expand to " + count +
+                                        " nodes (\"billion laughs\"): Kubernetes and Helm refuse "
+                                        "it as excessive aliasing; write the repeated parts out "
+                                        "instead of aliasing them"};
   } catch (const YAML::DeepRecursion& e) {
     result.error = ParseError{mapper.Map(e.mark),
                               "document nested deeper than " + std::to_string(2000) +

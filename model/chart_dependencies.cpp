@@ -122,6 +122,20 @@ void GoJsonDependencies(const Node* list, std::string& out) {
   out += ']';
 }
 
+/// A dependency's name or version as part of one file name in the cache. Chart.yaml is user input:
+/// found by fuzzing, a name "/x" or "../../x" led out of the cache (for reading and for storing
+/// a pulled archive). Real chart names and versions hold none of the characters replaced.
+std::string FileNamePart(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool plain =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '+';
+    out += plain ? c : '_';
+  }
+  if (!out.empty() && out.front() == '.') out.front() = '_';  // neither "." nor ".."
+  return out;
+}
+
 /// "charts.bitnami.com_bitnami-1a2b3c4d": readable, and unique by the hash of the URL.
 std::string RepositoryKey(const std::string& repository) {
   std::string slug;
@@ -285,7 +299,8 @@ ChartDependencies ReadChartDependencies(const Document& chart_doc, const std::st
 
 std::string ChartCachePath(const std::string& cache_dir, const std::string& repository,
                            const std::string& name, const std::string& version) {
-  return (fs::path(cache_dir) / RepositoryKey(repository) / (name + "-" + version + ".tgz"))
+  return (fs::path(cache_dir) / RepositoryKey(repository) /
+          (FileNamePart(name) + "-" + FileNamePart(version) + ".tgz"))
       .string();
 }
 
@@ -352,10 +367,11 @@ ResolvedDependency ResolveDependencyOffline(const ChartDependency& dep,
     const fs::path folder =
         fs::path(ChartCachePath(settings.chart_cache_dir, dep.repository, dep.name, "0"))
             .parent_path();
-    if (std::optional<SemVer> v = WantedVersion(dep, ArchiveVersions(folder, dep.name))) {
+    if (std::optional<SemVer> v =
+            WantedVersion(dep, ArchiveVersions(folder, FileNamePart(dep.name)))) {
       r.source = DependencySource::kCache;
       r.version = v->text;
-      r.location = (folder / (dep.name + "-" + v->text + ".tgz")).string();
+      r.location = ChartCachePath(settings.chart_cache_dir, dep.repository, dep.name, v->text);
       r.display = "the dependency cache";
       return r;
     }

@@ -1,5 +1,12 @@
 // The one file that includes valijson: an adapter over our Document nodes, schema normalisation
 // (RE2 for `pattern`, Kubernetes' OpenAPI dialect), and valijson's errors turned into pointers.
+
+// valijson reports a schema it cannot use (a dangling $ref, a keyword of the wrong type) by
+// throwing only with this set; without it, it prints and aborts the whole run. Every file that
+// includes valijson sets it (tests/reporters/reporters_test.cpp too): one version of its inline
+// functions per binary.
+#define VALIJSON_USE_EXCEPTIONS 1
+
 #include "validation/json_schema.h"
 
 #include <fmt/format.h>
@@ -11,8 +18,11 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
+#include <string>
+#include <unordered_set>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
@@ -20,6 +30,7 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
+#include <vector>
 
 #include "checker/scalar_types.h"
 #include "checker/text_util.h"
@@ -180,19 +191,31 @@ class NodeObject {
   using const_iterator = NodeObjectIterator;
   using iterator = NodeObjectIterator;
   NodeObject() : node_(nullptr) {}
-  NodeObject(const syncgate::Node& node, bool skip_null) : node_(&node), skip_null_(skip_null) {
-    for (const syncgate::MapEntry& e : node.entries)
-      size_ += syncgate::IsSkipped(e, skip_null_) ? 0 : 1;
-  }
+  NodeObject(const syncgate::Node& node, bool skip_null) : node_(&node), skip_null_(skip_null) {}
   NodeObjectIterator begin() const;
   NodeObjectIterator end() const;
   NodeObjectIterator find(const std::string& name) const;
-  size_t size() const { return size_; }
+  /// Members as find() sees them: a key once, by its last duplicate. valijson compares this with
+  /// the set of names `properties` matched: counting a duplicate key twice made an object with
+  /// `additionalProperties: false` invalid with no error to show (found by fuzzing). Computed
+  /// when asked: only that check and min/maxProperties ask.
+  size_t size() const {
+    if (!node_) return 0;
+    const std::vector<syncgate::MapEntry>& entries = node_->entries;
+    std::unordered_set<std::string_view> later;
+    size_t size = 0;
+    for (size_t i = entries.size(); i-- > 0;) {
+      const syncgate::MapEntry& e = entries[i];
+      if (syncgate::IsMergeKey(e)) continue;
+      if (!later.insert(e.key->value).second) continue;  // a later duplicate wins
+      size += syncgate::IsSkipped(e, skip_null_) ? 0 : 1;
+    }
+    return size;
+  }
 
  private:
   const syncgate::Node* node_;
   bool skip_null_ = false;
-  size_t size_ = 0;
 };
 
 class NodeValue {
@@ -775,10 +798,59 @@ CompiledSchema::~CompiledSchema() = default;
 
 namespace {
 
+/// The first `$ref` of `s` (depth first) that leads only to further `$ref`s in a loop ("a":
+/// {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}, or {"$ref": "#"} at the root),
+/// as "#/definitions/a -> #/definitions/b -> #/definitions/a". valijson follows such a chain
+/// without end and overflows the stack. A loop through a schema (a recursive tree type, whose
+/// `properties` refer back to it) is fine and not reported.
+std::optional<std::string> RefLoop(const json& root, const json& s,
+                                   std::set<const json*>& settled) {
+  if (s.is_array()) {
+    for (const json& item : s) {
+      if (auto loop = RefLoop(root, item, settled)) return loop;
+    }
+    return std::nullopt;
+  }
+  if (!s.is_object()) return std::nullopt;
+  std::vector<const json*> chain;
+  std::vector<std::string> targets;
+  for (const json* at = &s; !settled.count(at);) {
+    auto ref = at->find("$ref");
+    if (ref == at->end() || !ref->is_string()) break;
+    const std::string& target = ref->get_ref<const std::string&>();
+    if (target.rfind('#', 0) != 0) break;  // another document: valijson refuses it
+    chain.push_back(at);
+    targets.push_back(target);
+    try {
+      at = &root.at(json::json_pointer(target.substr(1)));
+    } catch (const std::exception&) {
+      break;  // a dangling or malformed pointer: valijson's error says which
+    }
+    if (std::find(chain.begin(), chain.end(), at) != chain.end()) {
+      std::string loop = targets.front();
+      for (size_t i = 1; i < targets.size(); ++i) loop += " -> " + targets[i];
+      return loop;
+    }
+  }
+  settled.insert(chain.begin(), chain.end());
+  for (const auto& item : s.items()) {
+    if (item.key() == "$ref") continue;
+    if (auto loop = RefLoop(root, item.value(), settled)) return loop;
+  }
+  return std::nullopt;
+}
+
 Expected<std::shared_ptr<const CompiledSchema>> Compile(json schema, std::string_view name,
                                                         const SchemaDialect& dialect, auto make) {
   try {
     Normalize(schema, dialect, false, true);
+    std::set<const json*> settled;
+    if (std::optional<std::string> loop = RefLoop(schema, schema, settled)) {
+      return Unexpected(
+          fmt::format("{}: not a usable JSON schema: its $ref loops ({}) without "
+                      "reaching a schema",
+                      name, *loop));
+    }
     auto impl = std::make_unique<CompiledSchema::Impl>();
     impl->normalized = std::move(schema);
     impl->null_is_unset = dialect.null_is_unset;

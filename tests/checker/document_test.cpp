@@ -183,4 +183,32 @@ TEST_CASE("WalkTree visits every node once with its pointer", "[document]") {
   CHECK(pointers == std::vector<std::string>{"", "/a", "/a/0", "/a/1", "/a/1/y", "/b", "/c"});
 }
 
+TEST_CASE("a billion-laughs document is refused as excessive aliasing, as go-yaml does",
+          "[document][fuzz]") {
+  // Nine levels of ten aliases: 10^9 nodes once expanded, which the values text and schema
+  // validation (both follow aliases) would build or walk for hours.
+  std::string text = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    const std::string prev = "*l" + std::to_string(level - 1);
+    text += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) text += (i ? ", " : "") + prev;
+    text += "]\n";
+  }
+  LoadResult r = LoadYaml(SourceFile::FromText("laughs.yaml", "ok: 1\n---\n" + text));
+  REQUIRE(r.error);
+  CHECK_THAT(r.error->message, Catch::Contains("aliases expand to 12345679021 nodes") &&
+                                   Catch::Contains("excessive aliasing"));
+  CHECK(r.error->pos == Position{2, 1});  // the document's start, its `---`
+  CHECK(r.documents.size() == 1);         // the documents before it are kept
+
+  // Ordinary anchors (a shared block reused a few times) stay fine, as do anchors that refer to
+  // themselves through a cycle, which count once.
+  LoadResult fine = Load(
+      "base: &base {image: nginx, ports: [80, 443]}\na: *base\nb: *base\nc: {<<: *base}\n"
+      "self: &s [1, *s]\n");
+  CHECK_FALSE(fine.error);
+  REQUIRE(fine.documents.size() == 1);
+  CHECK(fine.documents[0]->Find("/b/ports/1")->value == "443");
+}
+
 }  // namespace syncgate

@@ -83,6 +83,19 @@ TEST_CASE("Chart.lock digests are computed as helm computes them", "[model][helm
   }
 }
 
+TEST_CASE("a dependency's name or version never leads out of the chart cache", "[model][fuzz]") {
+  // Found by fuzzing: the name "/ray-project.git14" gave "/ray-project.git14-0.tgz".
+  const std::string repo = "https://charts.example.invalid";
+  const std::string in_cache = model::ChartCachePath("/cache", repo, "web", "1.0.0");
+  const std::string folder = fs::path(in_cache).parent_path().string();
+  CHECK(in_cache == folder + "/web-1.0.0.tgz");
+  CHECK(folder.rfind("/cache/charts.example.invalid-", 0) == 0);
+  CHECK(model::ChartCachePath("/cache", repo, "/etc/x", "1.0.0") == folder + "/_etc_x-1.0.0.tgz");
+  CHECK(model::ChartCachePath("/cache", repo, "../../x", "..") == folder + "/_._.._x-_..tgz");
+  CHECK(model::ChartCachePath("/cache", repo, "web", "1.0.0+build/../x") ==
+        folder + "/web-1.0.0+build_.._x.tgz");
+}
+
 TEST_CASE("dependencies are found offline in order: charts/, file://, cache, tree, mirror",
           "[model][helm]") {
   testing::TempDir dir;

@@ -5,6 +5,11 @@
 //
 // Rewrite the snapshots after an intended change: SYNCGATE_UPDATE_SNAPSHOTS=1 syncgate_tests
 // "[reporters]", then review the diff of tests/reporters/snapshots/.
+
+// As in validation/json_schema.cpp: every file that includes valijson sets this, or the test
+// binary holds two versions of valijson's inline functions and may keep the one that aborts.
+#define VALIJSON_USE_EXCEPTIONS 1
+
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>

@@ -120,6 +120,15 @@ TEST_CASE("a bad label profile is a configuration error", "[catalogue][profiles]
   CHECK(config.error().message == ".syncgate.yaml:3:13: labels must map label keys to value globs");
 }
 
+TEST_CASE("an environment without a name is a configuration error", "[catalogue][profiles]") {
+  for (const char* text : {"environments:\n  \"\": {production: true}\n",
+                           "environments:\n  [a, b]: {production: true}\n"}) {
+    auto config = Config::Parse(SourceFile::FromText(".syncgate.yaml", text));
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message == ".syncgate.yaml:2:3: an environment needs a name");
+  }
+}
+
 TEST_CASE("syncgate check examples/ flags the guide's Applications and charts",
           "[catalogue][examples]") {
   if (!std::filesystem::exists(testing::SourceDir() / "examples" / ".syncgate.yaml")) {

@@ -129,6 +129,53 @@ TEST_CASE("a 1 MB string against a pattern neither crashes nor hangs", "[schema]
   CHECK(time->Validate(Load("t: " + big + "\n").doc()).size() == 1);
 }
 
+TEST_CASE("a $ref loop or a dangling $ref is refused with a message, a recursive type is not",
+          "[schema][fuzz]") {
+  // Found by fuzzing: valijson followed a -> b -> a until the stack overflowed.
+  auto loop = CompiledSchema::FromJson(
+      R"({"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}},
+          "properties": {"x": {"$ref": "#/definitions/a"}}})",
+      "values.schema.json");
+  REQUIRE_FALSE(loop);
+  CHECK(loop.error().message ==
+        "values.schema.json: not a usable JSON schema: its $ref loops (#/definitions/a -> "
+        "#/definitions/b -> #/definitions/a) without reaching a schema");
+  auto self = CompiledSchema::FromJson(R"({"$ref": "#"})", "values.schema.json");
+  REQUIRE_FALSE(self);
+  CHECK_THAT(self.error().message, Catch::Contains("its $ref loops (#)"));
+
+  // A dangling $ref is an error, not an abort (valijson aborted unless told to throw).
+  auto dangling = CompiledSchema::FromJson(
+      R"({"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/defInitions/a"}},
+          "properties": {"x": {"$ref": "#/definitions/a"}}})",
+      "values.schema.json");
+  REQUIRE_FALSE(dangling);
+  CHECK_THAT(dangling.error().message,
+             Catch::StartsWith("values.schema.json: not a usable JSON schema: ") &&
+                 Catch::Contains("defInitions"));
+
+  auto tree = Schema(R"({"definitions": {"node": {"type": "object", "additionalProperties": false,
+      "properties": {"child": {"$ref": "#/definitions/node"}}}},
+      "properties": {"tree": {"$ref": "#/definitions/node"}}})");
+  CHECK(tree->Validate(Load("tree: {child: {child: {}}}\n").doc()).empty());
+  CHECK(tree->Validate(Load("tree: {child: {other: 1}}\n").doc()).size() == 1);
+}
+
+TEST_CASE("a duplicate key counts once against additionalProperties and maxProperties",
+          "[schema][fuzz]") {
+  // Found by fuzzing: valijson compared the names `properties` matched with a member count
+  // that held both duplicates, so IsValid failed while Validate had no error to show.
+  auto closed = Schema(R"({"type": "object", "additionalProperties": false, "maxProperties": 2,
+      "properties": {"kind": {"type": "string"}, "name": {"type": "string"}}})");
+  Loaded twice = Load("kind: A\nname: x\nkind: B\n");
+  CHECK(closed->IsValid(twice.doc().root()));
+  CHECK(closed->Validate(twice.doc()).empty());
+  const auto unknown = closed->Validate(Load("kind: A\nkind: B\nother: 1\n").doc());
+  REQUIRE(unknown.size() == 1);
+  CHECK_THAT(unknown[0].message, Catch::StartsWith("unknown field 'other'"));
+  CHECK_FALSE(closed->IsValid(Load("kind: A\nname: x\nname: y\nother: 1\n").doc().root()));
+}
+
 TEST_CASE("CRD openAPIV3Schema dialect: int-or-string, nullable, preserve-unknown-fields",
           "[schema]") {
   Loaded crd = Load(R"(type: object
