@@ -826,9 +826,12 @@ std::optional<std::string> RefLoop(const json& root, const json& s,
     } catch (const std::exception&) {
       break;  // a dangling or malformed pointer: valijson's error says which
     }
-    if (std::find(chain.begin(), chain.end(), at) != chain.end()) {
-      std::string loop = targets.front();
-      for (size_t i = 1; i < targets.size(); ++i) loop += " -> " + targets[i];
+    if (auto again = std::find(chain.begin(), chain.end(), at); again != chain.end()) {
+      // The last target names the schema the loop comes back to; its own $ref comes next.
+      std::string loop = targets.back();
+      for (auto i = static_cast<size_t>(again - chain.begin()); i < targets.size(); ++i) {
+        loop += " -> " + targets[i];
+      }
       return loop;
     }
   }
