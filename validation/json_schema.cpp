@@ -985,6 +985,11 @@ std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
     }
   }
   // A type error explains the anyOf/oneOf failure at the same place; drop other noise there.
+  // valijson gives no error for a schema that is `false` (YAML `n` reads so): the value is still
+  // refused, and says so (found by fuzzing: IsValid failed while Validate found nothing).
+  if (out.empty()) {
+    out.push_back({"", "the schema allows no value here", SchemaErrorKind::kViolation});
+  }
   return out;
 }
 

@@ -176,6 +176,16 @@ TEST_CASE("a duplicate key counts once against additionalProperties and maxPrope
   CHECK_FALSE(closed->IsValid(Load("kind: A\nname: x\nname: y\nother: 1\n").doc().root()));
 }
 
+TEST_CASE("a schema that is false refuses every value with a message", "[schema][fuzz]") {
+  auto nothing = Schema("false");
+  Loaded any = Load("a: 1\n");
+  CHECK_FALSE(nothing->IsValid(any.doc().root()));
+  const auto errors = nothing->Validate(any.doc());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].pointer.empty());
+  CHECK(errors[0].message == "the schema allows no value here");
+}
+
 TEST_CASE("CRD openAPIV3Schema dialect: int-or-string, nullable, preserve-unknown-fields",
           "[schema]") {
   Loaded crd = Load(R"(type: object
