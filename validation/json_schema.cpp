@@ -826,9 +826,12 @@ std::optional<std::string> RefLoop(const json& root, const json& s,
     } catch (const std::exception&) {
       break;  // a dangling or malformed pointer: valijson's error says which
     }
-    if (std::find(chain.begin(), chain.end(), at) != chain.end()) {
-      std::string loop = targets.front();
-      for (size_t i = 1; i < targets.size(); ++i) loop += " -> " + targets[i];
+    if (auto again = std::find(chain.begin(), chain.end(), at); again != chain.end()) {
+      // The last target names the schema the loop comes back to; its own $ref comes next.
+      std::string loop = targets.back();
+      for (auto i = static_cast<size_t>(again - chain.begin()); i < targets.size(); ++i) {
+        loop += " -> " + targets[i];
+      }
       return loop;
     }
   }
@@ -982,6 +985,11 @@ std::vector<SchemaError> CompiledSchema::Validate(const Node& node) const {
     }
   }
   // A type error explains the anyOf/oneOf failure at the same place; drop other noise there.
+  // valijson gives no error for a schema that is `false` (YAML `n` reads so): the value is still
+  // refused, and says so (found by fuzzing: IsValid failed while Validate found nothing).
+  if (out.empty()) {
+    out.push_back({"", "the schema allows no value here", SchemaErrorKind::kViolation});
+  }
   return out;
 }
 

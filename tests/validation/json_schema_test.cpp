@@ -142,7 +142,7 @@ TEST_CASE("a $ref loop or a dangling $ref is refused with a message, a recursive
         "#/definitions/b -> #/definitions/a) without reaching a schema");
   auto self = CompiledSchema::FromJson(R"({"$ref": "#"})", "values.schema.json");
   REQUIRE_FALSE(self);
-  CHECK_THAT(self.error().message, Catch::Contains("its $ref loops (#)"));
+  CHECK_THAT(self.error().message, Catch::Contains("its $ref loops (# -> #)"));
 
   // A dangling $ref is an error, not an abort (valijson aborted unless told to throw).
   auto dangling = CompiledSchema::FromJson(
@@ -174,6 +174,16 @@ TEST_CASE("a duplicate key counts once against additionalProperties and maxPrope
   REQUIRE(unknown.size() == 1);
   CHECK_THAT(unknown[0].message, Catch::StartsWith("unknown field 'other'"));
   CHECK_FALSE(closed->IsValid(Load("kind: A\nname: x\nname: y\nother: 1\n").doc().root()));
+}
+
+TEST_CASE("a schema that is false refuses every value with a message", "[schema][fuzz]") {
+  auto nothing = Schema("false");
+  Loaded any = Load("a: 1\n");
+  CHECK_FALSE(nothing->IsValid(any.doc().root()));
+  const auto errors = nothing->Validate(any.doc());
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].pointer.empty());
+  CHECK(errors[0].message == "the schema allows no value here");
 }
 
 TEST_CASE("CRD openAPIV3Schema dialect: int-or-string, nullable, preserve-unknown-fields",
