@@ -307,7 +307,13 @@ void ChartStager::SettleLinks(const fs::path& from, const fs::path& dir) const {
   std::vector<fs::path> leaving;  // not removed while iterating
   for (auto it = fs::recursive_directory_iterator(root, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (LinkEscape(it->path(), root)) leaving.push_back(it->path());
+    // A relative link to a file of the repository beside the chart (../shared/values.yaml)
+    // names nothing in the copy: it is settled like one that leaves, or helm fails on it.
+    std::error_code link_ec;
+    if (LinkEscape(it->path(), root) ||
+        (it->is_symlink(link_ec) && !fs::exists(it->path(), link_ec))) {
+      leaving.push_back(it->path());
+    }
   }
   for (const fs::path& link : leaving) {
     fs::remove(link, ec);

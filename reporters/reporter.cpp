@@ -37,22 +37,57 @@ Status WriteReport(std::string_view format, const RunResult& result, std::ostrea
   return Unexpected(fmt::format("unknown format '{}' (known: {})", format, known));
 }
 
-std::string ExcerptLine(const RunResult& result, const Finding& finding) {
+std::string Printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7F) c = '?';
+  }
+  return out;
+}
+
+namespace {
+
+/// Moves `at` back to the start of the UTF-8 character holding it.
+size_t CharStart(std::string_view text, size_t at) {
+  while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
+}  // namespace
+
+std::string ExcerptLine(const RunResult& result, const Finding& finding, size_t* caret) {
   const SourceFile* source = result.Source(finding.file);
   if (!source) return {};
   std::string line(source->Line(finding.line));
-  if (finding.redact_length <= 0) return line;
-  // Keep the text before the value and at most 4 characters of it; never the rest of the line.
-  size_t start =
+  size_t column =
       std::min<size_t>(static_cast<size_t>(std::max(finding.column - 1, 0)), line.size());
-  if (start < line.size() && (line[start] == '"' || line[start] == '\'')) ++start;
-  size_t keep = start;
-  for (int chars = 0; keep < line.size() && chars < 4; ++chars) {
-    ++keep;
-    while (keep < line.size() && (static_cast<unsigned char>(line[keep]) & 0xC0) == 0x80) ++keep;
+  if (finding.redact_length > 0) {
+    // Keep the text before the value and at most 4 characters of it; never the rest of the line.
+    size_t start = column;
+    if (start < line.size() && (line[start] == '"' || line[start] == '\'')) ++start;
+    size_t keep = start;
+    for (int chars = 0; keep < line.size() && chars < 4; ++chars) {
+      ++keep;
+      while (keep < line.size() && (static_cast<unsigned char>(line[keep]) & 0xC0) == 0x80) ++keep;
+    }
+    if (finding.redact_length <= 8) keep = start;
+    line = line.substr(0, keep) + "…[redacted]";
   }
-  if (finding.redact_length <= 8) keep = start;
-  return line.substr(0, keep) + "…[redacted]";
+  if (line.size() > kMaxExcerptBytes) {
+    // A window that starts a third of the way before the column, so the finding shows with
+    // what leads up to it.
+    const size_t begin =
+        CharStart(line, column > kMaxExcerptBytes / 3 ? column - kMaxExcerptBytes / 3 : 0);
+    const size_t end = CharStart(line, std::min(line.size(), begin + kMaxExcerptBytes));
+    std::string window = begin > 0 ? "..." : "";
+    window += line.substr(begin, end - begin);
+    if (end < line.size()) window += "...";
+    column = column - begin + (begin > 0 ? 3 : 0);
+    line = std::move(window);
+  }
+  if (caret) *caret = column;
+  return Printable(line);
 }
 
 std::string SkippedByReason(const RunSummary& summary) {

@@ -46,8 +46,16 @@ void WriteJunit(const RunResult& result, std::ostream& out, const ReportOptions&
 void WriteGitlab(const RunResult& result, std::ostream& out, const ReportOptions& options);
 void WriteMarkdown(const RunResult& result, std::ostream& out, const ReportOptions& options);
 
-/// The source line of a finding as shown to users: secrets hidden (see Finding::redact_length).
-std::string ExcerptLine(const RunResult& result, const Finding& finding);
+/// The source line of a finding as shown to users: secrets hidden (see Finding::redact_length),
+/// control characters shown as '?', and a line longer than kMaxExcerptBytes cut to a window
+/// around the finding's column ("..." marks each cut). `caret` (when given) receives the byte
+/// offset of the finding's column in the returned text.
+std::string ExcerptLine(const RunResult& result, const Finding& finding, size_t* caret = nullptr);
+/// Longest excerpt shown: a minified manifest or a generated file has lines of megabytes.
+inline constexpr size_t kMaxExcerptBytes = 240;
+/// `text` with C0 control characters other than tab, and DEL, shown as '?': a hostile file's
+/// escape sequences must not reach the terminal or the CI log that prints a report.
+std::string Printable(std::string_view text);
 /// "3 errors, 1 warning, 0 info" style counts.
 std::string SeverityCounts(const RunSummary& summary);
 

@@ -26,21 +26,20 @@ void WriteText(const RunResult& result, std::ostream& out, const ReportOptions& 
   for (const Finding& f : result.findings) {
     out << fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, f.file, f.line, f.column, reset,
                        options.color ? Colour(f.severity) : "", SeverityName(f.severity), reset,
-                       f.message, f.rule);
+                       Printable(f.message), f.rule);
     if (f.rendered) {
       out << fmt::format("    rendered from {} ({})\n", f.rendered->template_path,
                          f.rendered->render);
     }
     if (!options.excerpts) continue;
-    const std::string line = ExcerptLine(result, f);
+    size_t caret = 0;
+    const std::string line = ExcerptLine(result, f, &caret);
     if (line.empty()) continue;
     const std::string gutter = fmt::format("{:>5}", f.line);
     out << fmt::format("{} | {}\n", gutter, line);
     // The caret sits under the column; tabs in the prefix are kept so it lines up.
     std::string pad;
-    for (int i = 0; i + 1 < f.column && i < static_cast<int>(line.size()); ++i) {
-      pad += line[i] == '\t' ? '\t' : ' ';
-    }
+    for (size_t i = 0; i < caret && i < line.size(); ++i) pad += line[i] == '\t' ? '\t' : ' ';
     out << fmt::format("{} | {}{}^{}\n", std::string(gutter.size(), ' '), pad,
                        options.color ? Colour(f.severity) : "", reset);
   }
