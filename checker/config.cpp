@@ -15,8 +15,8 @@ namespace {
 
 // Sections other subsystems read from the same file; listed so a typo is caught here.
 constexpr std::string_view kKnownSections[] = {
-    "exclude", "max_file_size",  "rules",        "environments",  "rule_packs",
-    "secrets", "sealed_secrets", "repositories", "checklist",     "helm",
+    "exclude", "max_file_size",  "rules",        "environments",   "rule_packs",
+    "secrets", "sealed_secrets", "repositories", "checklist",      "helm",
     "schemas", "kube_version",   "offline",      "chart_archives", "render"};
 
 Error ConfigError(const SourceFile& source, Position pos, std::string_view message) {
