@@ -279,7 +279,7 @@ std::optional<RunResult> WholeRunCache::Get(const Inputs& read, const Discovery&
     result.sources.emplace(input.display_path, unit->source);
     result.workspace->files().push_back(std::move(unit));
   }
-  std::vector<std::string_view> secrets;
+  std::vector<std::string> secrets;  // copies: the texts are checked whole before any is remembered
   if (!in.Number(count) || count < 0) return std::nullopt;
   for (long long i = 0; i < count; ++i) {
     std::string path;
@@ -295,7 +295,7 @@ std::optional<RunResult> WholeRunCache::Get(const Inputs& read, const Discovery&
         source->text().substr(static_cast<size_t>(offset), static_cast<size_t>(length)));
   }
   if (!in.done()) return std::nullopt;
-  for (std::string_view secret : secrets) RememberSecret(secret);
+  for (const std::string& secret : secrets) RememberSecret(secret);
   result.findings = std::move(findings->findings);
   s.counters = std::move(findings->counters);
   s.findings = static_cast<int>(result.findings.size());
