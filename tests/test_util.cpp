@@ -86,14 +86,12 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-namespace {
-std::string Slurp(const fs::path& path) {
+std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
-}  // namespace
 
 CommandOutput RunShell(const std::string& command, const std::string& stdin_text,
                        const std::string& cwd) {
@@ -105,8 +103,8 @@ CommandOutput RunShell(const std::string& command, const std::string& stdin_text
   const int status = std::system(line.c_str());
   CommandOutput result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = Slurp(io / "out");
-  result.err = Slurp(io / "err");
+  result.out = ReadText(io / "out");
+  result.err = ReadText(io / "err");
   return result;
 }
 

@@ -44,6 +44,8 @@ std::string TestKustomize();
 
 /// Writes `text` to `path`, creating folders.
 void WriteFile(const std::filesystem::path& path, const std::string& text);
+/// The whole content of `path` (empty when it cannot be read).
+std::string ReadText(const std::filesystem::path& path);
 
 /// A fresh temporary folder, removed when the object dies.
 class TempDir {

@@ -22,7 +22,7 @@ echo "== include map"
 tools/check-layers.sh
 
 echo "== tests"
-(cd build && ctest --output-on-failure)
+(cd build && ctest --output-on-failure -j"$(nproc)")
 
 echo "== generated docs are current"
 tmp=$(mktemp -d)
@@ -75,5 +75,5 @@ if [ -z "${SYNCGATE_SKIP_ASAN:-}" ]; then
   SYNCGATE_BUILD_DIR=build-asan SYNCGATE_BUILD_TYPE=Debug tools/bootstrap.sh -DSYNCGATE_SANITIZE=ON -DSYNCGATE_WERROR=ON
   suppressions="$PWD/tools/lsan.supp"  # third-party leaks only; see the file
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$suppressions" \
-     UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure)
+     UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$(nproc)")
 fi

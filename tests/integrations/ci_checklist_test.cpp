@@ -13,13 +13,6 @@ namespace syncgate::testing {
 namespace {
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 bool HasFormat(std::string_view name) {
   for (const auto& format : reporters::ReportFormats()) {
     if (format.name == name) return true;
@@ -65,7 +58,8 @@ TEST_CASE("the GitLab job script writes Code Quality, JUnit and SARIF from one r
     }
   }
   // The template runs exactly this script.
-  const std::string tmpl = Slurp(SourceDir() / "integrations/gitlab/syncgate.gitlab-ci.yml");
+  const std::string tmpl =
+      testing::ReadText(SourceDir() / "integrations/gitlab/syncgate.gitlab-ci.yml");
   CHECK(tmpl.find("syncgate-ci.sh") != std::string::npos);
   CHECK(tmpl.find("codequality: ${SYNCGATE_REPORT_DIR}/gl-code-quality.json") != std::string::npos);
   CHECK(tmpl.find("junit: ${SYNCGATE_REPORT_DIR}/syncgate-junit.xml") != std::string::npos);
@@ -80,7 +74,7 @@ TEST_CASE("the GitLab job script writes Code Quality, JUnit and SARIF from one r
         RunShell(env + "sh '" + Script("integrations/gitlab/syncgate-ci.sh") + "'", "",
                  repo.dir.path().string());
     CHECK(out.exit_code == 1);
-    const auto quality = nlohmann::json::parse(Slurp(reports / "gl-code-quality.json"));
+    const auto quality = nlohmann::json::parse(testing::ReadText(reports / "gl-code-quality.json"));
     REQUIRE(quality.is_array());
     REQUIRE(quality.size() == 2);
     for (const auto& issue : quality) {
@@ -91,12 +85,12 @@ TEST_CASE("the GitLab job script writes Code Quality, JUnit and SARIF from one r
       CHECK(issue["location"]["path"].is_string());
       CHECK(issue["location"]["lines"]["begin"].is_number_integer());
     }
-    const auto sarif = nlohmann::json::parse(Slurp(reports / "syncgate.sarif"));
+    const auto sarif = nlohmann::json::parse(testing::ReadText(reports / "syncgate.sarif"));
     CHECK(sarif["version"] == "2.1.0");
     REQUIRE(sarif["runs"].size() == 1);
     CHECK(sarif["runs"][0]["results"].size() == 2);
     CHECK(sarif["runs"][0]["results"][0]["ruleId"] == "yaml-duplicate-key");
-    const std::string junit = Slurp(reports / "syncgate-junit.xml");
+    const std::string junit = testing::ReadText(reports / "syncgate-junit.xml");
     CHECK(junit.rfind("<?xml", 0) == 0);
     CHECK(junit.find("<testsuite") != std::string::npos);
     CHECK(junit.find("<failure") != std::string::npos);
@@ -109,10 +103,10 @@ TEST_CASE("the GitLab job script writes Code Quality, JUnit and SARIF from one r
                  "", repo.dir.path().string());
     CHECK(out.exit_code == 1);
     CHECK(out.out.find("merge request") != std::string::npos);
-    const auto quality = nlohmann::json::parse(Slurp(reports / "gl-code-quality.json"));
+    const auto quality = nlohmann::json::parse(testing::ReadText(reports / "gl-code-quality.json"));
     REQUIRE(quality.size() == 1);
     CHECK(quality[0]["location"]["path"] == "apps/new.yaml");
-    const auto sarif = nlohmann::json::parse(Slurp(reports / "syncgate.sarif"));
+    const auto sarif = nlohmann::json::parse(testing::ReadText(reports / "syncgate.sarif"));
     CHECK(sarif["runs"][0]["results"].size() == 1);
   }
   SECTION("merge request that changes nothing syncgate reads: empty, valid reports") {
@@ -125,9 +119,11 @@ TEST_CASE("the GitLab job script writes Code Quality, JUnit and SARIF from one r
                      Script("integrations/gitlab/syncgate-ci.sh") + "'",
                  "", repo.dir.path().string());
     CHECK(out.exit_code == 0);
-    CHECK(nlohmann::json::parse(Slurp(reports / "gl-code-quality.json")).empty());
-    CHECK(nlohmann::json::parse(Slurp(reports / "syncgate.sarif"))["version"] == "2.1.0");
-    CHECK(Slurp(reports / "syncgate-junit.xml").find("<testsuites") != std::string::npos);
+    CHECK(nlohmann::json::parse(testing::ReadText(reports / "gl-code-quality.json")).empty());
+    CHECK(nlohmann::json::parse(testing::ReadText(reports / "syncgate.sarif"))["version"] ==
+          "2.1.0");
+    CHECK(testing::ReadText(reports / "syncgate-junit.xml").find("<testsuites") !=
+          std::string::npos);
   }
 }
 
@@ -137,7 +133,7 @@ TEST_CASE("the GitHub Action script writes SARIF for the pull request's changes"
     WARN("format sarif is not built in yet: GitHub script test skipped");
     return;
   }
-  const std::string action = Slurp(SourceDir() / "action.yml");
+  const std::string action = testing::ReadText(SourceDir() / "action.yml");
   CHECK(action.find("integrations/github/run.sh") != std::string::npos);
   CHECK(action.find("github/codeql-action/upload-sarif") != std::string::npos);
   CiRepo repo;
@@ -149,7 +145,7 @@ TEST_CASE("the GitHub Action script writes SARIF for the pull request's changes"
                    Script("integrations/github/run.sh") + "'",
                "", repo.dir.path().string());
   CHECK(out.exit_code == 1);
-  const auto sarif = nlohmann::json::parse(Slurp(sarif_path));
+  const auto sarif = nlohmann::json::parse(testing::ReadText(sarif_path));
   REQUIRE(sarif["runs"][0]["results"].size() == 1);
   CHECK(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
              ["uri"] == "apps/new.yaml");
@@ -201,13 +197,13 @@ TEST_CASE("checklist examples/ as HTML: Chromium shows the failed items on the b
                                         "", SourceDir().string());
   CHECK(out.exit_code == 1);
   CHECK(out.out.find("| Confirm secrets are encrypted | ❌ fail |") != std::string::npos);
-  const auto json = nlohmann::json::parse(Slurp(json_path));
+  const auto json = nlohmann::json::parse(testing::ReadText(json_path));
   std::vector<std::string> failed;
   for (const auto& item : json["items"]) {
     if (item["status"] == "fail") failed.push_back(item["id"]);
   }
   REQUIRE(std::find(failed.begin(), failed.end(), "secrets-encrypted") != failed.end());
-  const std::string page = Slurp(html);
+  const std::string page = testing::ReadText(html);
   CHECK(page.find("<link") == std::string::npos);  // self-contained: no external assets
   CHECK(page.find("<script src") == std::string::npos);
   CHECK(page.find("hvs.nQKD") == std::string::npos);  // the example's root token stays hidden

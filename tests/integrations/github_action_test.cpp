@@ -12,17 +12,11 @@ namespace syncgate {
 namespace {
 namespace fs = std::filesystem;
 using testing::CommandOutput;
+using testing::ReadText;
 using testing::RunShell;
 using testing::SourceDir;
 using testing::TempDir;
 using testing::WriteFile;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// A work tree with one error (a duplicate key), a folder for PATH and the script's command
 /// line; PATH holds only what the scripts use, so neither syncgate nor docker is on it unless a
@@ -61,7 +55,7 @@ TEST_CASE("the GitHub Action runs the syncgate input, else syncgate on PATH", "[
     INFO(out.out << out.err);
     CHECK(out.exit_code == 1);
   }
-  const std::string sarif = Slurp(action.work / "out.sarif");
+  const std::string sarif = ReadText(action.work / "out.sarif");
   CHECK_THAT(sarif, Catch::Contains("yaml-duplicate-key"));
 }
 
@@ -76,7 +70,7 @@ TEST_CASE("the GitHub Action runs the image's run.sh through docker as the runne
   const CommandOutput out = action.Run("SYNCGATE_IMAGE=ghcr.io/syncgate/syncgate:0.1.0 CI=true");
   INFO(out.out << out.err);
   CHECK(out.exit_code == 0);
-  const std::string args = Slurp(action.work / "docker-args");
+  const std::string args = ReadText(action.work / "docker-args");
   const std::string uid = RunShell("id -u").out.substr(0, RunShell("id -u").out.find('\n'));
   const std::string workspace = action.work.path().string();
   CHECK_THAT(args, Catch::StartsWith("run\n--rm\n--user\n" + uid + ":"));

@@ -70,13 +70,6 @@ std::vector<Finding> FindingsOf(const RunResult& result, std::string_view rule) 
   return out;
 }
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string Labels(const RunResult& result) {
   const auto* state = result.workspace->FindExtension<render::RenderState>();
   std::vector<std::string> labels;
@@ -160,7 +153,7 @@ TEST_CASE("an overlay builds with its patches, and findings land where the value
 TEST_CASE("an Application's kustomize: options are applied as ArgoCD applies them", "[kustomize]") {
   REQUIRE_KUSTOMIZE(kubectl);
   const std::string root = kData + "/kustomize-app";
-  const std::string kustomization = Slurp(root + "/shop/kustomization.yaml");
+  const std::string kustomization = testing::ReadText(root + "/shop/kustomization.yaml");
   const RunResult result = CheckBuilt({root}, WithKustomize(kubectl));
   INFO(Listing(result));
   REQUIRE(result.errors.empty());
@@ -195,7 +188,7 @@ TEST_CASE("an Application's kustomize: options are applied as ArgoCD applies the
   REQUIRE(tag[0].rendered);
   CHECK(tag[0].rendered->render == "shop/app:shop-canary");
   // The user's tree is never written: the options were applied to a private copy.
-  CHECK(Slurp(root + "/shop/kustomization.yaml") == kustomization);
+  CHECK(testing::ReadText(root + "/shop/kustomization.yaml") == kustomization);
 }
 
 TEST_CASE("kustomize edit as ArgoCD runs it, on the kustomization text", "[kustomize]") {

@@ -190,13 +190,6 @@ std::string Render(std::string_view format, const RunResult& result,
   return out.str();
 }
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// Hides the fake secret should a failing assertion print report text.
 std::string Masked(std::string text) {
   for (size_t at; (at = text.find(kSecretTail)) != std::string::npos;) {
@@ -215,7 +208,7 @@ void CompareSnapshot(const std::string& name, const std::string& actual) {
   }
   INFO("snapshot " << path.string() << " (SYNCGATE_UPDATE_SNAPSHOTS=1 rewrites it)");
   REQUIRE(fs::exists(path));
-  const std::string expected = Slurp(path);
+  const std::string expected = testing::ReadText(path);
   if (expected == actual) {
     SUCCEED();
     return;
@@ -249,7 +242,7 @@ json ParseJson(const std::string& text) {
 const valijson::Schema& SarifSchema() {
   static const std::unique_ptr<valijson::Schema> schema = [] {
     const fs::path path = testing::SourceDir() / "tests/data/sarif-schema-2.1.0.json";
-    const json document = json::parse(Slurp(path));
+    const json document = json::parse(testing::ReadText(path));
     auto loaded = std::make_unique<valijson::Schema>();
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
     valijson::adapters::NlohmannJsonAdapter adapter(document);
@@ -604,7 +597,7 @@ TEST_CASE("check writes several formats in one run", "[reporters]") {
   CHECK(run.out.find("repo/dup.yaml:7:3: error:") != std::string::npos);
   CHECK(run.out.find("[yaml-duplicate-key]") != std::string::npos);
 
-  const json sarif = ParseJson(Slurp(fs::path(out_dir) / "a.sarif"));
+  const json sarif = ParseJson(testing::ReadText(fs::path(out_dir) / "a.sarif"));
   INFO(SarifErrors(sarif));
   CHECK(SarifErrors(sarif).empty());
   bool seen = false;
@@ -617,12 +610,12 @@ TEST_CASE("check writes several formats in one run", "[reporters]") {
   }
   CHECK(seen);
 
-  const std::string junit = Slurp(fs::path(out_dir) / "b.xml");
+  const std::string junit = testing::ReadText(fs::path(out_dir) / "b.xml");
   CHECK(junit.find("<testcase classname=\"syncgate\" name=\"repo/clean.yaml\"") !=
         std::string::npos);
   CHECK(junit.find("<failure type=\"yaml-duplicate-key\"") != std::string::npos);
 
-  const json gitlab = ParseJson(Slurp(fs::path(out_dir) / "c.json"));
+  const json gitlab = ParseJson(testing::ReadText(fs::path(out_dir) / "c.json"));
   REQUIRE(gitlab.is_array());
   std::set<std::string> fingerprints;
   bool duplicate_key = false;

@@ -20,13 +20,6 @@ using sealing::Keyring;
 using sealing::Scope;
 using sealing::UnsealStatus;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 fs::path Keys() { return testing::SourceDir() / "tests" / "sealing" / "keys"; }
 
 Keyring TestKeyring(bool with_key = true) {
@@ -66,7 +59,7 @@ TEST_CASE("shared vectors open under their scope only, and the KAT is reproduced
     WARN("../shared/data/sealed-secrets-vectors absent: skipped");
     return;
   }
-  const nlohmann::json vectors = nlohmann::json::parse(Slurp(dir / "vectors.json"));
+  const nlohmann::json vectors = nlohmann::json::parse(testing::ReadText(dir / "vectors.json"));
   Keyring ring;
   REQUIRE(ring.LoadCertificateFile((dir / "tls.crt").string()));
   REQUIRE(ring.LoadKeyFile((dir / "tls.key").string()));
@@ -174,8 +167,8 @@ TEST_CASE("malformed and altered values each get their verdict, never a crash", 
 }
 
 TEST_CASE("keys load from PKCS#1, PKCS#8 and the controller's Secret list", "[sealing]") {
-  const std::string pkcs1 = Slurp(Keys() / "test-controller.key");
-  const std::string cert = Slurp(Keys() / "test-controller.crt");
+  const std::string pkcs1 = testing::ReadText(Keys() / "test-controller.key");
+  const std::string cert = testing::ReadText(Keys() / "test-controller.crt");
   Expected<std::string> sealed = sealing::Seal("value-1", "", TestKeyring(false));
   REQUIRE(sealed);
 
@@ -329,7 +322,7 @@ TEST_CASE("syncgate seal writes SealedSecrets the Python implementation opens",
   REQUIRE(testing::RunSyncgate("seal --cert '" + cert + "' --in-place '" +
                                (tmp / "secret.yaml").string() + "'")
               .exit_code == 0);
-  const std::string replaced = Slurp(tmp / "secret.yaml");
+  const std::string replaced = testing::ReadText(tmp / "secret.yaml");
   CHECK(replaced.find("kind: SealedSecret") != std::string::npos);
   CHECK(replaced.find("Pl41n") == std::string::npos);
 }

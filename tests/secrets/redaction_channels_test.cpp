@@ -14,11 +14,13 @@
 #include "checker/redaction.h"
 #include "rules/registry.h"
 #include "sync/sync_engine.h"
+#include "tests/support/git_repo.h"
 #include "tests/test_util.h"
 
 namespace syncgate {
 namespace {
 namespace fs = std::filesystem;
+using testing::ReadText;
 using testing::RunShell;
 using testing::TempDir;
 using testing::WriteFile;
@@ -27,20 +29,13 @@ using testing::WriteFile;
 constexpr const char* kPassword = "Zx9kPq2vLw7Rt4mQ";
 constexpr const char* kToken = "glpat-Ab3dEf5hIj7kLm9nOp1q";
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// Every file under `dir` that holds `needle`.
 std::vector<std::string> FilesHolding(const fs::path& dir, const std::string& needle) {
   std::vector<std::string> out;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (it->is_regular_file() && Slurp(it->path()).find(needle) != std::string::npos) {
+    if (it->is_regular_file() && ReadText(it->path()).find(needle) != std::string::npos) {
       out.push_back(it->path().string());
     }
   }
@@ -92,10 +87,6 @@ TEST_CASE("no channel carries a secret: renderer errors, reports, the result cac
   CHECK(cmp.err.find(kPassword) == std::string::npos);
 }
 
-const char* kGit =
-    "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main "
-    "-c commit.gpgsign=false";
-
 /// A source repository holding a chart, an Application pointing at it through a URL with a
 /// token in it, and a bare target repository.
 struct SyncFixture {
@@ -111,10 +102,8 @@ struct SyncFixture {
       WriteFile(source / "web/values.yaml",
                 fmt::format("adminPassword: \"{}\"\nfailWith: false\n", kPassword));
     }
-    REQUIRE(RunShell(fmt::format("cd '{}' && {} init -q && {} add -A && {} commit -q -m first",
-                                 source.string(), kGit, kGit, kGit))
-                .exit_code == 0);
-    REQUIRE(RunShell(fmt::format("{} init -q --bare '{}'", kGit, target.string())).exit_code == 0);
+    testing::InitAndCommitAll(source);
+    testing::InitBare(target);
     WriteFile(dir / "apps/web.yaml",
               fmt::format("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n"
                           "  name: web\n  namespace: argocd\nspec:\n  project: web\n  source:\n"
@@ -143,7 +132,7 @@ TEST_CASE("no channel carries a secret: gate records, commit messages, the --wat
     CHECK((out.out + out.err).find(kPassword) == std::string::npos);
     CHECK((out.out + out.err).find(kToken) == std::string::npos);
     // The gate record says why, scrubbed.
-    const std::string record = Slurp(f.dir / "state/web/last.json");
+    const std::string record = ReadText(f.dir / "state/web/last.json");
     CHECK(record.find("rejected " + Redact(kPassword)) != std::string::npos);
     CHECK(FilesHolding(f.dir / "state", kPassword).empty());
     CHECK(FilesHolding(f.dir / "state", kToken).empty());
@@ -196,11 +185,8 @@ TEST_CASE("no channel carries a secret: a crashing rule's message in the gate re
             fmt::format("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: "
                         "web\ndata:\n  password: \"{}\"\n",
                         kPassword));
-  REQUIRE(RunShell(fmt::format("cd '{}' && {} init -q && {} add -A && {} commit -q -m first",
-                               source.string(), kGit, kGit, kGit))
-              .exit_code == 0);
-  REQUIRE(RunShell(fmt::format("{} init -q --bare '{}'", kGit, (dir / "target.git").string()))
-              .exit_code == 0);
+  testing::InitAndCommitAll(source);
+  testing::InitBare(dir / "target.git");
   const std::string url = "https://git.example.com/platform/web.git";
   WriteFile(dir / "apps/web.yaml",
             fmt::format("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n"
@@ -226,7 +212,7 @@ TEST_CASE("no channel carries a secret: a crashing rule's message in the gate re
   REQUIRE(outcomes.size() == 1);
   CHECK(outcomes[0].published.empty());
   const std::string shown = sync::FormatOutcome(outcomes[0], true);
-  const std::string record = Slurp(outcomes[0].record_path);
+  const std::string record = ReadText(outcomes[0].record_path);
   // The crash is told (it is why nothing was published), without the value it quoted.
   CHECK(record.find("test-quoting-throw") != std::string::npos);
   CHECK(record.find("cannot judge '" + Redact(kPassword) + "'") != std::string::npos);

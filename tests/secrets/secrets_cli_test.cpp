@@ -12,6 +12,7 @@
 namespace syncgate {
 namespace {
 namespace fs = std::filesystem;
+using testing::ReadText;
 using testing::RunSyncgate;
 
 struct Found {
@@ -31,13 +32,6 @@ std::set<Found> Findings(const std::string& json_text, std::string_view rule_pre
     out.insert({rule, f["file"], f["line"], f["column"]});
   }
   return out;
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -84,7 +78,7 @@ TEST_CASE("a baseline hides known findings, survives edits elsewhere, and holds 
   auto first = RunSyncgate("check repo --format json --write-baseline base.json", "", cwd);
   REQUIRE(first.exit_code == 1);
   REQUIRE(Findings(first.out).size() == 1);
-  const std::string baseline = Slurp(dir / "base.json");
+  const std::string baseline = ReadText(dir / "base.json");
   CHECK(baseline.find("secret-password-value") != std::string::npos);
   CHECK(baseline.find(secret) == std::string::npos);
 
@@ -132,7 +126,7 @@ TEST_CASE("the secrets allowlist: paths, value regexes, fingerprints, and bad re
 
   // The remaining finding's fingerprint, from a baseline file, allowlists it too.
   REQUIRE(RunSyncgate("check repo --write-baseline base.json", "", cwd).exit_code == 1);
-  const auto baseline = nlohmann::json::parse(Slurp(dir / "base.json"));
+  const auto baseline = nlohmann::json::parse(ReadText(dir / "base.json"));
   std::string fingerprint;
   for (const auto& f : baseline["findings"]) {
     if (f["rule"] == "secret-password-value") fingerprint = f["fingerprint"];

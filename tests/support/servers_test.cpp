@@ -17,13 +17,6 @@ namespace syncgate::testing {
 namespace {
 namespace fs = std::filesystem;
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string Log(const LoopbackHttpServer& server) {
   std::string out;
   for (const HttpRequestRecord& r : server.Requests())
@@ -124,7 +117,7 @@ TEST_CASE("servers: helm pulls a chart from the loopback Helm repository", "[ser
   REQUIRE(packages);
   REQUIRE(packages->size() == 2);
   CHECK((*packages)[0] == dir / "repo/web-0.1.0.tgz");
-  const std::string index = Slurp(dir / "repo/index.yaml");
+  const std::string index = testing::ReadText(dir / "repo/index.yaml");
   CHECK(index.find("- web-0.1.0.tgz") != std::string::npos);
   CHECK(index.find("- api-1.2.3.tgz") != std::string::npos);
   const std::string env = HelmEnv(home) + ShellQuote(helm);
@@ -140,7 +133,7 @@ TEST_CASE("servers: helm pulls a chart from the loopback Helm repository", "[ser
                              server.url(), ShellQuote((dir / "out").string())));
     INFO(pull.err << Log(server));
     REQUIRE(pull.exit_code == 0);
-    CHECK(Slurp(dir / "out/web-0.1.0.tgz") == Slurp((*packages)[0]));
+    CHECK(testing::ReadText(dir / "out/web-0.1.0.tgz") == testing::ReadText((*packages)[0]));
     CHECK(server.RequestCount("/index.yaml") == 1);
     CHECK(server.RequestCount("/web-0.1.0.tgz") == 1);
     CHECK(server.RequestCount("/api-1.2.3.tgz") == 0);
@@ -166,7 +159,7 @@ TEST_CASE("servers: helm pulls a chart from the loopback Helm repository", "[ser
                              ShellQuote((dir / "out").string())));
     INFO(pull.err << Log(server));
     REQUIRE(pull.exit_code == 0);
-    CHECK(Slurp(dir / "out/web-0.1.0.tgz") == Slurp((*packages)[0]));
+    CHECK(testing::ReadText(dir / "out/web-0.1.0.tgz") == testing::ReadText((*packages)[0]));
     // `repo add` fetched the index; the pull read helm's cached copy and fetched the chart.
     CHECK(server.RequestCount("/index.yaml") == 2);  // the refused pull, then `repo add`
     const std::vector<HttpRequestRecord> requests = server.Requests();
@@ -209,7 +202,7 @@ TEST_CASE("servers: helm push to the OCI registry, then pull gets the same bytes
                              registry.OciUrl("charts/web"), ShellQuote((dir / "out").string())));
     INFO(pull.err << pull.out << registry.Log());
     REQUIRE(pull.exit_code == 0);
-    CHECK(Slurp(dir / "out/web-0.1.0.tgz") == Slurp((*packages)[0]));
+    CHECK(testing::ReadText(dir / "out/web-0.1.0.tgz") == testing::ReadText((*packages)[0]));
     // A version that was never pushed is not there.
     CommandOutput missing = RunShell(
         fmt::format("{} pull {} --version 9.9.9 --plain-http --destination {}", env,

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "sync/sync_engine.h"
+#include "tests/support/git_repo.h"
 #include "tests/test_util.h"
 
 namespace syncgate::sync {
@@ -81,18 +82,14 @@ struct Gate {
 
   explicit Gate(const std::string& repo_url = kUrl) {
     fs::create_directories(source);
-    Git("init -q -b main");
+    Git("init -q");
     WriteFile(source / "manifests/namespace.yaml",
               "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n");
     first = Commit("hello");
     WriteFile(apps / "demo.yaml", AppYaml(repo_url));
-    Run(fmt::format("git init -q --bare '{}'", target.string()));
+    testing::InitBare(target);
   }
-  std::string Git(const std::string& args) const {
-    return Run(fmt::format(
-        "git -c user.name=test -c user.email=test@example.com -c commit.gpgsign=false -C '{}' {}",
-        source.string(), args));
-  }
+  std::string Git(const std::string& args) const { return testing::Git(source, args); }
   std::string Commit(const std::string& greeting) const {
     WriteFile(source / "manifests/greeting.yaml", Manifest(greeting));
     Git("add -A");
@@ -447,7 +444,7 @@ TEST_CASE("sync fault: a full target publishes nothing and says so", "[sync][fau
     return;
   }
   const fs::path target = full / "target.git";
-  Run(fmt::format("git init -q --bare '{}'", target.string()));
+  testing::InitBare(target);
   Fill(full);
   SyncOptions options = g.Options();
   options.target = target.string();

@@ -7,24 +7,16 @@
 #include <catch2/catch.hpp>
 
 #include "sync/sync_engine.h"
+#include "tests/support/git_repo.h"
 #include "tests/test_util.h"
 
 namespace syncgate::sync {
 namespace {
 namespace fs = std::filesystem;
+using testing::Git;
 using testing::RunShell;
 using testing::TempDir;
 using testing::WriteFile;
-
-const char* kGit =
-    "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main "
-    "-c commit.gpgsign=false";
-
-void Git(const fs::path& repo, const std::string& args) {
-  const auto out = RunShell(fmt::format("{} -C '{}' {}", kGit, repo.string(), args));
-  INFO("git " << args << ": " << out.err);
-  REQUIRE(out.exit_code == 0);
-}
 
 constexpr const char* kRepoUrl = "https://git.example.com/platform/dirs.git";
 
@@ -83,7 +75,7 @@ struct Fixture {
     WriteFile(source / "manifests/README.md", "not a manifest\n");
     Git(source, "add -A");
     Git(source, "commit -q -m first");
-    RunShell(fmt::format("{} init -q --bare '{}'", kGit, target.string()));
+    testing::InitBare(target);
     options.target = target.string();
     options.repo_map[kRepoUrl] = source.string();
     options.cache_dir = (dir / "cache").string();

@@ -14,25 +14,16 @@
 
 #include "rules/registry.h"
 #include "sync/sync_engine.h"
+#include "tests/support/git_repo.h"
 #include "tests/test_util.h"
 
 namespace syncgate::sync {
 namespace {
 namespace fs = std::filesystem;
+using testing::Git;
 using testing::RunShell;
 using testing::TempDir;
 using testing::WriteFile;
-
-const char* kGit =
-    "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main "
-    "-c commit.gpgsign=false";
-
-std::string Git(const fs::path& repo, const std::string& args) {
-  auto out = RunShell(fmt::format("{} -C '{}' {}", kGit, repo.string(), args));
-  INFO("git " << args << ": " << out.err);
-  REQUIRE(out.exit_code == 0);
-  return std::string(out.out.substr(0, out.out.find_last_not_of('\n') + 1));
-}
 
 constexpr const char* kRepoUrl = "https://git.example.com/platform/hostile.git";
 
@@ -51,7 +42,7 @@ std::vector<std::string> Markers(const fs::path& dir) {
 /// under `dir`; returns what was published.
 std::string SyncAndPublish(const fs::path& dir, const fs::path& repo) {
   const fs::path target = dir / "target.git";
-  RunShell(fmt::format("{} init -q --bare '{}'", kGit, target.string()));
+  testing::InitBare(target);
   WriteFile(dir / "apps/hostile.yaml",
             fmt::format("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n"
                         "  name: hostile\n  namespace: argocd\n  finalizers:\n"

@@ -12,32 +12,17 @@
 #include "sync/plan.h"
 #include "sync/retry.h"
 #include "sync/sync_engine.h"
+#include "tests/support/git_repo.h"
 #include "tests/test_util.h"
 
 namespace syncgate::sync {
 namespace {
 namespace fs = std::filesystem;
+using testing::Git;
+using testing::ReadText;
 using testing::RunShell;
 using testing::TempDir;
 using testing::WriteFile;
-
-const char* kGit =
-    "git -c user.name=test -c user.email=test@example.com -c init.defaultBranch=main "
-    "-c commit.gpgsign=false";
-
-std::string Git(const fs::path& repo, const std::string& args) {
-  auto out = RunShell(fmt::format("{} -C '{}' {}", kGit, repo.string(), args));
-  INFO("git " << args << ": " << out.err);
-  REQUIRE(out.exit_code == 0);
-  return std::string(out.out.substr(0, out.out.find_last_not_of('\n') + 1));
-}
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 constexpr const char* kRepoUrl = "https://git.example.com/platform/demo.git";
 
@@ -101,7 +86,7 @@ struct Fixture {
     WriteFile(source / "manifests/a-config.yaml", ConfigMap("a-config", "", 1));
     Commit("first");
     WriteFile(apps / "demo.yaml", Application("demo"));
-    RunShell(fmt::format("{} init -q --bare '{}'", kGit, target.string()));
+    testing::InitBare(target);
     options.target = target.string();
     options.repo_map[kRepoUrl] = source.string();
     options.cache_dir = (dir / "cache").string();
@@ -257,7 +242,7 @@ TEST_CASE("sync: findings refuse the publish and leave a gate record without the
   CHECK(ExitCodeOf(outcomes) == 1);
   CHECK_FALSE(outcomes[0].blocking.empty());
   CHECK(f.BranchCommits() == 0);
-  const std::string record = Slurp(fs::path(f.options.state_dir) / "demo" / "last.json");
+  const std::string record = ReadText(fs::path(f.options.state_dir) / "demo" / "last.json");
   CHECK(record.find("\"verdict\": \"refused\"") != std::string::npos);
   CHECK(record.find(bad) != std::string::npos);
   CHECK(record.find(token) == std::string::npos);
@@ -315,9 +300,8 @@ TEST_CASE("sync: a source that cannot be rendered or renders nothing publishes n
   CHECK(outcomes[0].verdict == Verdict::kError);
   CHECK(ExitCodeOf(outcomes) == 2);
   CHECK(f.BranchCommits() == 0);
-  CHECK(
-      Slurp(fs::path(f.options.state_dir) / "demo" / "last.json").find("\"verdict\": \"error\"") !=
-      std::string::npos);
+  CHECK(ReadText(fs::path(f.options.state_dir) / "demo" / "last.json")
+            .find("\"verdict\": \"error\"") != std::string::npos);
 }
 
 TEST_CASE("sync: a Kustomize overlay is published as it builds from the pinned tree",
@@ -465,9 +449,9 @@ TEST_CASE("sync: the examples publish the gated q-sign and refuse q-kms for its 
             .exit_code != 0);
   CHECK(ExitCodeOf(outcomes) == 1);
   // The record says why, without the keys.
-  const std::string record = Slurp(dir / "state" / "q-kms" / "last.json");
+  const std::string record = ReadText(dir / "state" / "q-kms" / "last.json");
   CHECK(record.find("secret-vault-unseal-key") != std::string::npos);
-  const std::string app = Slurp(root / "examples/q-kms/argocd/q-kms-application.yaml");
+  const std::string app = ReadText(root / "examples/q-kms/argocd/q-kms-application.yaml");
   for (const char* key : {"key1: ", "rootToken: "}) {
     const size_t at = app.find(key) + std::string_view(key).size();
     std::string secret = app.substr(at, app.find('\n', at) - at);
