@@ -513,6 +513,7 @@ std::vector<RuleMeta> Engine::RuleMetas() const {
 }
 
 RunResult Engine::Run(Discovery inputs) {
+  DeclarePathsPublic(inputs);
   RunResult result;
   result.workspace = std::make_shared<Workspace>();
   Workspace& workspace = *result.workspace;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,6 +20,8 @@ struct Registry {
   std::unordered_set<std::string> secrets;
   std::unordered_map<std::string, std::vector<std::string>> by_prefix;  // longest first
   std::atomic<bool> any{false};
+  std::unordered_set<std::string> public_texts;  // DeclarePublicText's, each once
+  std::string public_joined;                     // the same, '\n'-separated, to search in
 };
 
 Registry& TheRegistry() {
@@ -28,6 +31,7 @@ Registry& TheRegistry() {
 
 void RememberOne(Registry& r, std::string_view secret) {
   if (secret.size() < kMinScrubbedSecret) return;
+  if (std::string_view(r.public_joined).find(secret) != std::string_view::npos) return;
   std::string owned(secret);
   if (!r.secrets.insert(owned).second) return;
   std::vector<std::string>& bucket = r.by_prefix[owned.substr(0, kMinScrubbedSecret)];
@@ -59,6 +63,24 @@ void RememberSecret(std::string_view secret) {
     if (line.rfind("-----", 0) != 0) RememberOne(r, line);
     start = end + 1;
   }
+}
+
+void DeclarePublicText(std::string_view text) {
+  if (text.size() < kMinScrubbedSecret) return;
+  Registry& r = TheRegistry();
+  std::unique_lock lock(r.mutex);
+  if (!r.public_texts.emplace(text).second) return;
+  r.public_joined.append(text).push_back('\n');
+  for (auto bucket = r.by_prefix.begin(); bucket != r.by_prefix.end();) {
+    std::vector<std::string>& secrets = bucket->second;
+    std::erase_if(secrets, [&](const std::string& secret) {
+      if (text.find(secret) == std::string_view::npos) return false;
+      r.secrets.erase(secret);
+      return true;
+    });
+    bucket = secrets.empty() ? r.by_prefix.erase(bucket) : std::next(bucket);
+  }
+  r.any.store(!r.secrets.empty(), std::memory_order_release);
 }
 
 namespace {
@@ -136,6 +158,8 @@ void ForgetSecretsForTesting() {
   std::unique_lock lock(r.mutex);
   r.secrets.clear();
   r.by_prefix.clear();
+  r.public_texts.clear();
+  r.public_joined.clear();
   r.any.store(false, std::memory_order_release);
 }
 

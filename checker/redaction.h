@@ -25,6 +25,12 @@ inline constexpr size_t kMinScrubbedSecret = 8;
 /// or a certificate whose lines may be quoted one by one). Thread-safe.
 void RememberSecret(std::string_view secret);
 
+/// Declares `text` public: it is printed in every report anyway (the path of a checked file), so
+/// a secret that occurs inside it is not scrubbed, and one already remembered is forgotten. A
+/// password `storageos` beside a folder `storageos/` would otherwise garble that folder's name
+/// in every finding's path (and only in the shard that found the password). Thread-safe.
+void DeclarePublicText(std::string_view text);
+
 /// `text` with every remembered secret replaced by Redact(secret), the longest match first.
 /// Cheap when nothing is remembered. Thread-safe.
 std::string ScrubSecrets(std::string_view text);

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <set>
 
+#include "checker/redaction.h"
 #include "checker/text_util.h"
 
 namespace syncgate {
@@ -146,6 +147,11 @@ std::optional<std::string> LinkEscape(const fs::path& path, const fs::path& root
              ? fmt::format("a symlink to {}, outside the checked tree", written)
              : fmt::format("a symlink to {} ({}), outside the checked tree", written,
                            resolved.string());
+}
+
+void DeclarePathsPublic(const Discovery& inputs) {
+  for (const InputFile& file : inputs.files) DeclarePublicText(file.display_path);
+  for (const SkippedFile& file : inputs.skipped) DeclarePublicText(file.display_path);
 }
 
 Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config) {

@@ -102,6 +102,10 @@ struct Discovery {
   std::vector<std::string> errors;  // inputs that could not be found or read
 };
 
+/// Declares the display path of every file in `inputs` public text (checker/redaction.h): a
+/// report prints them anyway, so no secret is scrubbed out of them.
+void DeclarePathsPublic(const Discovery& inputs);
+
 /// Walks `paths` (files, folders, "-" for stdin). Skips `.git`, binaries and excluded paths.
 Discovery DiscoverInputs(const std::vector<std::string>& paths, const Config& config);
 

@@ -355,6 +355,7 @@ RunResult CheckRun::Run(Discovery inputs) { return engine_->Run(std::move(inputs
 
 RunResult CheckRun::RunReports(const std::vector<std::string>& roots, Discovery inputs) {
   const WholeRunCache cache(settings_, engine_->results_identity());
+  DeclarePathsPublic(inputs);  // before a cache hit remembers the run's secrets
   const WholeRunCache::Inputs read = cache.Read(roots, inputs);
   if (std::optional<RunResult> hit = cache.Get(read, inputs, engine_->RuleMetas()))
     return std::move(*hit);

@@ -220,6 +220,31 @@ TEST_CASE("no channel carries a secret: a crashing rule's message in the gate re
   CHECK(ScrubSecrets(shown).find(kPassword) == std::string::npos);
 }
 
+TEST_CASE("a secret that is also a checked file's path is not scrubbed out of that path",
+          "[secrets][redaction]") {
+  // The corpus's storageos example: apiPassword is base64 of "storageos", the name of the folder
+  // and of every file in it. Scrubbing it turned each finding's path into "stor…[redacted]/…",
+  // and only in the shard that found the password, so merged shards differed from a full run.
+  TempDir dir;
+  WriteFile(dir / "tree/storageos/storageos-secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: storageos-secret\n"
+            "type: \"kubernetes.io/storageos\"\ndata:\n  apiUsername: c3RvcmFnZW9z\n"
+            "  apiPassword: c3RvcmFnZW9z\n");
+  WriteFile(dir / "tree/storageos/storageos-pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: test-storageos\nspec:\n"
+            "  containers:\n    - name: master\n      image: nginx:1.27.0\n");
+  WriteFile(dir / "tree/.syncgate.yaml", "{}\n");
+  const testing::CommandOutput out = testing::RunSyncgate(fmt::format(
+      "check '{}' --no-cache --offline --fail-on never --format text", (dir / "tree").string()));
+  REQUIRE(out.exit_code == 0);
+  INFO(out.out);
+  // The Secret is still reported, and the pod's findings name its file as it is.
+  CHECK(out.out.find("storageos/storageos-secret.yaml:") != std::string::npos);
+  CHECK(out.out.find("[secret-k8s-plaintext]") != std::string::npos);
+  CHECK(out.out.find("storageos/storageos-pod.yaml:") != std::string::npos);
+  CHECK(out.out.find("[redacted]/") == std::string::npos);
+}
+
 TEST_CASE("ScrubSecrets: longest match, lines of a key, spans, URLs", "[secrets][redaction]") {
   ForgetSecretsForTesting();
   CHECK_FALSE(AnySecretRemembered());
@@ -244,6 +269,19 @@ TEST_CASE("ScrubSecrets: longest match, lines of a key, spans, URLs", "[secrets]
   REQUIRE(spans.size() == 1);
   CHECK(spans[0].offset == 3);
   CHECK(spans[0].length == 16);
+  ForgetSecretsForTesting();
+
+  // Public text (the paths of checked files) is never scrubbed: a secret inside it is
+  // forgotten, and one declared public first is not remembered.
+  RememberSecret("Zx9kPq2vLw7Rt4mQ");
+  RememberSecret("storageos");
+  DeclarePublicText("volumes/storageos/storageos-pod.yaml");
+  CHECK(ScrubSecrets("volumes/storageos/storageos-pod.yaml") ==
+        "volumes/storageos/storageos-pod.yaml");
+  CHECK(ScrubSecrets("Zx9kPq2vLw7Rt4mQ") == Redact("Zx9kPq2vLw7Rt4mQ"));
+  DeclarePublicText("charts/orchestra1/values.yaml");
+  RememberSecret("orchestra1");
+  CHECK(ScrubSecrets("password orchestra1") == "password orchestra1");
   ForgetSecretsForTesting();
 
   CHECK(UrlWithoutCredentials("https://oauth2:glpat-x@gitlab.example/a/b.git?x=@y") ==
