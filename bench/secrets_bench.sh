@@ -2,14 +2,14 @@
 # What secret scanning costs: `syncgate check` over the shared corpus with and without the
 # secret-* rules, and secretlint (npm, preset-recommend) over the same files, side by side.
 #
-#   bench/secrets_bench.sh [path/to/syncgate] [runs]    # default: build-secrets/syncgate, 3
+#   bench/secrets_bench.sh [path/to/syncgate] [runs]    # default: build/syncgate, 3
 #
 # Prints the best of `runs` wall-clock times of each, and the overhead of the secret rules.
 # secretlint is installed once into $SECRETLINT_PREFIX (default /tmp/syncgate-secretlint) with
 # npm; without network that part is reported as not run.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${1:-$ROOT/build-secrets/syncgate}
+BIN=${1:-$ROOT/build/syncgate}
 RUNS=${2:-3}
 CORPUS=$ROOT/../shared/data/corpus
 PREFIX=${SECRETLINT_PREFIX:-/tmp/syncgate-secretlint}

@@ -16,7 +16,7 @@ Both label files share a format: a header line, then
 ../shared/data or `archive:<name>/<path>` for a file of archives/<name>.tar.xz. Output names
 files and positions, never a value.
 
-    bench/secrets_precision.py [path/to/syncgate]      # default: build-secrets/syncgate
+    bench/secrets_precision.py [path/to/syncgate]      # default: build/syncgate
 """
 import collections
 import json
@@ -187,7 +187,7 @@ def rule_labels(sources):
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build-secrets", "syncgate")
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "syncgate")
     binary = os.path.abspath(binary)
     labelled_set(binary)
     if not os.path.isdir(DATA):
