@@ -56,8 +56,13 @@ info=$(dpkg-deb --info "$deb")
 depends=$(sed -n 's/^ Depends: //p' <<<"$info")
 recommends=$(sed -n 's/^ Recommends: //p' <<<"$info")
 # shlibdeps names the libraries the binary links, with versions from their symbols files.
-[[ $depends == *"libc6 (>="* && $depends == *"libyaml-cpp"* && $depends == *"libgit2"* ]] ||
+[[ $depends == *"libc6 (>="* && $depends == *"libgit2"* && $depends == *"libfmt"* ]] ||
   fail "Depends is not the one dpkg-shlibdeps computes: '$depends'"
+# yaml-cpp, RE2 and Botan are linked from their archives (CMakeLists.txt, SYNCGATE_RELEASE): the
+# package must not depend on their shared libraries, nor on what only Botan's pulls in.
+for static in libyaml-cpp libre2 libbotan libtspi libsqlite3; do
+  [[ $depends != *"$static"* ]] || fail "Depends names $static, which the release links statically"
+done
 ok "Depends (dpkg-shlibdeps): $depends"
 [ "$recommends" = "libcurl4, git, ca-certificates" ] || fail "Recommends is '$recommends'"
 ok "Recommends: $recommends"
